@@ -1,0 +1,145 @@
+"""The tool catalogue and the capability taxonomy: data files read into frozen records."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parent
+CATALOG_FILE_NAME = "mlopsdiag-catalog.yaml"
+"""A project's own tools live in a file of this name next to (or above) its specs."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A citation: a paper, a book chapter, or a documentation page."""
+
+    title: str
+    url: str = ""
+    author: str = ""
+    publisher: str = ""
+    year: int | None = None
+    where: str = ""
+
+    def cite(self) -> str:
+        """One-line citation text (no markup)."""
+        parts = [p for p in (self.author, f"“{self.title}”", self.publisher) if p]
+        text = ", ".join(parts)
+        if self.year:
+            text += f" ({self.year})"
+        if self.where:
+            text += f", {self.where}"
+        return text
+
+
+@dataclass(frozen=True)
+class Capability:
+    """One capability of the MLOps taxonomy."""
+
+    id: str
+    name: str
+    definition: str
+    stage: str = ""
+    sources: tuple[Source, ...] = ()
+    concepts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Icon:
+    """What a tool looks like: a `diagrams` node class, or a PNG file."""
+
+    diagrams: str = ""
+    file: Path | None = None
+
+
+@dataclass(frozen=True)
+class Tool:
+    """One tool of the catalogue."""
+
+    id: str
+    name: str
+    capabilities: tuple[str, ...]
+    homepage: str = ""
+    description: str = ""
+    icon: Icon = field(default_factory=Icon)
+    builtin: bool = True
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Tools and capabilities known to a set of specs."""
+
+    tools: Mapping[str, Tool]
+    capabilities: Mapping[str, Capability]
+    source: str = ""
+
+    def extended(self, tools: Mapping[str, Tool], source: str) -> Catalog:
+        """A catalogue with a project's own tools added."""
+        merged = dict(self.tools)
+        merged.update(tools)
+        return Catalog(MappingProxyType(merged), self.capabilities, source)
+
+    def capability_icon(self, capability: str) -> Path:
+        """The project-made icon for a capability (for components without a tool)."""
+        return DATA_DIR / "icons" / f"capability-{capability}.png"
+
+
+def _source(raw: Mapping[str, Any]) -> Source:
+    return Source(
+        title=str(raw["title"]),
+        url=str(raw.get("url", "")),
+        author=str(raw.get("author", "")),
+        publisher=str(raw.get("publisher", "")),
+        year=int(raw["year"]) if raw.get("year") is not None else None,
+        where=str(raw.get("where", "")),
+    )
+
+
+def _read_yaml(path: Path) -> Any:
+    with path.open("rb") as handle:
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
+
+
+def tool_from_data(raw: Mapping[str, Any], base: Path, *, builtin: bool) -> Tool:
+    """Build a Tool from its catalogue entry; icon files are relative to `base`."""
+    icon_raw = raw.get("icon") or {}
+    if isinstance(icon_raw, str):
+        icon = Icon(file=base / icon_raw)
+    else:
+        file = icon_raw.get("file")
+        icon = Icon(diagrams=str(icon_raw.get("diagrams", "")), file=base / file if file else None)
+    return Tool(
+        id=str(raw["id"]),
+        name=str(raw.get("name") or raw["id"]),
+        capabilities=tuple(str(c) for c in raw.get("capabilities") or ()),
+        homepage=str(raw.get("homepage", "")),
+        description=str(raw.get("description", "")),
+        icon=icon,
+        builtin=builtin,
+    )
+
+
+@cache
+def builtin_catalog() -> Catalog:
+    """The catalogue shipped with mlopsdiag (read once per process)."""
+    caps_raw = _read_yaml(DATA_DIR / "capabilities.yaml")["capabilities"]
+    capabilities = {
+        str(c["id"]): Capability(
+            id=str(c["id"]),
+            name=str(c["name"]),
+            definition=str(c.get("definition", "")).strip(),
+            stage=str(c.get("stage", "")),
+            sources=tuple(_source(s) for s in c.get("sources") or ()),
+            concepts=tuple(str(x) for x in c.get("concepts") or ()),
+        )
+        for c in caps_raw
+    }
+    tools_raw = _read_yaml(DATA_DIR / "tools.yaml")["tools"]
+    tools = {str(t["id"]): tool_from_data(t, DATA_DIR, builtin=True) for t in tools_raw}
+    return Catalog(MappingProxyType(tools), MappingProxyType(capabilities), "built-in")

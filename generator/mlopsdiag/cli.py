@@ -1,0 +1,264 @@
+"""The `mlopsdiag` command line: parse options, call the library, print, return an exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from mlopsdiag import __version__
+from mlopsdiag.errors import MlopsdiagError
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+
+DEFAULT_SPECS = Path("specs")
+
+spec_paths = click.argument(
+    "paths",
+    nargs=-1,
+    type=click.Path(exists=True, path_type=Path),
+)
+
+
+def resolve_paths(paths: Sequence[Path]) -> list[Path]:
+    """The paths given, or `specs/` when none are."""
+    if paths:
+        return list(paths)
+    if not DEFAULT_SPECS.is_dir():
+        raise click.UsageError("no PATH given and no specs/ folder here")
+    return [DEFAULT_SPECS]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="mlopsdiag")
+@click.option(
+    "--traceback",
+    "show_traceback",
+    is_flag=True,
+    help="On an internal error, print the full Python traceback.",
+)
+@click.pass_context
+def main_group(ctx: click.Context, show_traceback: bool) -> None:
+    """Architecture-as-code for machine-learning systems.
+
+    One YAML spec per ML system becomes diagrams, a documentation site with an
+    "if I'm gone" runbook, and MLOps checks for CI.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["traceback"] = show_traceback
+
+
+@main_group.command()
+@spec_paths
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default=None,
+    help="Output format. Default: github inside GitHub Actions, text elsewhere.",
+)
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings and infos too.")
+def validate(paths: tuple[Path, ...], fmt: str | None, strict: bool) -> None:
+    """Check specs (files or folders; default specs/) and report every problem.
+
+    Exit 0 when valid, 1 when any spec has errors (or findings with --strict).
+    """
+    from mlopsdiag.check import run_checks
+    from mlopsdiag.report import render_report
+
+    chosen = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    result = run_checks(resolve_paths(paths))
+    click.echo(
+        render_report(chosen, result.diagnostics, len(result.results), result.specs), nl=False
+    )
+    sys.exit(EXIT_INVALID if result.failed(strict=strict) else EXIT_OK)
+
+
+@main_group.command()
+@click.option(
+    "--catalog-file",
+    is_flag=True,
+    help="Print the schema of a project catalogue (mlopsdiag-catalog.yaml) instead.",
+)
+def schema(catalog_file: bool) -> None:
+    """Print the JSON Schema (draft-07) of a spec, for editors and other validators."""
+    import json
+
+    from mlopsdiag.spec.schema import catalog_schema, schema_json
+
+    click.echo(json.dumps(catalog_schema(), indent=2) if catalog_file else schema_json(), nl=False)
+
+
+@main_group.command()
+@click.option(
+    "--capability",
+    "-c",
+    "capabilities",
+    multiple=True,
+    metavar="ID",
+    help="Only tools with this capability (repeat to require several).",
+)
+@click.option("--capabilities", "list_capabilities", is_flag=True, help="List the capabilities.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def catalog(
+    capabilities: tuple[str, ...], list_capabilities: bool, as_json: bool, paths: tuple[Path, ...]
+) -> None:
+    """List the known tools (built-in and the project's own) or the capabilities.
+
+    With PATHS, the project catalogue next to those specs is included.
+    """
+    import json
+
+    from mlopsdiag.catalog import CATALOG_FILE_NAME, builtin_catalog
+    from mlopsdiag.spec.suggest import did_you_mean
+    from mlopsdiag.spec.validate import find_upwards, load_project_catalog
+
+    cat = builtin_catalog()
+    search = list(paths) or ([DEFAULT_SPECS] if DEFAULT_SPECS.is_dir() else [])
+    for path in search:
+        found = find_upwards(path if path.is_dir() else path.parent, CATALOG_FILE_NAME)
+        if found is not None:
+            cat, problems = load_project_catalog(found)
+            for problem in problems:
+                click.echo(problem.format(), err=True)
+            break
+    for cap in capabilities:
+        if cap not in cat.capabilities:
+            raise click.BadParameter(
+                f"unknown capability {cap!r}{did_you_mean(cap, cat.capabilities)}",
+                param_hint="--capability",
+            )
+    if list_capabilities:
+        caps = list(cat.capabilities.values())
+        if as_json:
+            click.echo(
+                json.dumps(
+                    [
+                        {"id": c.id, "name": c.name, "stage": c.stage, "definition": c.definition}
+                        for c in caps
+                    ],
+                    indent=2,
+                )
+            )
+            return
+        width = max(len(c.id) for c in caps)
+        for c in caps:
+            click.echo(f"{c.id:<{width}}  {c.name}")
+        return
+    tools = [t for t in cat.tools.values() if set(capabilities) <= set(t.capabilities)]
+    tools.sort(key=lambda t: t.id)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": t.id,
+                        "name": t.name,
+                        "capabilities": list(t.capabilities),
+                        "homepage": t.homepage,
+                        "description": t.description,
+                        "builtin": t.builtin,
+                    }
+                    for t in tools
+                ],
+                indent=2,
+            )
+        )
+        return
+    if not tools:
+        click.echo("no tool has all of: " + ", ".join(capabilities))
+        return
+    width = max(len(t.id) for t in tools)
+    for t in tools:
+        caps_text = ", ".join(t.capabilities) or "-"
+        origin = "" if t.builtin else "  (project)"
+        click.echo(f"{t.id:<{width}}  {t.name} [{caps_text}]{origin}")
+
+
+@main_group.command()
+@click.argument("name")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_SPECS,
+    show_default=True,
+    help="Folder to write the new spec into.",
+)
+def init(name: str, folder: Path) -> None:
+    """Write a new, commented spec NAME.yaml that validates as written.
+
+    Also writes the JSON Schema to schema/ (for editor completion) if it is missing.
+    Never overwrites an existing file.
+    """
+    from mlopsdiag.scaffold import new_spec
+
+    for written in new_spec(name, folder, Path.cwd()):
+        click.echo(f"wrote {written}")
+
+
+@main_group.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the shell completion script, e.g. `eval "$(mlopsdiag completion bash)"`."""
+    from click.shell_completion import get_completion_class
+
+    cls = get_completion_class(shell)
+    if cls is None:  # pragma: no cover - click knows all three
+        raise click.UsageError(f"no completion for {shell}")
+    comp = cls(main_group, {}, "mlopsdiag", "_MLOPSDIAG_COMPLETE")
+    click.echo(comp.source())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: run the CLI and map every outcome to an exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    show_traceback = "--traceback" in args
+    try:
+        main_group.main(args=args, prog_name="mlopsdiag", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_USAGE if exc.exit_code == 2 else int(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return EXIT_INTERRUPTED
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except MlopsdiagError as exc:
+        for diag in exc.diagnostics:
+            click.echo(diag.format(), err=True)
+        if not exc.diagnostics:
+            click.echo(f"error: {exc.message}", err=True)
+        return EXIT_INVALID
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # the last line of defence: report, never crash
+        if show_traceback:
+            traceback.print_exc()
+        else:
+            click.echo(
+                f"internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in mlopsdiag; please report it with the output of "
+                "`mlopsdiag --traceback ...`.",
+                err=True,
+            )
+        return EXIT_INTERNAL
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""Output formats for diagnostics: one formatter per format, registered in one table."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from mlopsdiag.errors import Diagnostic, Severity
+
+
+def _text(diagnostics: Sequence[Diagnostic], summary: dict[str, Any]) -> str:
+    lines = [d.format() for d in diagnostics]
+    files = summary["files"]
+    errors = summary["errors"]
+    others = summary["warnings"] + summary["infos"]
+    verdict = f"{errors} error{'s' if errors != 1 else ''}" if errors else "valid"
+    extra = (
+        f", {summary['warnings']} warning{'s' if summary['warnings'] != 1 else ''}"
+        f", {summary['infos']} info"
+        if others
+        else ""
+    )
+    lines.append(f"{files} file{'s' if files != 1 else ''} checked: {verdict}{extra}")
+    return "\n".join(lines) + "\n"
+
+
+def _escape_property(value: str) -> str:
+    return (
+        value.replace("%", "%25")
+        .replace("\r", "%0D")
+        .replace("\n", "%0A")
+        .replace(":", "%3A")
+        .replace(",", "%2C")
+    )
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def _github(diagnostics: Sequence[Diagnostic], summary: dict[str, Any]) -> str:
+    lines = []
+    for d in diagnostics:
+        where = f"{d.field}: " if d.field else ""
+        title = f" [{d.code}]" if d.code else ""
+        lines.append(
+            f"::{_GITHUB_LEVEL[d.severity]} file={_escape_property(d.path)},line={d.line},"
+            f"col={d.col},title={_escape_property('mlopsdiag' + title)}::"
+            f"{_escape_data(where + d.message)}"
+        )
+    lines.append(
+        f"{summary['files']} files checked: {summary['errors']} errors, "
+        f"{summary['warnings']} warnings, {summary['infos']} infos"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _json(diagnostics: Sequence[Diagnostic], summary: dict[str, Any]) -> str:
+    payload = {
+        "summary": {k: v for k, v in summary.items() if k != "specs"},
+        "diagnostics": [
+            {
+                "path": d.path,
+                "line": d.line,
+                "col": d.col,
+                "severity": d.severity.value,
+                "field": d.field,
+                "code": d.code or None,
+                "message": d.message,
+            }
+            for d in diagnostics
+        ],
+        "specs": summary.get("specs", []),
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+Formatter = Callable[[Sequence[Diagnostic], dict[str, Any]], str]
+
+FORMATS: dict[str, Formatter] = {"text": _text, "json": _json, "github": _github}
+
+
+def summarize(diagnostics: Sequence[Diagnostic], files: int) -> dict[str, Any]:
+    """Counts by severity, for the closing line of every format."""
+    return {
+        "files": files,
+        "errors": sum(d.severity is Severity.ERROR for d in diagnostics),
+        "warnings": sum(d.severity is Severity.WARNING for d in diagnostics),
+        "infos": sum(d.severity is Severity.INFO for d in diagnostics),
+    }
+
+
+def render_report(
+    fmt: str,
+    diagnostics: Sequence[Diagnostic],
+    files: int,
+    specs: list[dict[str, Any]] | None = None,
+) -> str:
+    """Format diagnostics (sorted by file and position) in one of FORMATS."""
+    ordered = sorted(diagnostics, key=Diagnostic.sort_key)
+    summary = summarize(ordered, files)
+    if specs is not None:
+        summary["specs"] = specs
+    return FORMATS[fmt](ordered, summary)

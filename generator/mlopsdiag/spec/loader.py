@@ -1,0 +1,281 @@
+"""Read a spec file safely into plain data that remembers where every value came from.
+
+This is the only module that reads spec files. YAML is composed (not constructed), so no
+Python object can be created from a tag, aliases are expanded under a budget, duplicate
+keys are refused, and every value and key keeps its 1-based line and column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+import yaml.constructor
+
+from mlopsdiag.errors import Diagnostic, MlopsdiagError
+
+try:  # libyaml is several times faster; fall back to the pure-Python parser without it.
+    _Loader: type[Any] = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+MAX_FILE_BYTES = 1_048_576
+"""Spec files above this size are refused before parsing (a spec is a few kilobytes)."""
+
+MAX_VALUES = 200_000
+"""Upper bound on values after alias expansion: stops "billion laughs" files early."""
+
+MAX_DEPTH = 64
+"""Deepest nesting accepted; real specs need about six levels."""
+
+PathKey = tuple[str | int, ...]
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+_constructor = yaml.constructor.SafeConstructor()
+
+
+@dataclass
+class Document:
+    """A loaded spec: plain data plus the position of every value and key in it."""
+
+    path: str
+    data: dict[str, Any]
+    positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def pos(self, path: PathKey) -> tuple[int, int]:
+        """Line and column of the value at `path`, or of its nearest existing ancestor."""
+        while path:
+            found = self.positions.get(path)
+            if found is not None:
+                return found
+            path = path[:-1]
+        return self.positions.get((), (1, 1))
+
+    def key_pos(self, path: PathKey) -> tuple[int, int]:
+        """Line and column of the key that introduces `path` (falls back to `pos`)."""
+        found = self.key_positions.get(path)
+        return found if found is not None else self.pos(path)
+
+
+def format_path(path: PathKey) -> str:
+    """Render a path as `components[3].tool`."""
+    out: list[str] = []
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        else:
+            out.append(f".{part}" if out else part)
+    return "".join(out)
+
+
+def load_file(path: Path, display: str | None = None) -> Document:
+    """Load one spec file; raise MlopsdiagError with positioned diagnostics on any problem."""
+    shown = display if display is not None else str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _fail(
+                shown, 1, 1, f"file is {size} bytes; specs are limited to {MAX_FILE_BYTES} bytes"
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _fail(shown, 1, 1, f"cannot read file: {exc.strerror or exc}") from None
+    return load_bytes(raw, shown)
+
+
+def load_bytes(raw: bytes, path: str) -> Document:
+    """Load spec text given as bytes; `path` is only used in diagnostics."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise _fail(
+            path, 1, 1, f"file is {len(raw)} bytes; specs are limited to {MAX_FILE_BYTES} bytes"
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _offset_to_pos(raw, exc.start)
+        raise _fail(path, line, col, "file is not valid UTF-8 (save it as UTF-8)") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        line, col = _offset_to_pos(raw, raw.index(b"\x00"))
+        raise _fail(path, line, col, "file contains a NUL character; is it a binary file?")
+    node = _compose(text, path)
+    if node is None:
+        raise _fail(
+            path,
+            1,
+            1,
+            "file is empty; a spec needs at least apiVersion, kind, metadata and components",
+        )
+    builder = _Builder(path)
+    data = builder.build(node)
+    if builder.errors:
+        raise MlopsdiagError(
+            f"{path}: cannot load spec", sorted(builder.errors, key=Diagnostic.sort_key)
+        )
+    if not isinstance(data, dict):
+        line, col = _mark(node)
+        kind = "a list" if isinstance(data, list) else "a single value"
+        raise _fail(
+            path, line, col, f"the document is {kind}; a spec must be a mapping of keys to values"
+        )
+    return Document(
+        path=path, data=data, positions=builder.positions, key_positions=builder.key_positions
+    )
+
+
+def _compose(text: str, path: str) -> yaml.Node | None:
+    loader = _Loader(text)
+    try:
+        node: yaml.Node | None = loader.get_single_node()
+        return node
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        raise _fail(path, line, col, _describe_yaml_error(exc)) from None
+    except yaml.YAMLError as exc:  # reader errors (e.g. control characters) have no mark
+        raise _fail(path, 1, 1, f"YAML error: {exc}") from None
+    except RecursionError:
+        raise _fail(path, 1, 1, "YAML nesting is too deep") from None
+    finally:
+        loader.dispose()
+
+
+def _describe_yaml_error(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or "invalid YAML"
+    if "expected a single document" in problem or (exc.context or "").startswith(
+        "expected a single document"
+    ):
+        return "more than one YAML document in the file; put each architecture in its own file"
+    if exc.context:
+        return f"YAML syntax error: {problem} ({exc.context})"
+    return f"YAML syntax error: {problem}"
+
+
+class _Builder:
+    """Turns composed YAML nodes into plain data, recording positions and problems."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.positions: dict[PathKey, tuple[int, int]] = {}
+        self.key_positions: dict[PathKey, tuple[int, int]] = {}
+        self.errors: list[Diagnostic] = []
+        self.count = 0
+
+    def error(self, node: yaml.Node, message: str, at: PathKey) -> None:
+        line, col = _mark(node)
+        self.errors.append(Diagnostic(self.path, line, col, message, format_path(at)))
+
+    def build(self, node: yaml.Node, at: PathKey = (), depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            line, col = _mark(node)
+            raise _fail(
+                self.path,
+                line,
+                col,
+                f"the document expands to more than {MAX_VALUES} values "
+                "(aliases referring to aliases?); refusing to load it",
+            )
+        if depth > MAX_DEPTH:
+            raise _fail(
+                self.path, *_mark(node), f"values are nested more than {MAX_DEPTH} levels deep"
+            )
+        self.positions.setdefault(at, _mark(node))
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, at)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                self.error(node, f"unsupported YAML tag {node.tag!r}", at)
+            return [self.build(item, (*at, i), depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP:
+                self.error(node, f"unsupported YAML tag {node.tag!r}", at)
+            return self.mapping(node, at, depth)
+        raise AssertionError(f"unexpected YAML node {node!r}")  # pragma: no cover
+
+    def scalar(self, node: yaml.ScalarNode, at: PathKey) -> Any:
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag == _TIMESTAMP:
+            return node.value  # dates stay text, as JSON Schema sees them
+        if tag in (_INT, _FLOAT, _BOOL, _NULL):
+            return _constructor.yaml_constructors[tag](_constructor, node)
+        self.error(node, f"unsupported YAML tag {tag!r}; only plain values are allowed", at)
+        return node.value
+
+    def mapping(self, node: yaml.MappingNode, at: PathKey, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        seen: dict[str, yaml.Node] = {}
+        merged: list[yaml.MappingNode] = []
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _MERGE:
+                merged.extend(self.merge_sources(value_node, at))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.error(key_node, "mapping keys must be plain text", at)
+                continue
+            key = str(key_node.value)
+            if key in seen:
+                first_line, _ = _mark(seen[key])
+                self.error(
+                    key_node,
+                    f"duplicate key {key!r} (first defined on line {first_line}); "
+                    "YAML would silently keep only the last one",
+                    (*at, key),
+                )
+                continue
+            seen[key] = key_node
+            self.key_positions[(*at, key)] = _mark(key_node)
+            result[key] = self.build(value_node, (*at, key), depth + 1)
+        for source in merged:  # explicit keys win over merged ones, as in YAML's merge rules
+            for key_node, value_node in source.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE:
+                    continue
+                key = str(key_node.value)
+                if key in result:
+                    continue
+                self.key_positions[(*at, key)] = _mark(key_node)
+                result[key] = self.build(value_node, (*at, key), depth + 1)
+        return result
+
+    def merge_sources(self, value: yaml.Node, at: PathKey) -> Iterator[yaml.MappingNode]:
+        if isinstance(value, yaml.MappingNode):
+            yield value
+        elif isinstance(value, yaml.SequenceNode) and all(
+            isinstance(item, yaml.MappingNode) for item in value.value
+        ):
+            yield from value.value
+        else:
+            self.error(value, "a merge key '<<' needs a mapping or a list of mappings", at)
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    mark = node.start_mark
+    return (mark.line + 1, mark.column + 1)
+
+
+def _offset_to_pos(raw: bytes, offset: int) -> tuple[int, int]:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    line_start = before.rfind(b"\n") + 1
+    col = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+    return line, col
+
+
+def _fail(path: str, line: int, col: int, message: str) -> MlopsdiagError:
+    return MlopsdiagError(message, [Diagnostic(path, line, col, message)])

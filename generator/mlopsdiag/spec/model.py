@@ -1,0 +1,244 @@
+"""The typed, frozen model of a validated spec, and pure queries over it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from mlopsdiag.catalog import Catalog, Tool
+
+
+@dataclass(frozen=True)
+class Loc:
+    """Where an element was written: file, 1-based line and column."""
+
+    path: str
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """The `metadata` block."""
+
+    name: str
+    title: str
+    description: str = ""
+    owners: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    lifecycle: str = ""
+    maturity: int | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    """A cluster of components, possibly nested."""
+
+    id: str
+    name: str
+    parent: str | None
+    tool: str | None
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Component:
+    """One box of the architecture."""
+
+    id: str
+    name: str
+    tool: str | None
+    capabilities: tuple[str, ...]
+    group: str | None
+    description: str
+    owner: str
+    links: tuple[tuple[str, str], ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Flow:
+    """An arrow from one component or group to another."""
+
+    index: int
+    source: str
+    target: str
+    label: str
+    kind: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class View:
+    """A diagram of part (or, for `overview`, all) of the architecture."""
+
+    id: str
+    title: str
+    include: tuple[str, ...]
+    direction: str | None
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A person in the runbook."""
+
+    id: str
+    name: str
+    role: str = ""
+    reach: str = ""
+
+
+@dataclass(frozen=True)
+class Access:
+    """Where a credential lives (never the credential)."""
+
+    name: str
+    where: str
+    granted_by: str = ""
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """Numbered steps for the person on call."""
+
+    id: str
+    kind: str
+    title: str
+    when: str
+    steps: tuple[str, ...]
+    components: tuple[str, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """A dashboard link."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class FailureMode:
+    """A known way the system breaks."""
+
+    symptom: str
+    cause: str = ""
+    procedure: str = ""
+    fix: str = ""
+
+
+@dataclass(frozen=True)
+class Runbook:
+    """The 'if I'm gone' cheat sheet."""
+
+    loc: Loc
+    summary: str = ""
+    last_verified: dt.date | None = None
+    contacts: tuple[Contact, ...] = ()
+    escalation: tuple[str, ...] = ()
+    access: tuple[Access, ...] = ()
+    procedures: tuple[Procedure, ...] = ()
+    dashboards: tuple[Dashboard, ...] = ()
+    failure_modes: tuple[FailureMode, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleOverride:
+    """A lint rule switched off for one spec."""
+
+    rule: str
+    reason: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """A validated spec. Build it with `mlopsdiag.spec.validate`, never by hand from YAML."""
+
+    metadata: Metadata
+    groups: tuple[Group, ...]
+    components: tuple[Component, ...]
+    flows: tuple[Flow, ...]
+    views: tuple[View, ...]
+    runbook: Runbook | None
+    catalog: Catalog
+    source_path: str
+    direction: str = "LR"
+    lint_disable: tuple[RuleOverride, ...] = ()
+    locations: Mapping[str, Loc] = field(default_factory=dict)
+    """Position of any field by its path text, e.g. `metadata.maturity`, `components[2].tool`."""
+
+    @property
+    def name(self) -> str:
+        """The architecture's slug."""
+        return self.metadata.name
+
+    def loc(self, field_path: str) -> Loc:
+        """Position of a field (or of the document start when it is absent)."""
+        return (
+            self.locations.get(field_path) or self.locations.get("") or Loc(self.source_path, 1, 1)
+        )
+
+    @cached_property
+    def components_by_id(self) -> Mapping[str, Component]:
+        """Components keyed by id."""
+        return {c.id: c for c in self.components}
+
+    @cached_property
+    def groups_by_id(self) -> Mapping[str, Group]:
+        """Groups keyed by id."""
+        return {g.id: g for g in self.groups}
+
+    def tool_of(self, element_id: str) -> Tool | None:
+        """The catalogue tool of a component or group, if any."""
+        item = self.components_by_id.get(element_id) or self.groups_by_id.get(element_id)
+        tool_id = item.tool if item is not None else None
+        return self.catalog.tools.get(tool_id) if tool_id else None
+
+    def capabilities_of(self, component_id: str) -> frozenset[str]:
+        """A component's capabilities: its own list plus its tool's defaults."""
+        component = self.components_by_id[component_id]
+        tool = self.tool_of(component_id)
+        own = set(component.capabilities)
+        if tool is not None:
+            own.update(tool.capabilities)
+        return frozenset(own)
+
+    def group_capabilities(self, group_id: str) -> frozenset[str]:
+        """Capabilities a group brings through its tool."""
+        tool = self.tool_of(group_id)
+        return frozenset(tool.capabilities) if tool is not None else frozenset()
+
+    def ancestors(self, group_id: str | None) -> Iterator[str]:
+        """The group itself and every enclosing group, innermost first."""
+        while group_id is not None and group_id in self.groups_by_id:
+            yield group_id
+            group_id = self.groups_by_id[group_id].parent
+
+    def members(self, group_id: str) -> tuple[str, ...]:
+        """Ids of every component inside a group, nested groups included, in spec order."""
+        return tuple(c.id for c in self.components if group_id in self.ancestors(c.group))
+
+    def expand(self, element_id: str) -> tuple[str, ...]:
+        """Component ids an element stands for: itself, or a group's members."""
+        if element_id in self.components_by_id:
+            return (element_id,)
+        return self.members(element_id)
+
+    def all_views(self) -> tuple[View, ...]:
+        """The implicit `overview` view followed by the spec's own views."""
+        overview = View(
+            id="overview",
+            title=f"{self.metadata.title}: overview",
+            include=tuple(c.id for c in self.components),
+            direction=None,
+            loc=self.loc("metadata"),
+        )
+        own = tuple(v for v in self.views if v.id != "overview")
+        declared = [v for v in self.views if v.id == "overview"]
+        return (declared[0] if declared else overview, *own)

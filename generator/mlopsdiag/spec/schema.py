@@ -1,0 +1,358 @@
+"""The spec format as data: the single source of truth for validation, the published
+JSON Schema (draft-07) and the generated spec reference."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mlopsdiag.catalog import builtin_catalog
+
+API_VERSION = "mlopsdiag/v1"
+SUPPORTED_API_VERSIONS = (API_VERSION,)
+SCHEMA_ID = "https://mlopsdiag.dev/schema/mlopsdiag-v1.schema.json"
+PUBLISHED_SCHEMA_PATH = "schema/mlopsdiag-v1.schema.json"
+"""Where the repository publishes the schema (relative to its root); a test keeps it fresh."""
+
+ID_PATTERN = r"^[a-z][a-z0-9_-]{0,62}$"
+SLUG_PATTERN = r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
+URL_PATTERN = r"^https?://[^\s/?#]+[^\s]*$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+ONE_LINE_PATTERN = r"^[^\r\n]+$"
+
+LIFECYCLES = ("experimental", "production", "deprecated")
+FLOW_KINDS = ("data", "features", "model", "metrics", "predictions", "feedback", "control")
+PROCEDURE_KINDS = ("rollback", "restart", "retrain", "backfill", "restore", "scale", "other")
+DIRECTIONS = ("LR", "TB", "RL", "BT")
+SEVERITIES = ("error", "warning", "info", "off")
+
+# Messages shown instead of a bare "does not match pattern" (a non-standard keyword
+# that JSON Schema validators ignore).
+_MSG = "x-message"
+
+
+def _text(description: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "string", "minLength": 1, "description": description, **extra}
+
+
+def _one_line(description: str, **extra: Any) -> dict[str, Any]:
+    return _text(
+        description, pattern=ONE_LINE_PATTERN, **{_MSG: "must be a single line of text"}, **extra
+    )
+
+
+def _id(description: str) -> dict[str, Any]:
+    return {
+        "type": "string",
+        "pattern": ID_PATTERN,
+        _MSG: "must be an id: a lowercase letter, then up to 62 lowercase letters, digits, '-' or '_'",
+        "description": description,
+    }
+
+
+def _url(description: str) -> dict[str, Any]:
+    return {
+        "type": "string",
+        "pattern": URL_PATTERN,
+        _MSG: "must be an http:// or https:// URL (no other scheme is allowed)",
+        "description": description,
+    }
+
+
+def _list(items: dict[str, Any], description: str, *, min_items: int = 0) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "array", "items": items, "description": description}
+    if min_items:
+        out["minItems"] = min_items
+    return out
+
+
+def _object(
+    description: str, properties: dict[str, Any], required: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "type": "object",
+        "description": description,
+        "properties": properties,
+        "additionalProperties": False,
+    }
+    if required:
+        out["required"] = list(required)
+    return out
+
+
+def spec_schema() -> dict[str, Any]:
+    """Return the JSON Schema (draft-07) of an `mlopsdiag/v1` architecture spec."""
+    capability_ids = sorted(builtin_catalog().capabilities)
+    capability = {
+        "type": "string",
+        "enum": capability_ids,
+        "description": "A capability id from the MLOps taxonomy.",
+    }
+    metadata = _object(
+        "Who and what this architecture is.",
+        {
+            "name": {
+                "type": "string",
+                "pattern": SLUG_PATTERN,
+                _MSG: "must be a slug: lowercase letters, digits and '-', at most 63 characters, "
+                "not starting or ending with '-'",
+                "description": "Unique slug of the architecture in a spec set; used in file names "
+                "and URLs.",
+                "examples": ["churn-kubeflow-mlflow-seldon"],
+            },
+            "title": _one_line("Display title, one line.", examples=["Churn model on Kubeflow"]),
+            "description": _text("What the system does and why, in Markdown."),
+            "owners": _list(_text("Team name or contact id."), "Owning teams or people."),
+            "tags": _list(
+                {
+                    "type": "string",
+                    "pattern": SLUG_PATTERN,
+                    _MSG: "must be a slug: lowercase letters, digits and '-'",
+                },
+                "Free tags (slugs) used to filter architectures on the site.",
+            ),
+            "lifecycle": {
+                "type": "string",
+                "enum": list(LIFECYCLES),
+                "description": "Where the system is in its life.",
+            },
+            "maturity": {
+                "type": "integer",
+                "enum": [0, 1, 2],
+                "description": "Claimed MLOps level (Google's levels 0, 1, 2); checked against "
+                "the level inferred from the design.",
+            },
+        },
+        ("name", "title"),
+    )
+    group = _object(
+        "A cluster drawn around components.",
+        {
+            "id": _id("Unique among groups and components of the spec."),
+            "name": _one_line("Display name (default: the id)."),
+            "parent": _id("Id of the enclosing group; cycles are an error."),
+            "tool": _id(
+                "Catalogue tool the group runs on; its capabilities count for the architecture."
+            ),
+        },
+        ("id",),
+    )
+    component = _object(
+        "One box in the diagram: a job, service, store or tool.",
+        {
+            "id": _id("Unique among groups and components of the spec."),
+            "name": _one_line("Display name (default: the tool's name, else the id)."),
+            "tool": _id(
+                "Catalogue tool id (built-in or the project's own catalogue); gives the "
+                "icon and default capabilities."
+            ),
+            "capabilities": _list(capability, "Capabilities added to the tool's defaults."),
+            "group": _id("Id of the group the component belongs to."),
+            "description": _text("What the component does, in Markdown."),
+            "owner": _text("Contact id or team name."),
+            "links": {
+                "type": "object",
+                "description": "Named links: label -> http(s) URL.",
+                "additionalProperties": _url("An http(s) URL."),
+            },
+        },
+        ("id",),
+    )
+    flow = _object(
+        "An arrow between two components or groups.",
+        {
+            "from": _id("Source component or group id."),
+            "to": _id("Target component or group id."),
+            "label": _one_line("Short text drawn next to the arrow."),
+            "kind": {
+                "type": "string",
+                "enum": list(FLOW_KINDS),
+                "description": "What travels along the arrow (default: data); sets colour "
+                "and line style.",
+            },
+        },
+        ("from", "to"),
+    )
+    view = _object(
+        "A named diagram of part of the architecture (an overview of everything is always drawn).",
+        {
+            "id": _id("View id, unique in the spec; used in file names."),
+            "title": _one_line("Diagram title."),
+            "include": _list(
+                _id("Component or group id."),
+                "Components and groups shown; a group brings its members.",
+                min_items=1,
+            ),
+            "direction": {
+                "type": "string",
+                "enum": list(DIRECTIONS),
+                "description": "Layout direction of this view (default: the spec's).",
+            },
+        },
+        ("id", "include"),
+    )
+    contact = _object(
+        "A person to reach.",
+        {
+            "id": _id("Contact id, referred to by escalation and owners."),
+            "name": _one_line("Full name."),
+            "role": _one_line("owner, backup, on-call, vendor, ..."),
+            "reach": _text("How to reach them (channel, phone reference, rota)."),
+        },
+        ("id", "name"),
+    )
+    access = _object(
+        "Where a credential lives: a reference, never the credential.",
+        {
+            "name": _one_line("What the access is for."),
+            "where": _text("A reference (vault://..., password manager item) or instructions."),
+            "granted_by": _text("Contact id or text: who can grant it."),
+        },
+        ("name", "where"),
+    )
+    procedure = _object(
+        "A step-by-step procedure for the person on call.",
+        {
+            "id": _id("Procedure id, referred to by failure modes."),
+            "kind": {
+                "type": "string",
+                "enum": list(PROCEDURE_KINDS),
+                "description": "What the procedure does (default: other).",
+            },
+            "title": _one_line("Procedure title."),
+            "when": _text("When to run it."),
+            "steps": _list(_text("One step."), "Numbered steps.", min_items=1),
+            "components": _list(_id("Component id."), "Components the procedure touches."),
+        },
+        ("id", "title", "steps"),
+    )
+    dashboard = _object(
+        "A dashboard to look at.",
+        {"name": _one_line("Dashboard name."), "url": _url("Dashboard URL.")},
+        ("name", "url"),
+    )
+    failure_mode = _object(
+        "A known way the system breaks.",
+        {
+            "symptom": _text("What you see."),
+            "cause": _text("Why it happens."),
+            "procedure": _id("Id of the procedure that fixes it."),
+            "fix": _text("What to do, when there is no procedure."),
+        },
+        ("symptom",),
+    )
+    runbook = _object(
+        "The 'if I'm gone' cheat sheet.",
+        {
+            "summary": _text("How the system works in a paragraph, in Markdown."),
+            "last_verified": {
+                "type": "string",
+                "pattern": DATE_PATTERN,
+                "format": "date",
+                _MSG: "must be an ISO date such as 2026-10-15",
+                "description": "When someone last walked through the runbook (ISO date).",
+            },
+            "contacts": _list(contact, "People to reach."),
+            "escalation": _list(_id("Contact id."), "Contact ids, in the order to call them."),
+            "access": _list(access, "Where access lives."),
+            "procedures": _list(procedure, "Procedures (rollback, retrain, ...)."),
+            "dashboards": _list(dashboard, "Dashboards."),
+            "failure_modes": _list(failure_mode, "Known failure modes."),
+            "notes": _list(_text("A note."), "Things to remember."),
+        },
+    )
+    diagram = _object(
+        "How diagrams of this architecture are drawn (mlopsdiag extension).",
+        {
+            "direction": {
+                "type": "string",
+                "enum": list(DIRECTIONS),
+                "description": "Layout direction: LR (default), TB, RL or BT.",
+            },
+        },
+    )
+    lint = _object(
+        "Lint settings for this spec (mlopsdiag extension).",
+        {
+            "disable": _list(
+                _object(
+                    "A rule switched off for this spec, with the reason.",
+                    {
+                        "rule": {
+                            "type": "string",
+                            "pattern": r"^[a-z][a-z0-9-]*$",
+                            "description": "Rule id (see `mlopsdiag explain`).",
+                        },
+                        "reason": _one_line("Why the rule does not apply here."),
+                    },
+                    ("rule", "reason"),
+                ),
+                "Rules switched off for this spec.",
+            ),
+        },
+    )
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": SCHEMA_ID,
+        "title": "mlopsdiag architecture spec (mlopsdiag/v1)",
+        "description": "One ML system: its components, flows, views and runbook.",
+        "type": "object",
+        "properties": {
+            "apiVersion": {
+                "type": "string",
+                "enum": list(SUPPORTED_API_VERSIONS),
+                "description": "Spec format version; exactly `mlopsdiag/v1`.",
+            },
+            "kind": {
+                "type": "string",
+                "enum": ["Architecture"],
+                "description": "Exactly `Architecture`.",
+            },
+            "metadata": metadata,
+            "groups": _list(group, "Clusters drawn around components."),
+            "components": _list(component, "The parts of the system (at least one).", min_items=1),
+            "flows": _list(flow, "Arrows between components and groups."),
+            "views": _list(view, "Extra diagrams of parts of the system."),
+            "runbook": runbook,
+            "diagram": diagram,
+            "lint": lint,
+        },
+        "required": ["apiVersion", "kind", "metadata", "components"],
+        "additionalProperties": False,
+    }
+
+
+def schema_json() -> str:
+    """The schema as published: stable key order, two-space indent, trailing newline."""
+    return json.dumps(spec_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def catalog_schema() -> dict[str, Any]:
+    """JSON Schema of a project's own tool catalogue (`mlopsdiag-catalog.yaml`)."""
+    capability_ids = sorted(builtin_catalog().capabilities)
+    tool = _object(
+        "A tool the project uses that the built-in catalogue does not know.",
+        {
+            "id": _id("Tool id used in specs' `tool:` fields."),
+            "name": _one_line("Display name."),
+            "capabilities": _list(
+                {"type": "string", "enum": capability_ids}, "Default capabilities of the tool."
+            ),
+            "homepage": _url("Homepage or internal documentation."),
+            "description": _one_line("What the tool is, in one line."),
+            "icon": _text("PNG icon file, relative to the catalogue file."),
+        },
+        ("id", "name"),
+    )
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "mlopsdiag project tool catalogue",
+        "type": "object",
+        "properties": {
+            "apiVersion": {"type": "string", "enum": list(SUPPORTED_API_VERSIONS)},
+            "kind": {"type": "string", "enum": ["Catalog"]},
+            "tools": _list(tool, "The project's own tools.", min_items=1),
+        },
+        "required": ["apiVersion", "kind", "tools"],
+        "additionalProperties": False,
+    }

@@ -1,0 +1,98 @@
+"""Recognise text that looks like a credential, without ever returning the credential."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+# (what it is, pattern). Order matters only for which name is reported first.
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("private key block", re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----")),
+    ("AWS access key id", re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b")),
+    (
+        "AWS secret access key",
+        re.compile(r"(?i)aws.{0,20}(?:secret|key).{0,20}[:=]\s*['\"]?[A-Za-z0-9/+]{40}\b"),
+    ),
+    ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}")),
+    ("GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})")),
+    ("GitLab token", re.compile(r"\bgl(?:pat|dt|rt|ptt|cbt)-[A-Za-z0-9_\-]{20,}")),
+    ("Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
+    (
+        "Slack webhook URL",
+        re.compile(
+            r"hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9]+/[A-Za-z0-9]+/[A-Za-z0-9]+"
+        ),
+    ),
+    ("Stripe key", re.compile(r"\b[sr]k_(?:live|test)_[0-9A-Za-z]{16,}")),
+    ("OpenAI-style API key", re.compile(r"\bsk-(?:proj-)?[A-Za-z0-9_\-]{32,}")),
+    (
+        "JSON Web Token",
+        re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    ),
+    ("URL with an embedded password", re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@")),
+    ("Azure storage account key", re.compile(r"(?i)AccountKey=[A-Za-z0-9+/=]{20,}")),
+)
+
+_ASSIGNMENT = re.compile(
+    r"(?i)\b(?:password|passwd|pwd|pass|secret|client[_-]?secret|token|api[_-]?key|"
+    r"access[_-]?key|auth[_-]?token|private[_-]?key)\b\s*(?P<op>[:=])\s*"
+    r"(?P<q>['\"]?)(?P<value>[^\s'\",;]+)"
+)
+
+# Values after `password=` that are references or placeholders, not secrets.
+_REFERENCE = re.compile(
+    r"(?i)^(?:[a-z][a-z0-9+.-]*://|\$\{|\$[A-Z_]|<[^>]*>$|\{\{|%\(|\*+$|x+$|\.\.\.|…|"
+    r"none$|null$|redacted$|changeme$|see$|stored$|in$|from$|via$)"
+)
+
+_TOKEN = re.compile(r"[A-Za-z0-9+/=_\-]{32,}")
+
+
+def _entropy(text: str) -> float:
+    counts = Counter(text)
+    total = len(text)
+    return -sum(n / total * math.log2(n / total) for n in counts.values())
+
+
+def _high_entropy(text: str) -> bool:
+    for match in _TOKEN.finditer(text):
+        token = match.group(0)
+        start = match.start()
+        prefix = text[max(0, start - 8) : start].lower()
+        if prefix.endswith(("sha256:", "sha1:", "sha512:", "md5:")):
+            continue  # content digests are not secrets
+        if text[max(0, start - 3) : start] == "://" or ("/" in token.strip("/") and "-" in token):
+            continue  # part of a URL or a path of words
+        classes = sum(
+            (
+                any(c.islower() for c in token),
+                any(c.isupper() for c in token),
+                any(c.isdigit() for c in token),
+            )
+        )
+        if classes == 3 and _entropy(token) >= 4.2:
+            return True
+    return False
+
+
+def find_secret(text: str) -> str | None:
+    """Name the kind of credential `text` seems to contain, or None. Never returns the value."""
+    for name, pattern in _PATTERNS:
+        if pattern.search(text):
+            return name
+    for match in _ASSIGNMENT.finditer(text):
+        value = match.group("value")
+        if _REFERENCE.match(value):
+            continue
+        # "token: stored in vault" is prose; "password: hunter2" is a pasted secret.
+        if (
+            match.group("op") == ":"
+            and not match.group("q")
+            and (len(value) < 6 or value.isalpha())
+        ):
+            continue
+        return f"'{match.group(0).split(match.group('op'))[0].strip()}' assignment with a value"
+    if _high_entropy(text):
+        return "long random-looking string (possible key or token)"
+    return None

@@ -1,0 +1,45 @@
+"""Atomic file writes: a file is either its old self or its complete new self, never half."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from mlopsdiag.errors import MlopsdiagError
+
+
+def write_atomic(path: Path, data: bytes, *, exclusive: bool = False) -> bool:
+    """Write `data` to `path` via a temporary file and rename; return False if unchanged.
+
+    With `exclusive`, refuse to replace an existing file.
+    """
+    if exclusive and path.exists():
+        raise MlopsdiagError(f"{path} already exists; refusing to overwrite it")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o644)  # noqa: PTH101 - mkstemp makes 0600 files
+        Path(tmp_name).replace(path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def inside(root: Path, path: Path) -> Path:
+    """Return `path` resolved, or fail if it would land outside `root`."""
+    resolved_root = root.resolve()
+    resolved = (resolved_root / path).resolve()
+    if not resolved.is_relative_to(resolved_root):
+        raise MlopsdiagError(f"refusing to write {path}: it is outside {root}")
+    return resolved
