@@ -230,8 +230,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return EXIT_USAGE if exc.exit_code == 2 else int(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+    except click.exceptions.Abort:  # click turns Ctrl-C into Abort
+        click.echo("Interrupted.", err=True)
         return EXIT_INTERRUPTED
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
