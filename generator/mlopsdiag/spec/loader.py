@@ -7,6 +7,7 @@ keys are refused, and every value and key keeps its 1-based line and column.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +80,14 @@ def format_path(path: PathKey) -> str:
         else:
             out.append(f".{part}" if out else part)
     return "".join(out)
+
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def parse_path(text: str) -> PathKey:
+    """Inverse of `format_path`: `components[3].tool` -> ("components", 3, "tool")."""
+    return tuple(int(index) if index else name for name, index in _PART.findall(text))
 
 
 def load_file(path: Path, display: str | None = None) -> Document:

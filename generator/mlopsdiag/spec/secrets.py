@@ -12,7 +12,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("AWS access key id", re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b")),
     (
         "AWS secret access key",
-        re.compile(r"(?i)aws.{0,20}(?:secret|key).{0,20}[:=]\s*['\"]?[A-Za-z0-9/+]{40}\b"),
+        re.compile(r"(?i:aws.{0,20}(?:secret|key).{0,20}[:=]\s*['\"]?)[A-Za-z0-9/+]{40}\b"),
     ),
     ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}")),
     ("GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})")),
@@ -31,8 +31,14 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
     ),
     ("URL with an embedded password", re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@")),
-    ("Azure storage account key", re.compile(r"(?i)AccountKey=[A-Za-z0-9+/=]{20,}")),
+    ("Azure storage account key", re.compile(r"(?i:AccountKey=)[A-Za-z0-9+/=]{20,}")),
 )
+
+# One pass over the text finds whether any of the patterns above can match at all.
+_ANY = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in _PATTERNS))
+
+MIN_LENGTH = 8
+"""Shorter text is never reported: no credential format is that short."""
 
 _ASSIGNMENT = re.compile(
     r"(?i)\b(?:password|passwd|pwd|pass|secret|client[_-]?secret|token|api[_-]?key|"
@@ -78,9 +84,12 @@ def _high_entropy(text: str) -> bool:
 
 def find_secret(text: str) -> str | None:
     """Name the kind of credential `text` seems to contain, or None. Never returns the value."""
-    for name, pattern in _PATTERNS:
-        if pattern.search(text):
-            return name
+    if len(text) < MIN_LENGTH:
+        return None
+    if _ANY.search(text):
+        for name, pattern in _PATTERNS:
+            if pattern.search(text):
+                return name
     for match in _ASSIGNMENT.finditer(text):
         value = match.group("value")
         if _REFERENCE.match(value):

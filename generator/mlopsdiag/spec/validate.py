@@ -12,7 +12,7 @@ from typing import Any
 
 from mlopsdiag.catalog import CATALOG_FILE_NAME, Catalog, Tool, builtin_catalog, tool_from_data
 from mlopsdiag.errors import Diagnostic, MlopsdiagError
-from mlopsdiag.spec.loader import Document, PathKey, format_path, load_file
+from mlopsdiag.spec.loader import Document, PathKey, format_path, load_file, parse_path
 from mlopsdiag.spec.model import (
     Access,
     Architecture,
@@ -601,9 +601,7 @@ def build_model(doc: Document, catalog: Catalog) -> Architecture:
         RuleOverride(rule=x["rule"], reason=x["reason"], loc=_loc(doc, ("lint", "disable", i)))
         for i, x in enumerate(lint.get("disable") or ())
     )
-    locations = MappingProxyType(
-        {format_path(at): Loc(doc.path, line, col) for at, (line, col) in doc.positions.items()}
-    )
+    locations = _Locations(doc)
     return Architecture(
         metadata=metadata,
         groups=groups,
@@ -617,6 +615,25 @@ def build_model(doc: Document, catalog: Catalog) -> Architecture:
         lint_disable=disable,
         locations=locations,
     )
+
+
+class _Locations(Mapping[str, Loc]):
+    """Field path text -> position, computed on lookup (most are never asked for)."""
+
+    def __init__(self, doc: Document) -> None:
+        self._doc = doc
+
+    def __getitem__(self, key: str) -> Loc:
+        found = self._doc.positions.get(parse_path(key))
+        if found is None:
+            raise KeyError(key)
+        return Loc(self._doc.path, *found)
+
+    def __iter__(self) -> Iterator[str]:
+        return (format_path(at) for at in self._doc.positions)
+
+    def __len__(self) -> int:
+        return len(self._doc.positions)
 
 
 def _runbook(doc: Document) -> Runbook:
