@@ -147,7 +147,7 @@ def test_catalog_lists_and_filters(runner: CliRunner) -> None:
     code, out = invoke(runner, "catalog", "--capability", "feature-store")
     assert code == 0
     assert "feast" in out and "mlflow" not in out
-    code, out = invoke(runner, "catalog", "-c", "monitoring", "-c", "alerting", "--json")
+    _, out = invoke(runner, "catalog", "-c", "monitoring", "-c", "alerting", "--json")
     ids = {t["id"] for t in json.loads(out)}
     assert "prometheus" in ids and "evidently" not in ids
     code, out = invoke(runner, "catalog", "--capabilities")
@@ -165,6 +165,7 @@ def test_init_writes_a_valid_spec_and_refuses_to_overwrite(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     code, out = invoke(runner, "init", "fraud-scoring")
+    assert "wrote specs/fraud-scoring.yaml" in out
     assert code == 0
     spec = tmp_path / "specs" / "fraud-scoring.yaml"
     assert spec.is_file()

@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from mlopsdiag.catalog import CATALOG_FILE_NAME, Catalog, Tool, builtin_catalog, tool_from_data
