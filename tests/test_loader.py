@@ -14,7 +14,9 @@ from mlopsdiag.spec.loader import MAX_FILE_BYTES, format_path, load_bytes, load_
 
 
 def test_positions_of_values_and_keys() -> None:
-    doc = load_bytes(b"metadata:\n  name: demo\ncomponents:\n  - id: a\n    tool: mlflow\n", "x.yaml")
+    doc = load_bytes(
+        b"metadata:\n  name: demo\ncomponents:\n  - id: a\n    tool: mlflow\n", "x.yaml"
+    )
     assert doc.pos(("metadata", "name")) == (2, 9)
     assert doc.key_pos(("metadata", "name")) == (2, 3)
     assert doc.pos(("components", 0, "tool")) == (5, 11)

@@ -78,12 +78,16 @@ class Catalog:
     tools: Mapping[str, Tool]
     capabilities: Mapping[str, Capability]
     source: str = ""
+    rejected: frozenset[str] = frozenset()
+    """Ids of project tools whose catalogue entries have errors."""
 
-    def extended(self, tools: Mapping[str, Tool], source: str) -> Catalog:
+    def extended(
+        self, tools: Mapping[str, Tool], source: str, rejected: frozenset[str] = frozenset()
+    ) -> Catalog:
         """A catalogue with a project's own tools added."""
         merged = dict(self.tools)
         merged.update(tools)
-        return Catalog(MappingProxyType(merged), self.capabilities, source)
+        return Catalog(MappingProxyType(merged), self.capabilities, source, rejected)
 
     def capability_icon(self, capability: str) -> Path:
         """The project-made icon for a capability (for components without a tool)."""

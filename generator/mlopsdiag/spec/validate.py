@@ -376,7 +376,13 @@ class _References:
         for section in ("groups", "components"):
             for i, item in _items(self.data, section):
                 tool = _str_field(item, "tool")
-                if tool is not None and tool not in self.catalog.tools:
+                if tool is not None and tool in self.catalog.rejected:
+                    self.error(
+                        (section, i, "tool"),
+                        f"tool {tool!r} is defined in {self.catalog.source}, but that entry has "
+                        "errors (see above)",
+                    )
+                elif tool is not None and tool not in self.catalog.tools:
                     self.error(
                         (section, i, "tool"),
                         f"unknown tool {_show(tool)}{did_you_mean(tool, self.catalog.tools)}; "
@@ -466,6 +472,7 @@ def load_project_catalog(path: Path) -> tuple[Catalog, list[Diagnostic]]:
     flagged = _check_secrets(doc, out)
     _Checker(doc, out).check(catalog_schema(), doc.data, ())
     tools: dict[str, Tool] = {}
+    rejected: set[str] = set()
     folder = path.parent.resolve()
     for i, raw in _items(doc.data, "tools"):
         tool_id = _str_field(raw, "id")
@@ -505,15 +512,15 @@ def load_project_catalog(path: Path) -> tuple[Catalog, list[Diagnostic]]:
                 problem = "icon must be a PNG file"
             if problem:
                 out.append(Diagnostic(shown, line, col, problem, format_path((*at, "icon"))))
+                rejected.add(tool_id)
                 continue
-        caps = raw.get("capabilities")
-        if isinstance(caps, list) and not all(isinstance(c, str) for c in caps):
-            continue
-        if not isinstance(raw.get("name", ""), str):
+        entry_errors = [d for d in out if d.field.startswith(format_path(at) + ".")]
+        if entry_errors or format_path(at) in {d.field for d in out}:
+            rejected.add(tool_id)
             continue
         tools[tool_id] = tool_from_data(raw, folder, builtin=False)
     out = [d for d in out if not _hides_secret(d, flagged, doc)]
-    return base.extended(tools, shown), out
+    return base.extended(tools, shown, frozenset(rejected)), out
 
 
 def _hides_secret(diag: Diagnostic, flagged: set[PathKey], doc: Document) -> bool:

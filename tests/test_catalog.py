@@ -1,0 +1,101 @@
+"""The built-in catalogue and taxonomy are complete, and projects can extend them."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mlopsdiag.catalog import CATALOG_FILE_NAME, builtin_catalog
+from mlopsdiag.spec.validate import validate_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC_V1 = ROOT.parent / "shared" / "design" / "spec-v1.md"
+
+REQUIRED_TOOLS = """kubeflow mlflow seldon-core kserve bentoml wandb optuna cleanlab snorkel airflow
+prefect dagster argo-workflows feast evidently great-expectations dvc prometheus grafana
+alertmanager pagerduty slack kafka spark ray postgresql redis minio s3 gcs jupyter tensorflow
+pytorch scikit-learn label-studio kubernetes docker github github-actions gitlab-ci jenkins argocd
+vertex-ai sagemaker azure-ml databricks fastapi bigquery snowflake""".split()
+
+REQUIRED_CAPABILITIES = """data-ingestion data-versioning data-validation labeling feature-store
+experiment-tracking hyperparameter-tuning training orchestration model-validation model-registry
+ci-cd continuous-training online-serving batch-prediction progressive-delivery monitoring
+alerting feedback-collection""".split()
+
+
+def test_every_spec_v1_tool_is_known() -> None:
+    assert set(REQUIRED_TOOLS) <= set(builtin_catalog().tools)
+
+
+def test_spec_v1_lists_match_when_available() -> None:
+    if not SPEC_V1.is_file():
+        pytest.skip("shared/design/spec-v1.md is not beside this checkout")
+    text = SPEC_V1.read_text(encoding="utf-8")
+    tools_section = text.split("## Tool ids the built-in catalogue must know")[1].split("##")[0]
+    listed = re.findall(r"`([a-z0-9-]+)`", tools_section.split("Default capabilities")[0])
+    assert set(listed) == set(REQUIRED_TOOLS)
+
+
+def test_every_capability_is_defined_with_sources() -> None:
+    caps = builtin_catalog().capabilities
+    assert list(caps)[: len(REQUIRED_CAPABILITIES)] == REQUIRED_CAPABILITIES
+    for cap in caps.values():
+        assert cap.definition and cap.name
+        assert cap.sources, cap.id
+        assert builtin_catalog().capability_icon(cap.id).is_file(), cap.id
+
+
+@pytest.mark.parametrize("tool_id", sorted(builtin_catalog().tools))
+def test_tool_entry_is_complete(tool_id: str) -> None:
+    tool = builtin_catalog().tools[tool_id]
+    assert tool.name and tool.description
+    assert tool.homepage.startswith("https://")
+    assert set(tool.capabilities) <= set(builtin_catalog().capabilities)
+    if tool.icon.diagrams:
+        module, _, cls = tool.icon.diagrams.rpartition(".")
+        node_class = getattr(importlib.import_module(module), cls)
+        assert node_class._icon
+    else:
+        assert tool.icon.file is not None and tool.icon.file.is_file()
+
+
+def test_spec_v1_default_capabilities() -> None:
+    tools = builtin_catalog().tools
+    assert {"experiment-tracking", "model-registry"} <= set(tools["mlflow"].capabilities)
+    assert "online-serving" in tools["kserve"].capabilities
+    assert "monitoring" in tools["evidently"].capabilities
+    assert "data-validation" in tools["great-expectations"].capabilities
+    assert "orchestration" in tools["kubeflow"].capabilities
+    assert "orchestration" in tools["airflow"].capabilities
+    assert "hyperparameter-tuning" in tools["optuna"].capabilities
+    assert "feature-store" in tools["feast"].capabilities
+    assert "ci-cd" in tools["github-actions"].capabilities
+    assert {"monitoring", "alerting"} <= set(tools["prometheus"].capabilities)
+
+
+def test_project_catalog_extends_the_builtin_one(tmp_path: Path) -> None:
+    icons = tmp_path / "icons"
+    icons.mkdir()
+    shutil.copy(builtin_catalog().capability_icon("online-serving"), icons / "scorer.png")
+    (tmp_path / CATALOG_FILE_NAME).write_text(
+        "apiVersion: mlopsdiag/v1\nkind: Catalog\ntools:\n"
+        "  - id: scorer\n    name: In-house scorer\n    capabilities: [online-serving]\n"
+        "    icon: icons/scorer.png\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "spec.yaml").write_text(
+        "apiVersion: mlopsdiag/v1\nkind: Architecture\nmetadata: {name: demo, title: Demo}\n"
+        "components:\n  - id: serve\n    tool: scorer\n",
+        encoding="utf-8",
+    )
+    (result,) = validate_paths([tmp_path])
+    assert result.architecture is not None, [d.format() for d in result.diagnostics]
+    arch = result.architecture
+    assert arch.capabilities_of("serve") == {"online-serving"}
+    tool = arch.catalog.tools["scorer"]
+    assert not tool.builtin and tool.icon.file == (icons / "scorer.png").resolve()
+    assert arch.components[0].name == "In-house scorer"
