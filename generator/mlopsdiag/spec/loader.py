@@ -191,14 +191,7 @@ class _Builder:
     def build(self, node: yaml.Node, at: PathKey = (), depth: int = 0) -> Any:
         self.count += 1
         if self.count > MAX_VALUES:
-            line, col = _mark(node)
-            raise _fail(
-                self.path,
-                line,
-                col,
-                f"the document expands to more than {MAX_VALUES} values "
-                "(aliases referring to aliases?); refusing to load it",
-            )
+            self.too_many(node)
         if depth > MAX_DEPTH:
             raise _fail(
                 self.path, *_mark(node), f"values are nested more than {MAX_DEPTH} levels deep"
@@ -209,12 +202,33 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ:
                 self.error(node, f"unsupported YAML tag {node.tag!r}", at)
-            return [self.build(item, (*at, i), depth + 1) for i, item in enumerate(node.value)]
+            return [self.child(item, (*at, i), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP:
                 self.error(node, f"unsupported YAML tag {node.tag!r}", at)
             return self.mapping(node, at, depth)
         raise AssertionError(f"unexpected YAML node {node!r}")  # pragma: no cover
+
+    def child(self, node: yaml.Node, at: PathKey, depth: int) -> Any:
+        # Fast path for the common case, plain text; everything else goes through build().
+        if node.__class__ is yaml.ScalarNode and node.tag == _STR:
+            self.count += 1
+            if self.count > MAX_VALUES:
+                self.too_many(node)
+            mark = node.start_mark
+            self.positions[at] = (mark.line + 1, mark.column + 1)
+            return node.value
+        return self.build(node, at, depth)
+
+    def too_many(self, node: yaml.Node) -> None:
+        line, col = _mark(node)
+        raise _fail(
+            self.path,
+            line,
+            col,
+            f"the document expands to more than {MAX_VALUES} values "
+            "(aliases referring to aliases?); refusing to load it",
+        )
 
     def scalar(self, node: yaml.ScalarNode, at: PathKey) -> Any:
         tag = node.tag
@@ -229,28 +243,28 @@ class _Builder:
 
     def mapping(self, node: yaml.MappingNode, at: PathKey, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        seen: dict[str, yaml.Node] = {}
         merged: list[yaml.MappingNode] = []
+        key_positions = self.key_positions
         for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag == _MERGE:
-                merged.extend(self.merge_sources(value_node, at))
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
+            if key_node.__class__ is not yaml.ScalarNode:
                 self.error(key_node, "mapping keys must be plain text", at)
                 continue
+            if key_node.tag == _MERGE:
+                merged.extend(self.merge_sources(value_node, at))
+                continue
             key = str(key_node.value)
-            if key in seen:
-                first_line, _ = _mark(seen[key])
+            path = (*at, key)
+            mark = key_node.start_mark
+            if key in result:
                 self.error(
                     key_node,
-                    f"duplicate key {key!r} (first defined on line {first_line}); "
+                    f"duplicate key {key!r} (first defined on line {key_positions[path][0]}); "
                     "YAML would silently keep only the last one",
-                    (*at, key),
+                    path,
                 )
                 continue
-            seen[key] = key_node
-            self.key_positions[(*at, key)] = _mark(key_node)
-            result[key] = self.build(value_node, (*at, key), depth + 1)
+            key_positions[path] = (mark.line + 1, mark.column + 1)
+            result[key] = self.child(value_node, path, depth + 1)
         for source in merged:  # explicit keys win over merged ones, as in YAML's merge rules
             for key_node, value_node in source.value:
                 if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE:
@@ -258,7 +272,7 @@ class _Builder:
                 key = str(key_node.value)
                 if key in result:
                     continue
-                self.key_positions[(*at, key)] = _mark(key_node)
+                key_positions[(*at, key)] = _mark(key_node)
                 result[key] = self.build(value_node, (*at, key), depth + 1)
         return result
 
