@@ -1,0 +1,145 @@
+"""Project-wide lint settings: `mlopsdiag-config.yaml` next to (or above) the specs."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from mlopsdiag.errors import Diagnostic, MlopsdiagError, Severity
+from mlopsdiag.lint.rules import RULES
+from mlopsdiag.spec.loader import Document, load_file
+from mlopsdiag.spec.schema import API_VERSION, DATE_PATTERN, SEVERITIES
+from mlopsdiag.spec.suggest import did_you_mean
+from mlopsdiag.spec.validate import CONFIG_FILE_NAME, _Checker, display_path, find_upwards
+
+CONFIG_KIND = "Config"
+
+
+@dataclass(frozen=True)
+class LintConfig:
+    """How findings are reported: severity overrides, disabled rules, strictness, reference date."""
+
+    severity: Mapping[str, Severity] = field(default_factory=lambda: MappingProxyType({}))
+    """Rule id -> severity that replaces the rule's default."""
+    disabled: frozenset[str] = frozenset()
+    strict: bool = False
+    """Warnings and infos fail the run too."""
+    reference_date: dt.date | None = None
+    """The 'today' of date-based rules (runbook-stale); None means the real today."""
+    source: str = ""
+    """The configuration file, as shown in diagnostics (empty for the defaults)."""
+
+    def replace(
+        self, *, strict: bool | None = None, reference_date: dt.date | None = None
+    ) -> LintConfig:
+        """A copy with the given settings overridden (None keeps the current value)."""
+        return dataclasses.replace(
+            self,
+            strict=self.strict if strict is None else strict,
+            reference_date=reference_date or self.reference_date,
+        )
+
+
+def config_schema() -> dict[str, Any]:
+    """JSON Schema of `mlopsdiag-config.yaml`."""
+    levels = {"type": "string", "enum": list(SEVERITIES)}
+    lint = {
+        "type": "object",
+        "description": "Lint settings for every spec below this file.",
+        "properties": {
+            "severity": {
+                "type": "object",
+                "description": "Rule id -> error, warning, info or off (see `mlopsdiag explain`).",
+                "propertyNames": {"enum": list(RULES)},
+                "additionalProperties": levels,
+            },
+            "strict": {
+                "type": "boolean",
+                "description": "Fail `mlopsdiag validate` on warnings and infos too.",
+            },
+            "reference_date": {
+                "type": "string",
+                "pattern": DATE_PATTERN,
+                "format": "date",
+                "x-message": "must be a date written YYYY-MM-DD",
+                "description": "The date date-based rules compare with (default: today).",
+            },
+        },
+        "additionalProperties": False,
+    }
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": f"mlopsdiag project configuration ({CONFIG_FILE_NAME})",
+        "type": "object",
+        "properties": {
+            "apiVersion": {"type": "string", "enum": [API_VERSION]},
+            "kind": {"type": "string", "enum": [CONFIG_KIND]},
+            "lint": lint,
+        },
+        "required": ["apiVersion", "kind"],
+        "additionalProperties": False,
+    }
+
+
+def find_config(spec: Path) -> Path | None:
+    """The configuration file that applies to a spec file or folder, if any."""
+    return find_upwards(spec if spec.is_dir() else spec.parent, CONFIG_FILE_NAME)
+
+
+def load_config(path: Path) -> tuple[LintConfig, list[Diagnostic]]:
+    """Read a configuration file; problems come back as positioned diagnostics."""
+    shown = display_path(path)
+    try:
+        doc = load_file(path, shown)
+    except MlopsdiagError as exc:
+        return LintConfig(source=shown), list(exc.diagnostics)
+    lint_raw = doc.data.get("lint")
+    levels = lint_raw.get("severity") if isinstance(lint_raw, dict) else None
+    if isinstance(levels, dict):
+        for key, value in levels.items():
+            if value is False:  # YAML 1.1 reads a bare `off` as false
+                levels[key] = "off"
+    out: list[Diagnostic] = []
+    checker = _Checker(doc, out)
+    checker.check(config_schema(), doc.data, ())
+    return _build(doc, checker, shown), sorted(out, key=Diagnostic.sort_key)
+
+
+def _build(doc: Document, checker: _Checker, shown: str) -> LintConfig:
+    lint_raw = doc.data.get("lint")
+    if not isinstance(lint_raw, dict):
+        return LintConfig(source=shown)
+    severity: dict[str, Severity] = {}
+    disabled: set[str] = set()
+    levels = lint_raw.get("severity")
+    for key, value in levels.items() if isinstance(levels, dict) else ():
+        if key not in RULES:
+            checker.error(
+                ("lint", "severity", key),
+                f"unknown rule {key!r}{did_you_mean(key, RULES)}; `mlopsdiag explain` lists them",
+                key=True,
+            )
+        elif value == "off":
+            disabled.add(key)
+        elif value in SEVERITIES:
+            severity[key] = Severity(value)
+    strict = lint_raw.get("strict")
+    date_text = lint_raw.get("reference_date")
+    reference_date = None
+    if isinstance(date_text, str):
+        try:
+            reference_date = dt.date.fromisoformat(date_text)
+        except ValueError:
+            reference_date = None  # reported by the schema check
+    return LintConfig(
+        severity=MappingProxyType(severity),
+        disabled=frozenset(disabled),
+        strict=strict if isinstance(strict, bool) else False,
+        reference_date=reference_date,
+        source=shown,
+    )

@@ -1,0 +1,463 @@
+"""The lint rules: documentation from rules.yaml plus one small check function per rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from mlopsdiag.catalog import Source
+from mlopsdiag.errors import Severity
+from mlopsdiag.lint.analysis import RETRAINING_TRIGGER, Analysis, analyze
+from mlopsdiag.lint.graph import (
+    ALL_KINDS,
+    DATA_KINDS,
+    FEATURE_KINDS,
+    MODEL_KINDS,
+    FlowGraph,
+    endpoints,
+    flow_graph,
+    providers,
+    with_capability,
+)
+from mlopsdiag.spec.model import Architecture, Loc
+
+RULES_FILE = Path(__file__).resolve().parent / "rules.yaml"
+STALE_AFTER_DAYS = 180
+SERVING = ("online-serving", "batch-prediction")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One place where a rule fires: the element's field path, its position, and what is wrong."""
+
+    field: str
+    loc: Loc
+    message: str
+
+
+class Context:
+    """What a check may look at: the model, its analysis, flow graphs and the reference date."""
+
+    def __init__(self, arch: Architecture, reference_date: dt.date) -> None:
+        self.arch = arch
+        self.reference_date = reference_date
+        self._graphs: dict[frozenset[str], FlowGraph] = {}
+
+    @cached_property
+    def analysis(self) -> Analysis:
+        """Coverage and maturity of the architecture."""
+        return analyze(self.arch)
+
+    def graph(self, kinds: frozenset[str]) -> FlowGraph:
+        """The flow graph restricted to some flow kinds (built once per kind set)."""
+        found = self._graphs.get(kinds)
+        if found is None:
+            found = self._graphs[kinds] = flow_graph(self.arch, kinds)
+        return found
+
+    def at(self, element_id: str, message: str) -> Finding:
+        """A finding on a component or a group, by id."""
+        for i, component in enumerate(self.arch.components):
+            if component.id == element_id:
+                return Finding(f"components[{i}]", component.loc, message)
+        for i, group in enumerate(self.arch.groups):
+            if group.id == element_id:
+                return Finding(f"groups[{i}]", group.loc, message)
+        raise KeyError(element_id)  # pragma: no cover - ids come from the model
+
+    def at_field(self, field_path: str, message: str) -> Finding:
+        """A finding on a field, e.g. `metadata.maturity`."""
+        return Finding(field_path, self.arch.loc(field_path), message)
+
+
+Check = Callable[[Context], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A lint rule: its documentation and the function that finds where it applies."""
+
+    id: str
+    severity: Severity
+    title: str
+    condition: str
+    rationale: str
+    fix: str
+    example: str
+    concepts: tuple[str, ...]
+    sources: tuple[Source, ...]
+    check: Check = field(repr=False, compare=False)
+
+
+_CHECKS: dict[str, Check] = {}
+
+
+def _register(rule_id: str) -> Callable[[Check], Check]:
+    def add(func: Check) -> Check:
+        _CHECKS[rule_id] = func
+        return func
+
+    return add
+
+
+def _list(ids: Iterable[str]) -> str:
+    items = [f"'{i}'" for i in ids]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# --------------------------------------------------------------------------- flows
+
+
+@_register("serving-without-monitoring")
+def _serving_without_monitoring(ctx: Context) -> Iterator[Finding]:
+    monitors = providers(ctx.arch, "monitoring")
+    graph = ctx.graph(ALL_KINDS)
+    for server in with_capability(ctx.arch, *SERVING):
+        if server not in monitors and not graph.reachable(server) & monitors:
+            yield ctx.at(
+                server,
+                f"'{server}' serves predictions but reaches no monitoring component; "
+                "send its metrics or prediction log to one (e.g. evidently, prometheus)",
+            )
+
+
+@_register("training-without-tracking")
+def _training_without_tracking(ctx: Context) -> Iterator[Finding]:
+    trackers = providers(ctx.arch, "experiment-tracking")
+    graph = ctx.graph(ALL_KINDS)
+    for trainer in with_capability(ctx.arch, "training"):
+        if trainer not in trackers and not graph.reachable(trainer) & trackers:
+            yield ctx.at(
+                trainer,
+                f"'{trainer}' trains models but reaches no experiment-tracking component; "
+                "log its runs to one (e.g. mlflow, wandb)",
+            )
+
+
+def _gate_on_model_path(ctx: Context, capability: str, what: str, hint: str) -> Iterator[Finding]:
+    """Serving components that training reaches around every `capability` component."""
+    trainers = with_capability(ctx.arch, "training")
+    servers = with_capability(ctx.arch, *SERVING)
+    if not trainers or not servers:
+        return
+    gates = providers(ctx.arch, capability)
+    graph = ctx.graph(MODEL_KINDS)
+    for server in servers:
+        if server in gates:
+            continue
+        if not gates:
+            yield ctx.at(
+                server,
+                f"'{server}' serves a model but the architecture has no {what}; {hint}",
+            )
+            continue
+        around = [
+            t
+            for t in trainers
+            if t != server and t not in gates and server in graph.reachable(t, blocked=gates)
+        ]
+        if around:
+            yield ctx.at(
+                server,
+                f"'{server}' gets its model from {_list(around)} without passing a {what}; {hint}",
+            )
+
+
+@_register("serving-bypasses-registry")
+def _serving_bypasses_registry(ctx: Context) -> Iterator[Finding]:
+    yield from _gate_on_model_path(
+        ctx,
+        "model-registry",
+        "model registry",
+        "register models (e.g. mlflow) and serve a registered version",
+    )
+
+
+@_register("serving-without-model-validation")
+def _serving_without_model_validation(ctx: Context) -> Iterator[Finding]:
+    yield from _gate_on_model_path(
+        ctx,
+        "model-validation",
+        "model-validation step",
+        "add an evaluation gate that compares each candidate with the current model",
+    )
+
+
+def _validated(graph: FlowGraph, validators: frozenset[str]) -> frozenset[str]:
+    """Nodes whose every input is validated data: validators, and nodes fed only by such nodes."""
+    preds: dict[str, set[str]] = {}
+    for source, targets in graph.successors.items():
+        for target in targets:
+            preds.setdefault(target, set()).add(source)
+    done = set(validators)
+    changed = True
+    while changed:
+        changed = False
+        for node, inputs in preds.items():
+            if node not in done and inputs <= done:
+                done.add(node)
+                changed = True
+    return frozenset(done)
+
+
+@_register("training-without-data-validation")
+def _training_without_data_validation(ctx: Context) -> Iterator[Finding]:
+    trainers = with_capability(ctx.arch, "training")
+    if not trainers:
+        return
+    validators = providers(ctx.arch, "data-validation")
+    if not validators:
+        for trainer in trainers:
+            yield ctx.at(
+                trainer,
+                f"'{trainer}' trains on data that nothing validates: the architecture has no "
+                "data-validation component; check each batch (e.g. great-expectations) "
+                "before training",
+            )
+        return
+    graph = ctx.graph(DATA_KINDS)
+    clean = _validated(graph, validators)
+    entries = [c for c in with_capability(ctx.arch, "data-ingestion") if c not in clean]
+    for trainer in trainers:
+        if trainer in validators:
+            continue
+        unchecked = [
+            e for e in entries if e == trainer or trainer in graph.reachable(e, blocked=validators)
+        ]
+        if unchecked:
+            yield ctx.at(
+                trainer,
+                f"data reaches '{trainer}' from {_list(unchecked)} without passing a "
+                "data-validation component; validate it where it enters",
+            )
+
+
+@_register("training-serving-skew-risk")
+def _training_serving_skew_risk(ctx: Context) -> Iterator[Finding]:
+    trainers = set(with_capability(ctx.arch, "training"))
+    online = with_capability(ctx.arch, "online-serving")
+    if not trainers or not online:
+        return
+    stores = providers(ctx.arch, "feature-store")
+    graph = ctx.graph(FEATURE_KINDS)
+    fed: set[str] = set()
+    for store in stores:
+        reach = graph.reachable(store) | {store}
+        if reach & trainers:
+            fed |= reach
+    for server in online:
+        if server in fed:
+            continue
+        why = "no feature store feeds both" if stores else "the architecture has no feature store"
+        yield ctx.at(
+            server,
+            f"'{server}' serves online while {_list(sorted(trainers))} trains, and {why}: "
+            "features are likely computed twice; serve both from one feature store "
+            "(e.g. feast) or disable the rule with the reason if they share one implementation",
+        )
+
+
+@_register("monitoring-without-alerting")
+def _monitoring_without_alerting(ctx: Context) -> Iterator[Finding]:
+    coverage = ctx.analysis.coverage
+    monitors = coverage.get("monitoring", ())
+    if monitors and not coverage.get("alerting"):
+        others = len(monitors) - 1
+        also = f" (and {others} other{'s' if others > 1 else ''})" if others else ""
+        yield ctx.at(
+            monitors[0],
+            f"'{monitors[0]}'{also} monitors the system but nothing alerts anyone; route it "
+            "to an alerting component (e.g. alertmanager, pagerduty)",
+        )
+
+
+# --------------------------------------------------------------------------- maturity
+
+_READABLE = {RETRAINING_TRIGGER: "continuous-training (a retraining trigger)"}
+
+
+@_register("maturity-claim-unsupported")
+def _maturity_claim_unsupported(ctx: Context) -> Iterator[Finding]:
+    analysis = ctx.analysis
+    if analysis.claim_supported:
+        return
+    missing = ", ".join(_READABLE.get(m, m) for m in analysis.missing_for_claim)
+    yield ctx.at_field(
+        "metadata.maturity",
+        f"claims MLOps level {analysis.claimed_level} but the architecture reaches level "
+        f"{analysis.inferred_level}; missing: {missing}",
+    )
+
+
+# --------------------------------------------------------------------------- ownership and runbook
+
+
+def _production(arch: Architecture) -> bool:
+    return arch.metadata.lifecycle == "production"
+
+
+_OWNER_ROLE = re.compile(r"owner\b", re.IGNORECASE)
+
+
+@_register("missing-owner")
+def _missing_owner(ctx: Context) -> Iterator[Finding]:
+    arch = ctx.arch
+    if not _production(arch) or arch.metadata.owners:
+        return
+    contacts = arch.runbook.contacts if arch.runbook else ()
+    if any(_OWNER_ROLE.match(c.role.strip()) for c in contacts):
+        return
+    yield ctx.at_field(
+        "metadata.lifecycle",
+        "production system without an owner; add metadata.owners, or a runbook contact "
+        "with role: owner",
+    )
+
+
+@_register("runbook-missing")
+def _runbook_missing(ctx: Context) -> Iterator[Finding]:
+    if _production(ctx.arch) and ctx.arch.runbook is None:
+        yield ctx.at_field(
+            "metadata.lifecycle",
+            "production system without a runbook; add one with contacts, access, "
+            "dashboards and procedures",
+        )
+
+
+@_register("runbook-no-rollback")
+def _runbook_no_rollback(ctx: Context) -> Iterator[Finding]:
+    arch = ctx.arch
+    runbook = arch.runbook
+    if runbook is None or not _production(arch) or not with_capability(arch, *SERVING):
+        return
+    if any(p.kind == "rollback" for p in runbook.procedures):
+        return
+    where = "runbook.procedures" if runbook.procedures else "runbook"
+    yield ctx.at_field(
+        where,
+        "the runbook of this serving system has no rollback procedure; add one "
+        "(kind: rollback) that puts the previous model back",
+    )
+
+
+@_register("runbook-stale")
+def _runbook_stale(ctx: Context) -> Iterator[Finding]:
+    runbook = ctx.arch.runbook
+    if runbook is None or runbook.last_verified is None:
+        return
+    age = (ctx.reference_date - runbook.last_verified).days
+    if age > STALE_AFTER_DAYS:
+        yield ctx.at_field(
+            "runbook.last_verified",
+            f"runbook last verified {age} days before {ctx.reference_date.isoformat()} "
+            f"(more than {STALE_AFTER_DAYS}); walk through it again and update last_verified",
+        )
+
+
+def _short(text: str, limit: int = 60) -> str:
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 3] + "..."
+
+
+@_register("failure-mode-without-remedy")
+def _failure_mode_without_remedy(ctx: Context) -> Iterator[Finding]:
+    runbook = ctx.arch.runbook
+    for i, mode in enumerate(runbook.failure_modes if runbook else ()):
+        if not mode.procedure and not mode.fix:
+            yield ctx.at_field(
+                f"runbook.failure_modes[{i}]",
+                f"failure mode '{_short(mode.symptom)}' has neither a procedure nor a fix; "
+                "say what to do when it happens",
+            )
+
+
+@_register("contact-without-reach")
+def _contact_without_reach(ctx: Context) -> Iterator[Finding]:
+    runbook = ctx.arch.runbook
+    for i, contact in enumerate(runbook.contacts if runbook else ()):
+        if not contact.reach:
+            yield ctx.at_field(
+                f"runbook.contacts[{i}]",
+                f"contact '{contact.id}' has no reach; say how to get hold of them "
+                "(chat handle, paging schedule, ticket queue)",
+            )
+
+
+@_register("escalation-missing")
+def _escalation_missing(ctx: Context) -> Iterator[Finding]:
+    runbook = ctx.arch.runbook
+    if runbook is None or not _production(ctx.arch):
+        return
+    if len(runbook.contacts) >= 2 and not runbook.escalation:
+        yield ctx.at_field(
+            "runbook.contacts",
+            f"the runbook lists {len(runbook.contacts)} contacts but no escalation order; "
+            "add runbook.escalation with their ids in the order to call them",
+        )
+
+
+# --------------------------------------------------------------------------- structure
+
+
+@_register("orphan-component")
+def _orphan_component(ctx: Context) -> Iterator[Finding]:
+    arch = ctx.arch
+    if len(arch.components) < 2:
+        return
+    linked = {n for f in arch.flows for end in (f.source, f.target) for n in endpoints(arch, end)}
+    for component in arch.components:
+        if component.id not in linked:
+            yield ctx.at(
+                component.id,
+                f"'{component.id}' has no flow to or from it; connect it or remove it",
+            )
+
+
+# --------------------------------------------------------------------------- registry
+
+
+def _source(raw: Mapping[str, Any]) -> Source:
+    return Source(
+        title=str(raw["title"]),
+        url=str(raw.get("url", "")),
+        author=str(raw.get("author", "")),
+        publisher=str(raw.get("publisher", "")),
+        year=int(raw["year"]) if raw.get("year") is not None else None,
+        where=str(raw.get("where", "")),
+    )
+
+
+def _load_rules() -> Mapping[str, Rule]:
+    with RULES_FILE.open("rb") as handle:
+        data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
+    rules: dict[str, Rule] = {}
+    for raw in data["rules"]:
+        rule_id = str(raw["id"])
+        rules[rule_id] = Rule(
+            id=rule_id,
+            severity=Severity(raw["severity"]),
+            title=str(raw["title"]),
+            condition=str(raw["condition"]).strip(),
+            rationale=str(raw["rationale"]).strip(),
+            fix=str(raw["fix"]).strip(),
+            example=str(raw["example"]),
+            concepts=tuple(str(c) for c in raw.get("concepts") or ()),
+            sources=tuple(_source(s) for s in raw["sources"]),
+            check=_CHECKS[rule_id],
+        )
+    unused = set(_CHECKS) - set(rules)
+    if unused:  # pragma: no cover - caught by the test suite
+        raise AssertionError(f"check functions without documentation: {sorted(unused)}")
+    return MappingProxyType(rules)
+
+
+RULES: Mapping[str, Rule] = _load_rules()
+"""Every rule by id, in documentation order."""
