@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mlopsdiag.errors import Diagnostic, Severity
+from mlopsdiag.lint import LintConfig, analyze, find_config, lint, load_config
 from mlopsdiag.spec.model import Architecture
 from mlopsdiag.spec.validate import SpecResult, validate_paths
 
@@ -19,30 +21,80 @@ class CheckResult:
     results: list[SpecResult]
     diagnostics: list[Diagnostic] = field(default_factory=list)
     specs: list[dict[str, Any]] = field(default_factory=list)
-    """Per-spec facts for machine-readable output (name, path, validity, analysis)."""
+    """Per-spec facts for machine-readable output (name, path, validity, maturity, coverage)."""
+    strict: bool | None = None
+    """Strictness asked for on the command line; None leaves it to the project configuration."""
+    strict_paths: frozenset[str] = frozenset()
+    """Specs whose project configuration says `lint.strict: true`."""
 
     @property
     def architectures(self) -> list[Architecture]:
         """Models of the specs that passed validation."""
         return [r.architecture for r in self.results if r.architecture is not None]
 
-    def failed(self, *, strict: bool = False) -> bool:
+    def failed(self, *, strict: bool | None = None) -> bool:
         """Errors always fail the run; warnings and infos only when strict."""
-        if strict:
+        mode = self.strict if strict is None else strict
+        if mode:
             return bool(self.diagnostics)
-        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+        if any(d.severity is Severity.ERROR for d in self.diagnostics):
+            return True
+        return mode is None and any(d.path in self.strict_paths for d in self.diagnostics)
 
 
-def run_checks(paths: Sequence[Path]) -> CheckResult:
-    """Validate every spec below `paths` and collect all diagnostics."""
+def _config_for(
+    spec_path: str, cache: dict[Path | None, tuple[LintConfig, list[Diagnostic]]]
+) -> tuple[LintConfig, list[Diagnostic]]:
+    """The project configuration of a spec; its problems only the first time it is used."""
+    found = find_config(Path(spec_path))
+    if found in cache:
+        return cache[found][0], []
+    cache[found] = load_config(found) if found is not None else (LintConfig(), [])
+    return cache[found]
+
+
+def _facts(result: SpecResult, findings: Sequence[Diagnostic]) -> dict[str, Any]:
+    """The entry of one spec in `CheckResult.specs`."""
+    arch = result.architecture
+    entry: dict[str, Any] = {
+        "path": result.path,
+        "name": arch.name if arch else None,
+        "valid": arch is not None and not any(not d.code for d in findings),
+        "maturity": None,
+        "coverage": None,
+        "findings": None,
+    }
+    if arch is not None:
+        analysis = analyze(arch)
+        entry["maturity"] = {
+            "claimed": analysis.claimed_level,
+            "inferred": analysis.inferred_level,
+            "missing_for_next": list(analysis.missing_for_next),
+            "missing_for_claim": list(analysis.missing_for_claim),
+        }
+        entry["coverage"] = {cap: list(ids) for cap, ids in analysis.coverage.items()}
+        entry["findings"] = sum(1 for d in findings if d.code)
+    return entry
+
+
+def run_checks(
+    paths: Sequence[Path], *, reference_date: dt.date | None = None, strict: bool | None = None
+) -> CheckResult:
+    """Validate every spec below `paths`, lint the valid ones, and collect all diagnostics."""
     results = validate_paths(paths)
     diagnostics = [d for r in results for d in r.diagnostics]
-    specs = [
-        {
-            "path": r.path,
-            "name": r.architecture.name if r.architecture else None,
-            "valid": r.ok,
-        }
-        for r in results
-    ]
-    return CheckResult(results, diagnostics, specs)
+    configs: dict[Path | None, tuple[LintConfig, list[Diagnostic]]] = {}
+    specs: list[dict[str, Any]] = []
+    strict_paths: set[str] = set()
+    for result in results:
+        config, problems = _config_for(result.path, configs)
+        diagnostics.extend(problems)
+        findings: list[Diagnostic] = []
+        if result.architecture is not None:
+            config = config.replace(reference_date=reference_date)
+            findings = lint(result.architecture, config)
+            diagnostics.extend(findings)
+            if config.strict:
+                strict_paths.add(result.path)
+        specs.append(_facts(result, findings))
+    return CheckResult(results, diagnostics, specs, strict, frozenset(strict_paths))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import traceback
@@ -65,21 +66,68 @@ def main_group(ctx: click.Context, show_traceback: bool) -> None:
     default=None,
     help="Output format. Default: github inside GitHub Actions, text elsewhere.",
 )
-@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings and infos too.")
-def validate(paths: tuple[Path, ...], fmt: str | None, strict: bool) -> None:
+@click.option(
+    "--strict/--no-strict",
+    default=None,
+    help="Fail (exit 1) on warnings and infos too. Default: lint.strict of mlopsdiag-config.yaml.",
+)
+@click.option(
+    "--reference-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="The 'today' of date-based rules such as runbook-stale (default: today).",
+)
+def validate(
+    paths: tuple[Path, ...],
+    fmt: str | None,
+    strict: bool | None,
+    reference_date: dt.datetime | None,
+) -> None:
     """Check specs (files or folders; default specs/) and report every problem.
 
+    Reports errors and the findings of the MLOps lint rules (see `mlopsdiag explain`) together.
     Exit 0 when valid, 1 when any spec has errors (or findings with --strict).
     """
     from mlopsdiag.check import run_checks
     from mlopsdiag.report import render_report
 
     chosen = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    result = run_checks(resolve_paths(paths))
+    result = run_checks(
+        resolve_paths(paths),
+        reference_date=reference_date.date() if reference_date else None,
+        strict=strict,
+    )
     click.echo(
         render_report(chosen, result.diagnostics, len(result.results), result.specs), nl=False
     )
-    sys.exit(EXIT_INVALID if result.failed(strict=strict) else EXIT_OK)
+    sys.exit(EXIT_INVALID if result.failed() else EXIT_OK)
+
+
+def _rule_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from mlopsdiag.lint import RULES
+
+    return [rule_id for rule_id in RULES if rule_id.startswith(incomplete)]
+
+
+@main_group.command()
+@click.argument("rule", required=False, shell_complete=_rule_ids)
+def explain(rule: str | None) -> None:
+    """Print the documentation of lint rule RULE, or list every rule with its severity."""
+    from mlopsdiag.lint import RULES
+    from mlopsdiag.lint.explain import format_rule, format_rule_list
+    from mlopsdiag.spec.suggest import did_you_mean
+
+    if rule is None:
+        click.echo(format_rule_list(), nl=False)
+        return
+    if rule not in RULES:
+        raise click.BadParameter(
+            f"unknown rule {rule!r}{did_you_mean(rule, RULES)}; "
+            "`mlopsdiag explain` lists the rules",
+            param_hint="RULE",
+        )
+    click.echo(format_rule(RULES[rule]), nl=False)
 
 
 @main_group.command()
