@@ -71,6 +71,7 @@ def _facts(result: SpecResult, findings: Sequence[Diagnostic]) -> dict[str, Any]
             "inferred": analysis.inferred_level,
             "missing_for_next": list(analysis.missing_for_next),
             "missing_for_claim": list(analysis.missing_for_claim),
+            "trigger_flows": list(analysis.trigger_flows),
         }
         entry["coverage"] = {cap: list(ids) for cap, ids in analysis.coverage.items()}
         entry["findings"] = sum(1 for d in findings if d.code)
