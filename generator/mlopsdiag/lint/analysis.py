@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from mlopsdiag.lint.graph import effective_capabilities, endpoints
+from mlopsdiag.lint.graph import CapabilityIndex, capability_index, endpoints
 from mlopsdiag.spec.model import Architecture
 
 RETRAINING_TRIGGER = "continuous-training"
@@ -53,37 +53,38 @@ class Analysis:
 def _coverage(arch: Architecture) -> dict[str, tuple[str, ...]]:
     taxonomy = list(arch.catalog.capabilities)
     found: dict[str, list[str]] = {cap: [] for cap in taxonomy}
-    for component in arch.components:
-        for cap in sorted(arch.capabilities_of(component.id)):
-            found.setdefault(cap, []).append(component.id)
+    for component_id, caps in capability_index(arch).own.items():
+        for cap in sorted(caps):
+            found.setdefault(cap, []).append(component_id)
     for group in arch.groups:
         for cap in sorted(arch.group_capabilities(group.id)):
             found.setdefault(cap, []).append(group.id)
     return {cap: tuple(ids) for cap, ids in found.items()}
 
 
-def _element_capabilities(arch: Architecture, element_id: str, *, inherit: bool) -> frozenset[str]:
+def _element_capabilities(
+    arch: Architecture, index: CapabilityIndex, element_id: str, *, inherit: bool
+) -> frozenset[str]:
     """Capabilities a flow end stands for; `inherit` adds the tools of enclosing groups."""
     caps: set[str] = set()
     if element_id in arch.groups_by_id:
         for group in arch.ancestors(element_id):
             caps.update(arch.group_capabilities(group))
+    table = index.effective if inherit else index.own
     for node in endpoints(arch, element_id):
-        if node in arch.components_by_id:
-            caps.update(
-                effective_capabilities(arch, node) if inherit else arch.capabilities_of(node)
-            )
+        caps.update(table.get(node, ()))
     return frozenset(caps)
 
 
 def trigger_flows(arch: Architecture) -> tuple[int, ...]:
     """Control flows from a monitoring component (or group) to training or a group holding it."""
+    index = capability_index(arch)
     return tuple(
         flow.index
         for flow in arch.flows
         if flow.kind == "control"
-        and "monitoring" in _element_capabilities(arch, flow.source, inherit=True)
-        and "training" in _element_capabilities(arch, flow.target, inherit=False)
+        and "monitoring" in _element_capabilities(arch, index, flow.source, inherit=True)
+        and "training" in _element_capabilities(arch, index, flow.target, inherit=False)
     )
 
 

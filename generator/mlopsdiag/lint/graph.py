@@ -51,12 +51,16 @@ def endpoints(arch: Architecture, element_id: str) -> tuple[str, ...]:
 
 def flow_graph(arch: Architecture, kinds: frozenset[str] = ALL_KINDS) -> FlowGraph:
     """The graph of the flows of the given kinds; a flow to or from a group links its members."""
+    ends: dict[str, tuple[str, ...]] = {}
     succ: dict[str, dict[str, None]] = {}
     for flow in arch.flows:
         if flow.kind not in kinds:
             continue
-        targets = endpoints(arch, flow.target)
-        for source in endpoints(arch, flow.source):
+        for end in (flow.source, flow.target):
+            if end not in ends:
+                ends[end] = endpoints(arch, end)
+        targets = ends[flow.target]
+        for source in ends[flow.source]:
             bucket = succ.setdefault(source, {})
             for target in targets:
                 if target != source:
@@ -64,26 +68,70 @@ def flow_graph(arch: Architecture, kinds: frozenset[str] = ALL_KINDS) -> FlowGra
     return FlowGraph(MappingProxyType({k: tuple(v) for k, v in succ.items()}))
 
 
+@dataclass(frozen=True)
+class CapabilityIndex:
+    """Who has what, computed once per architecture."""
+
+    own: Mapping[str, frozenset[str]]
+    """Component id -> what it lists plus its tool's defaults (spec order)."""
+    effective: Mapping[str, frozenset[str]]
+    """Node -> `own` plus the tools of enclosing groups; empty groups are nodes too."""
+
+    def providers(self, capability: str) -> frozenset[str]:
+        """Nodes that provide a capability, counting the tools of enclosing groups."""
+        return frozenset(n for n, caps in self.effective.items() if capability in caps)
+
+    def with_capability(self, *capabilities: str) -> tuple[str, ...]:
+        """Components that list, or whose tool provides, any of the capabilities (spec order)."""
+        wanted = set(capabilities)
+        return tuple(c for c, caps in self.own.items() if wanted & caps)
+
+
+_INDEXES: dict[int, tuple[Architecture, CapabilityIndex]] = {}
+
+
+def capability_index(arch: Architecture) -> CapabilityIndex:
+    """The capabilities of every component and node of an architecture (built once per model)."""
+    cached = _INDEXES.get(id(arch))
+    if cached is not None and cached[0] is arch:
+        return cached[1]
+    index = _build_index(arch)
+    if len(_INDEXES) >= 256:
+        _INDEXES.pop(next(iter(_INDEXES)))
+    _INDEXES[id(arch)] = (arch, index)
+    return index
+
+
+def _build_index(arch: Architecture) -> CapabilityIndex:
+    group_tools: dict[str, frozenset[str]] = {}
+    for group in arch.groups:
+        inherited: set[str] = set()
+        for ancestor in arch.ancestors(group.id):
+            inherited.update(arch.group_capabilities(ancestor))
+        group_tools[group.id] = frozenset(inherited)
+    own = {c.id: arch.capabilities_of(c.id) for c in arch.components}
+    effective = {
+        c.id: own[c.id] | group_tools.get(c.group, frozenset()) if c.group else own[c.id]
+        for c in arch.components
+    }
+    populated = {c.group for c in arch.components if c.group}
+    populated.update(p for g in list(populated) for p in arch.ancestors(g))
+    for group in arch.groups:
+        if group.id not in populated:
+            effective[group.id] = group_tools[group.id]
+    return CapabilityIndex(MappingProxyType(own), MappingProxyType(effective))
+
+
 def effective_capabilities(arch: Architecture, node: str) -> frozenset[str]:
     """What a node provides: a component's own and tool capabilities plus its groups' tools."""
-    if node in arch.components_by_id:
-        caps = set(arch.capabilities_of(node))
-        for group in arch.ancestors(arch.components_by_id[node].group):
-            caps.update(arch.group_capabilities(group))
-        return frozenset(caps)
-    found: set[str] = set()
-    for group in arch.ancestors(node):
-        found.update(arch.group_capabilities(group))
-    return frozenset(found)
+    return capability_index(arch).effective.get(node, frozenset())
 
 
 def providers(arch: Architecture, capability: str) -> frozenset[str]:
     """Nodes that provide a capability, counting the tools of enclosing groups."""
-    nodes = [c.id for c in arch.components] + [g.id for g in arch.groups if not arch.members(g.id)]
-    return frozenset(n for n in nodes if capability in effective_capabilities(arch, n))
+    return capability_index(arch).providers(capability)
 
 
 def with_capability(arch: Architecture, *capabilities: str) -> tuple[str, ...]:
     """Ids of components that list, or whose tool provides, any of the capabilities (spec order)."""
-    wanted = set(capabilities)
-    return tuple(c.id for c in arch.components if wanted & arch.capabilities_of(c.id))
+    return capability_index(arch).with_capability(*capabilities)

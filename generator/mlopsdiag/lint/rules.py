@@ -21,11 +21,11 @@ from mlopsdiag.lint.graph import (
     DATA_KINDS,
     FEATURE_KINDS,
     MODEL_KINDS,
+    CapabilityIndex,
     FlowGraph,
+    capability_index,
     endpoints,
     flow_graph,
-    providers,
-    with_capability,
 )
 from mlopsdiag.spec.model import Architecture, Loc
 
@@ -50,6 +50,11 @@ class Context:
         self.arch = arch
         self.reference_date = reference_date
         self._graphs: dict[frozenset[str], FlowGraph] = {}
+
+    @cached_property
+    def caps(self) -> CapabilityIndex:
+        """Who has which capability."""
+        return capability_index(self.arch)
 
     @cached_property
     def analysis(self) -> Analysis:
@@ -118,9 +123,9 @@ def _list(ids: Iterable[str]) -> str:
 
 @_register("serving-without-monitoring")
 def _serving_without_monitoring(ctx: Context) -> Iterator[Finding]:
-    monitors = providers(ctx.arch, "monitoring")
+    monitors = ctx.caps.providers("monitoring")
     graph = ctx.graph(ALL_KINDS)
-    for server in with_capability(ctx.arch, *SERVING):
+    for server in ctx.caps.with_capability(*SERVING):
         if server not in monitors and not graph.reachable(server) & monitors:
             yield ctx.at(
                 server,
@@ -131,9 +136,9 @@ def _serving_without_monitoring(ctx: Context) -> Iterator[Finding]:
 
 @_register("training-without-tracking")
 def _training_without_tracking(ctx: Context) -> Iterator[Finding]:
-    trackers = providers(ctx.arch, "experiment-tracking")
+    trackers = ctx.caps.providers("experiment-tracking")
     graph = ctx.graph(ALL_KINDS)
-    for trainer in with_capability(ctx.arch, "training"):
+    for trainer in ctx.caps.with_capability("training"):
         if trainer not in trackers and not graph.reachable(trainer) & trackers:
             yield ctx.at(
                 trainer,
@@ -144,11 +149,11 @@ def _training_without_tracking(ctx: Context) -> Iterator[Finding]:
 
 def _gate_on_model_path(ctx: Context, capability: str, what: str, hint: str) -> Iterator[Finding]:
     """Serving components that training reaches around every `capability` component."""
-    trainers = with_capability(ctx.arch, "training")
-    servers = with_capability(ctx.arch, *SERVING)
+    trainers = ctx.caps.with_capability("training")
+    servers = ctx.caps.with_capability(*SERVING)
     if not trainers or not servers:
         return
-    gates = providers(ctx.arch, capability)
+    gates = ctx.caps.providers(capability)
     graph = ctx.graph(MODEL_KINDS)
     for server in servers:
         if server in gates:
@@ -210,10 +215,10 @@ def _validated(graph: FlowGraph, validators: frozenset[str]) -> frozenset[str]:
 
 @_register("training-without-data-validation")
 def _training_without_data_validation(ctx: Context) -> Iterator[Finding]:
-    trainers = with_capability(ctx.arch, "training")
+    trainers = ctx.caps.with_capability("training")
     if not trainers:
         return
-    validators = providers(ctx.arch, "data-validation")
+    validators = ctx.caps.providers("data-validation")
     if not validators:
         for trainer in trainers:
             yield ctx.at(
@@ -225,7 +230,7 @@ def _training_without_data_validation(ctx: Context) -> Iterator[Finding]:
         return
     graph = ctx.graph(DATA_KINDS)
     clean = _validated(graph, validators)
-    entries = [c for c in with_capability(ctx.arch, "data-ingestion") if c not in clean]
+    entries = [c for c in ctx.caps.with_capability("data-ingestion") if c not in clean]
     for trainer in trainers:
         if trainer in validators:
             continue
@@ -242,11 +247,11 @@ def _training_without_data_validation(ctx: Context) -> Iterator[Finding]:
 
 @_register("training-serving-skew-risk")
 def _training_serving_skew_risk(ctx: Context) -> Iterator[Finding]:
-    trainers = set(with_capability(ctx.arch, "training"))
-    online = with_capability(ctx.arch, "online-serving")
+    trainers = set(ctx.caps.with_capability("training"))
+    online = ctx.caps.with_capability("online-serving")
     if not trainers or not online:
         return
-    stores = providers(ctx.arch, "feature-store")
+    stores = ctx.caps.providers("feature-store")
     graph = ctx.graph(FEATURE_KINDS)
     fed: set[str] = set()
     for store in stores:
@@ -336,7 +341,7 @@ def _runbook_missing(ctx: Context) -> Iterator[Finding]:
 def _runbook_no_rollback(ctx: Context) -> Iterator[Finding]:
     arch = ctx.arch
     runbook = arch.runbook
-    if runbook is None or not _production(arch) or not with_capability(arch, *SERVING):
+    if runbook is None or not _production(arch) or not ctx.caps.with_capability(*SERVING):
         return
     if any(p.kind == "rollback" for p in runbook.procedures):
         return
