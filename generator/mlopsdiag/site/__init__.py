@@ -1,0 +1,8 @@
+"""The documentation site: Markdown pages generated from the specs, built with MkDocs Material
+(or Zensical) into a static site that works offline."""
+
+from __future__ import annotations
+
+from mlopsdiag.site.generate import SiteReport, write_site
+
+__all__ = ["SiteReport", "write_site"]
