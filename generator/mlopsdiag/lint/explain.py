@@ -28,13 +28,13 @@ def format_rule(rule: Rule) -> str:
     lines.append("Sources:")
     for source in rule.sources:
         lines.append(f"  - {source.cite()}" + (f" <{source.url}>" if source.url else ""))
-    lines += [
-        "",
-        "Switch it off for one spec with `lint: {disable: [{rule: "
-        f"{rule.id}, reason: ...}}]}}`, or for every spec in mlopsdiag-config.yaml "
-        f"(`lint: {{severity: {{{rule.id}: off}}}}`).",
-    ]
-    return "\n".join(lines) + "\n"
+    lines.append("")
+    lines += _paragraph(
+        "Switch it off",
+        f"for one spec, with a reason: `lint: {{disable: [{{rule: {rule.id}, reason: ...}}]}}`; "
+        f"for every spec, in mlopsdiag-config.yaml: `lint: {{severity: {{{rule.id}: off}}}}`.",
+    )
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def format_rule_list() -> str:
