@@ -40,8 +40,8 @@ LEVELS = {
     # airflow group, great-expectations, evaluate, mlflow, monthly continuous-training; no CI/CD.
     "ltv-batch-airflow-spark": (1, 1, ("ci-cd",)),
     # dagster group, great-expectations, offline-eval, wandb, daily continuous-training,
-    # mlflow registry, but no CI/CD: claims 2, reaches 1.
-    "recsys-kafka-ray-bentoml": (2, 1, ("ci-cd",)),
+    # mlflow registry, but no CI/CD: reaches 1 and honestly claims 1.
+    "recsys-kafka-ray-bentoml": (1, 1, ("ci-cd",)),
 }
 
 FINDINGS = {
@@ -60,7 +60,6 @@ FINDINGS = {
     },
     "ltv-batch-airflow-spark": {"monitoring-without-alerting", "runbook-stale"},
     "recsys-kafka-ray-bentoml": {
-        "maturity-claim-unsupported",
         "orphan-component",
         "training-without-data-validation",
     },
@@ -107,7 +106,10 @@ def test_top_comment_lists_what_fires(path: Path) -> None:
 def test_examples_show_most_rules_firing_and_quiet() -> None:
     fired = set().union(*FINDINGS.values())
     quiet = {rule for rule in RULES if any(rule not in f for f in FINDINGS.values())}
-    assert len(fired) >= 12
+    # maturity-claim-unsupported is an error, and the bundled specs must validate, so it
+    # fires only in its case folder (tests/cases/lint/); the rest of the 12 issue rules but
+    # runbook-missing (every example has a runbook) fire in some example.
+    assert len(fired) >= 11
     assert quiet == set(RULES)
 
 
