@@ -94,7 +94,8 @@ class Catalog:
         return DATA_DIR / "icons" / f"capability-{capability}.png"
 
 
-def _source(raw: Mapping[str, Any]) -> Source:
+def source_from_data(raw: Mapping[str, Any]) -> Source:
+    """Build a Source from a `sources:` entry of a data file."""
     return Source(
         title=str(raw["title"]),
         url=str(raw.get("url", "")),
@@ -105,7 +106,8 @@ def _source(raw: Mapping[str, Any]) -> Source:
     )
 
 
-def _read_yaml(path: Path) -> Any:
+def read_data_yaml(path: Path) -> Any:
+    """Read one of mlopsdiag's own data files (trusted, but still with a safe loader)."""
     with path.open("rb") as handle:
         return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
 
@@ -132,18 +134,18 @@ def tool_from_data(raw: Mapping[str, Any], base: Path, *, builtin: bool) -> Tool
 @cache
 def builtin_catalog() -> Catalog:
     """The catalogue shipped with mlopsdiag (read once per process)."""
-    caps_raw = _read_yaml(DATA_DIR / "capabilities.yaml")["capabilities"]
+    caps_raw = read_data_yaml(DATA_DIR / "capabilities.yaml")["capabilities"]
     capabilities = {
         str(c["id"]): Capability(
             id=str(c["id"]),
             name=str(c["name"]),
             definition=str(c.get("definition", "")).strip(),
             stage=str(c.get("stage", "")),
-            sources=tuple(_source(s) for s in c.get("sources") or ()),
+            sources=tuple(source_from_data(s) for s in c.get("sources") or ()),
             concepts=tuple(str(x) for x in c.get("concepts") or ()),
         )
         for c in caps_raw
     }
-    tools_raw = _read_yaml(DATA_DIR / "tools.yaml")["tools"]
+    tools_raw = read_data_yaml(DATA_DIR / "tools.yaml")["tools"]
     tools = {str(t["id"]): tool_from_data(t, DATA_DIR, builtin=True) for t in tools_raw}
     return Catalog(MappingProxyType(tools), MappingProxyType(capabilities), "built-in")

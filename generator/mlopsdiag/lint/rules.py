@@ -9,11 +9,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
-import yaml
-
-from mlopsdiag.catalog import Source
+from mlopsdiag.catalog import Source, read_data_yaml, source_from_data
 from mlopsdiag.errors import Severity
 from mlopsdiag.lint.analysis import RETRAINING_TRIGGER, Analysis, analyze
 from mlopsdiag.lint.graph import (
@@ -429,20 +426,8 @@ def _orphan_component(ctx: Context) -> Iterator[Finding]:
 # --------------------------------------------------------------------------- registry
 
 
-def _source(raw: Mapping[str, Any]) -> Source:
-    return Source(
-        title=str(raw["title"]),
-        url=str(raw.get("url", "")),
-        author=str(raw.get("author", "")),
-        publisher=str(raw.get("publisher", "")),
-        year=int(raw["year"]) if raw.get("year") is not None else None,
-        where=str(raw.get("where", "")),
-    )
-
-
 def _load_rules() -> Mapping[str, Rule]:
-    with RULES_FILE.open("rb") as handle:
-        data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
+    data = read_data_yaml(RULES_FILE)
     rules: dict[str, Rule] = {}
     for raw in data["rules"]:
         rule_id = str(raw["id"])
@@ -455,7 +440,7 @@ def _load_rules() -> Mapping[str, Rule]:
             fix=str(raw["fix"]).strip(),
             example=str(raw["example"]),
             concepts=tuple(str(c) for c in raw.get("concepts") or ()),
-            sources=tuple(_source(s) for s in raw["sources"]),
+            sources=tuple(source_from_data(s) for s in raw["sources"]),
             check=_CHECKS[rule_id],
         )
     unused = set(_CHECKS) - set(rules)
