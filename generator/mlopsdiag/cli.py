@@ -242,16 +242,68 @@ def catalog(
     show_default=True,
     help="Folder to write the new spec into.",
 )
-def init(name: str, folder: Path) -> None:
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Scaffold a whole knowledge repository in this folder instead: specs/NAME.yaml, "
+    "mkdocs.yml, docs/, README.md and .gitignore.",
+)
+def init(name: str, folder: Path, site_dir: Path | None) -> None:
     """Write a new, commented spec NAME.yaml that validates as written.
 
     Also writes the JSON Schema to schema/ (for editor completion) if it is missing.
+    With --site DIR, start a new knowledge repository around the spec.
     Never overwrites an existing file.
     """
-    from mlopsdiag.scaffold import new_spec
+    from mlopsdiag.scaffold import new_site, new_spec
 
+    if site_dir is not None:
+        for written in new_site(name, site_dir):
+            click.echo(f"wrote {written}")
+        click.echo(
+            f"next: cd {site_dir} && mlopsdiag render && mkdocs build --strict, "
+            "then open site/index.html (or run mlopsdiag serve)"
+        )
+        return
     for written in new_spec(name, folder, Path.cwd()):
         click.echo(f"wrote {written}")
+
+
+@main_group.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--config-file",
+    "-f",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="The MkDocs configuration of the site.",
+)
+@click.option(
+    "--dev-addr",
+    "-a",
+    default="127.0.0.1:8000",
+    show_default=True,
+    metavar="IP:PORT",
+    help="Address to serve on; keep 127.0.0.1 unless others must reach it.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+def serve(paths: tuple[Path, ...], config_file: Path, dev_addr: str, open_browser: bool) -> None:
+    """Render the specs (default specs/), serve the site and re-render when a spec changes.
+
+    The browser reloads by itself after every change. Stop with Ctrl-C.
+    """
+    from mlopsdiag.site.build import serve_specs
+
+    serve_specs(
+        resolve_paths(paths),
+        config_file=config_file,
+        dev_addr=dev_addr,
+        open_browser=open_browser,
+        echo=lambda line: click.echo(line, err=True),
+    )
 
 
 @main_group.command()

@@ -47,3 +47,42 @@ def new_spec(name: str, folder: Path, root: Path) -> list[Path]:
         write_atomic(schema_file, schema_json().encode("utf-8"))
         written.append(schema_file)
     return written
+
+
+SITE_FILES = (
+    ("mkdocs.yml", "scaffold/mkdocs.yml.j2"),
+    ("README.md", "scaffold/README.md.j2"),
+    (".gitignore", "scaffold/gitignore.j2"),
+    ("docs/about.md", "scaffold/about.md.j2"),
+)
+"""Files of a new knowledge repository, besides its first spec: (path, template)."""
+
+
+def new_site(name: str, root: Path, *, site_name: str = "") -> list[Path]:
+    """Scaffold a knowledge repository in `root`: a first spec, mkdocs.yml, docs/, README.
+
+    Refuses to overwrite anything: every target is checked before the first file is written.
+    """
+    clashes = [root / path for path, _ in SITE_FILES if (root / path).exists()]
+    spec_file = root / "specs" / f"{name}.yaml"
+    if spec_file.exists():
+        clashes.append(spec_file)
+    if clashes:
+        listed = ", ".join(str(p) for p in clashes)
+        raise MlopsdiagError(f"refusing to overwrite existing files: {listed}")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs()]),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,  # noqa: S701 - YAML and Markdown output; the one value is JSON-quoted
+    )
+    title = site_name or f"{root.resolve().name.replace('-', ' ').capitalize()} ML systems"
+    written = new_spec(name, root / "specs", root)
+    for path, template in SITE_FILES:
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = env.get_template(template).render(site_name=title)
+        write_atomic(target, text.encode("utf-8"), exclusive=True)
+        written.append(target)
+    (root / "templates").mkdir(exist_ok=True)
+    return written

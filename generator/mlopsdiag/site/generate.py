@@ -3,9 +3,11 @@ delete the pages of specs that are gone."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -49,9 +51,18 @@ class SiteReport:
 
 
 def environment(project_templates: Path | None = None) -> jinja2.Environment:
-    """The Jinja2 environment for pages: project templates first, Markdown filters."""
+    """The Jinja2 environment for pages: project templates first, Markdown filters.
+
+    One environment per template search path and process, so templates compile once
+    (Jinja still reloads a template whose file changed, which `serve` relies on).
+    """
+    return _environment(tuple(str(d) for d in template_dirs(project_templates)))
+
+
+@cache
+def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(project_templates)]),
+        loader=jinja2.FileSystemLoader(list(search_path)),
         undefined=jinja2.StrictUndefined,
         # Markdown output: HTML autoescaping would be wrong; every user value goes through
         # one of the Markdown filters below instead.
@@ -62,6 +73,7 @@ def environment(project_templates: Path | None = None) -> jinja2.Environment:
     )
     env.filters.update(
         md_text=markdown.md_text,
+        md_heading=markdown.md_heading,
         md_block=markdown.md_block,
         md_inline=markdown.md_inline,
         md_code=markdown.md_code,
@@ -80,17 +92,26 @@ def _fence(text: str, lang: str = "") -> str:
     return f"{ticks}{lang}\n{text.rstrip()}\n{ticks}"
 
 
-def header(source: str, *, css: bool = False) -> str:
-    """The first line of every generated file."""
+def header(source: str, *, css: bool = False, meta: Mapping[str, object] | None = None) -> str:
+    """The first lines of every generated file: the generated-by line, in a comment.
+
+    Pages get it as YAML front matter (a comment plus `generated_from`), because MkDocs
+    takes a page's title from its first element only when that is the `# heading`.
+    """
     text = f"{GENERATED_MARK} from {source} — do not edit"
-    return f"/* {text} */\n" if css else f"<!-- {markdown.html(text)} -->\n"
+    if css:
+        return f"/* {text} */\n"
+    lines = ["---", f"# {text}", f"generated_from: {json.dumps(source, ensure_ascii=False)}"]
+    for key, value in (meta or {}).items():
+        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    return "\n".join([*lines, "---", ""])
 
 
 def render_page(env: jinja2.Environment, page: Page) -> str:
     """A page's Markdown: the generated-file line, then the template's output."""
     body = env.get_template(page.template).render(root=page.root, page=page, **page.context)
     body = _BLANK_RUNS.sub("\n\n", body).strip("\n") + "\n"
-    return header(page.source) + "\n" + body
+    return header(page.source, meta=page.meta) + "\n" + body
 
 
 def _merged_catalog(architectures: Iterable[Architecture]) -> Catalog:
@@ -173,10 +194,10 @@ def is_generated(path: Path) -> bool:
     """True for a file mlopsdiag wrote (its first line carries the generated mark)."""
     try:
         with path.open("rb") as handle:
-            first = handle.readline(300)
+            head = handle.readline(400) + handle.readline(400)
     except OSError:
         return False
-    return GENERATED_MARK.encode() in first
+    return GENERATED_MARK.encode() in head
 
 
 def _generated_files(docs_dir: Path) -> Iterable[Path]:

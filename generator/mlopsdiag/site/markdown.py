@@ -12,6 +12,7 @@ element. Every filter here closes those doors:
   image would be fetched from the network when the page is viewed) and link targets
   with a script scheme are made inert.
 - `md_inline`: `md_block` flattened to one line, for table cells.
+- `md_heading`: `md_text` for headings, which become page titles (see there).
 - `md_code`: text shown as code, escaped like `md_text`.
 - `md_url`: a URL for a Markdown link: http(s) and mailto only.
 - `html`: text for raw HTML written by the templates (attributes and element text).
@@ -95,6 +96,16 @@ def md_text(value: object) -> str:
     else:
         text = _NUMBERED.sub(r"\1\\\2", text)
     return neutralize_schemes(text)
+
+
+def md_heading(value: object) -> str:
+    """`md_text` for a heading: angle brackets become look-alike quotes.
+
+    MkDocs takes a page's title from its `# heading` and both Material and Zensical print
+    it as `{{ page.title | striptags }}`, which turns `&lt;/title&gt;` back into a live
+    `</title>`. No `<` may survive in a heading, escaped or not.
+    """
+    return md_text(_clean(value).replace("<", "\u2039").replace(">", "\u203a"))
 
 
 def md_block(value: object) -> str:
