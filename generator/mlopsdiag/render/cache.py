@@ -1,0 +1,166 @@
+"""The render cache: which outputs already match their inputs, by content hash.
+
+A spec's key hashes everything its pictures depend on: the spec's bytes and file name, its
+catalogue (built-in data and icons, or the project's file and icons), the versions of
+mlopsdiag, `diagrams`, the `graphviz` package and Graphviz itself, and the formats asked
+for. The cache file lives inside the output folder and names no path outside it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from mlopsdiag import __version__
+from mlopsdiag.catalog import CATALOG_FILE_NAME
+from mlopsdiag.errors import Diagnostic
+from mlopsdiag.spec.validate import find_upwards, load_project_catalog
+from mlopsdiag.writer import inside, write_atomic
+
+CACHE_FILE = ".mlopsdiag-cache.json"
+CACHE_FORMAT = 1
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+# The code and data a picture depends on; a change to any of them (even without a new
+# version number, as during development) invalidates the cache.
+_CODE_GLOBS = ("render/*.py", "spec/*.py", "catalog/*.py", "catalog/*.yaml", "catalog/icons/*")
+_CODE_FILES = ("__init__.py", "errors.py", "writer.py")
+
+
+def _digest(parts: Iterable[bytes]) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def code_fingerprint() -> str:
+    """A hash of mlopsdiag's rendering code and built-in catalogue, and of the libraries."""
+    files = sorted(
+        {p for pattern in _CODE_GLOBS for p in PACKAGE_DIR.glob(pattern) if p.is_file()}
+        | {PACKAGE_DIR / name for name in _CODE_FILES}
+    )
+    parts = [
+        f"cache-format {CACHE_FORMAT}".encode(),
+        f"mlopsdiag {__version__}".encode(),
+        f"diagrams {_version('diagrams')}".encode(),
+        f"graphviz-py {_version('graphviz')}".encode(),
+    ]
+    for path in files:
+        parts += [path.relative_to(PACKAGE_DIR).as_posix().encode(), path.read_bytes()]
+    return _digest(parts)
+
+
+class Keys:
+    """Computes spec keys, loading each project catalogue once (and keeping its problems)."""
+
+    def __init__(self, graphviz: str, formats: Iterable[str]) -> None:
+        self.base = _digest(
+            [code_fingerprint().encode(), graphviz.encode(), ",".join(sorted(formats)).encode()]
+        )
+        self.catalog_files: dict[Path, Path | None] = {}
+        self.catalogs: dict[Path | None, str] = {None: "built-in"}
+        self.problems: list[Diagnostic] = []
+
+    def _catalog(self, folder: Path) -> str:
+        if folder not in self.catalog_files:
+            self.catalog_files[folder] = find_upwards(folder, CATALOG_FILE_NAME)
+        found = self.catalog_files[folder]
+        if found not in self.catalogs:
+            assert found is not None
+            catalog, problems = load_project_catalog(found)
+            self.problems.extend(problems)
+            parts = [found.read_bytes()]
+            for tool in sorted(catalog.tools.values(), key=lambda t: t.id):
+                if not tool.builtin and tool.icon.file is not None and tool.icon.file.is_file():
+                    parts += [tool.id.encode(), tool.icon.file.read_bytes()]
+            self.catalogs[found] = _digest(parts)
+        return self.catalogs[found]
+
+    def key(self, spec: Path) -> str:
+        """The cache key of one spec file."""
+        catalog = self._catalog(spec.parent)
+        return _digest(
+            [self.base.encode(), catalog.encode(), spec.name.encode(), spec.read_bytes()]
+        )
+
+
+@dataclass
+class Entry:
+    """What one render of one spec wrote: its name and its files (relative path -> size)."""
+
+    name: str
+    files: dict[str, int] = field(default_factory=dict)
+
+
+class RenderCache:
+    """Spec key -> the outputs made from it; at most one entry per architecture name."""
+
+    def __init__(self, out: Path, entries: dict[str, Entry] | None = None) -> None:
+        self.out = out
+        self.entries: dict[str, Entry] = entries or {}
+
+    @classmethod
+    def load(cls, out: Path) -> RenderCache:
+        """The cache of an output folder (empty if missing or unreadable)."""
+        try:
+            raw: Any = json.loads((out / CACHE_FILE).read_bytes())
+            if raw.get("format") != CACHE_FORMAT:
+                return cls(out)
+            entries = {
+                str(key): Entry(
+                    str(value["name"]), {str(f): int(s) for f, s in value["files"].items()}
+                )
+                for key, value in raw["entries"].items()
+            }
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return cls(out)
+        return cls(out, entries)
+
+    def hit(self, key: str) -> Entry | None:
+        """The entry of a key if every file it lists is still there, unchanged in size."""
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        for relative, size in entry.files.items():
+            try:
+                if (self.out / relative).stat().st_size != size:
+                    return None
+            except OSError:
+                return None
+        return entry
+
+    def record(self, key: str, name: str, files: Mapping[str, int]) -> list[Path]:
+        """Store a fresh render; return the files of the name's older renders it no longer makes."""
+        stale: list[Path] = []
+        for old_key, entry in list(self.entries.items()):
+            if entry.name == name:
+                stale += [inside(self.out, Path(f)) for f in entry.files if f not in files]
+                del self.entries[old_key]
+        self.entries[key] = Entry(name, dict(files))
+        return stale
+
+    def save(self) -> None:
+        """Write the cache file (atomically)."""
+        payload = {
+            "format": CACHE_FORMAT,
+            "entries": {
+                key: {"name": e.name, "files": dict(sorted(e.files.items()))}
+                for key, e in sorted(self.entries.items())
+            },
+        }
+        data = json.dumps(payload, indent=1, sort_keys=True).encode("utf-8") + b"\n"
+        write_atomic(self.out / CACHE_FILE, data)

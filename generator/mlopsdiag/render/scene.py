@@ -1,0 +1,336 @@
+"""What one view shows: its components, clusters, arrows and legend, worked out from the model.
+
+Pure functions over an `Architecture`; `diagram.py` turns a `Scene` into a drawing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from mlopsdiag.catalog import DATA_DIR, Tool
+from mlopsdiag.render.styles import DEFAULT_KIND, FLOW_STYLES
+from mlopsdiag.spec.model import Architecture, Component, Flow, Group, View
+
+GENERIC_ICON = DATA_DIR / "icons" / "generic.png"
+
+
+@dataclass(frozen=True)
+class IconRef:
+    """An icon: a `diagrams` node class or a PNG file, and the portable name it has in DOT."""
+
+    name: str
+    diagrams_class: str = ""
+    file: Path | None = None
+
+
+@dataclass(frozen=True)
+class SceneNode:
+    """A component as drawn."""
+
+    component: Component
+    icon: IconRef
+    tool_name: str
+    """The tool's name when it differs from the component's name, else empty."""
+
+
+@dataclass(frozen=True)
+class SceneCluster:
+    """A group as drawn: a cluster inside its parent's cluster."""
+
+    group: Group
+    parent: str | None
+    depth: int
+    icon: IconRef | None
+    tool_name: str
+    nodes: tuple[str, ...]
+    """Ids of the components drawn directly inside (not in a nested cluster)."""
+    placeholder: str | None
+    """Id of the invisible node that keeps an otherwise empty cluster in the drawing."""
+
+
+@dataclass(frozen=True)
+class SceneEdge:
+    """A flow as drawn; a flow to or from a group ends at the cluster's border."""
+
+    flow: Flow
+    tail: str
+    head: str
+    ltail: str | None
+    lhead: str | None
+    tail_name: str
+    head_name: str
+    backwards: bool = False
+    """True for an arrow that closes a loop: laid out from head to tail, drawn pointing back."""
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Everything one diagram shows, in drawing order."""
+
+    name: str
+    view: View
+    direction: str
+    source_name: str
+    nodes: Mapping[str, SceneNode]
+    clusters: Mapping[str, SceneCluster]
+    roots: tuple[str, ...]
+    """Node ids outside every cluster."""
+    edges: tuple[SceneEdge, ...]
+    kinds: tuple[str, ...]
+    """Flow kinds used, in legend order."""
+
+    def children(self, group_id: str | None) -> tuple[str, ...]:
+        """Ids of the clusters directly inside a cluster (or at the top, for None)."""
+        return tuple(c for c, cluster in self.clusters.items() if cluster.parent == group_id)
+
+    def inside(self, node_id: str, group_id: str) -> bool:
+        """True when a node is drawn inside a cluster, at any depth."""
+        for cluster_id, cluster in self.clusters.items():
+            if node_id in cluster.nodes or node_id == cluster.placeholder:
+                current: str | None = cluster_id
+                while current is not None:
+                    if current == group_id:
+                        return True
+                    current = self.clusters[current].parent
+                return False
+        return False
+
+
+def _file_icon(path: Path, name: str) -> IconRef | None:
+    return IconRef(name=name, file=path) if path.is_file() else None
+
+
+def _builtin_file_icon(path: Path) -> IconRef | None:
+    try:
+        relative = path.resolve().relative_to(DATA_DIR)
+    except ValueError:
+        return None
+    return _file_icon(path, "mlopsdiag/" + relative.as_posix())
+
+
+def capability_icon(arch: Architecture, capability: str | None) -> IconRef:
+    """The project-made icon of a capability, or the generic one."""
+    if capability:
+        found = _builtin_file_icon(arch.catalog.capability_icon(capability))
+        if found is not None:
+            return found
+    return IconRef(name="mlopsdiag/icons/generic.png", file=GENERIC_ICON)
+
+
+def tool_icon(arch: Architecture, tool: Tool) -> IconRef:
+    """A tool's icon: its `diagrams` class, else its PNG, else its main capability's icon."""
+    if tool.icon.diagrams:
+        return IconRef(name="", diagrams_class=tool.icon.diagrams)
+    file = tool.icon.file
+    if file is not None:
+        found = _builtin_file_icon(file) if tool.builtin else None
+        found = found or _file_icon(file, f"project/{tool.id}{file.suffix.lower()}")
+        if found is not None:
+            return found
+    return capability_icon(arch, tool.capabilities[0] if tool.capabilities else None)
+
+
+def component_icon(arch: Architecture, component: Component) -> IconRef:
+    """A component's icon: its tool's, else the icon of its first capability."""
+    tool = arch.tool_of(component.id)
+    if tool is not None:
+        return tool_icon(arch, tool)
+    return capability_icon(arch, component.capabilities[0] if component.capabilities else None)
+
+
+def _tool_name(tool: Tool | None, name: str) -> str:
+    if tool is None or tool.name.casefold() == name.casefold():
+        return ""
+    return tool.name
+
+
+def view_components(arch: Architecture, view: View) -> tuple[str, ...]:
+    """Ids of the components a view shows, in spec order."""
+    wanted: set[str] = set()
+    for element in view.include:
+        wanted.update(arch.expand(element))
+    return tuple(c.id for c in arch.components if c.id in wanted)
+
+
+def _is_implicit_overview(arch: Architecture, view: View) -> bool:
+    return view.id == "overview" and all(v.id != "overview" for v in arch.views)
+
+
+def _view_groups(arch: Architecture, view: View, shown: tuple[str, ...]) -> set[str]:
+    """Groups drawn: around every shown component, every included group, and (in the
+    implicit overview) every group of the spec, even an empty one."""
+    groups: set[str] = set()
+    for component_id in shown:
+        groups.update(arch.ancestors(arch.components_by_id[component_id].group))
+    elements = arch.groups_by_id if _is_implicit_overview(arch, view) else view.include
+    for element in elements:
+        if element in arch.groups_by_id:
+            groups.update(arch.ancestors(element))
+    return groups
+
+
+def _clusters(
+    arch: Architecture, shown: tuple[str, ...], groups: set[str]
+) -> dict[str, SceneCluster]:
+    clusters: dict[str, SceneCluster] = {}
+    for group in arch.groups:
+        if group.id not in groups:
+            continue
+        direct = tuple(c for c in shown if arch.components_by_id[c].group == group.id)
+        has_members = any(group.id in arch.ancestors(arch.components_by_id[c].group) for c in shown)
+        tool = arch.tool_of(group.id)
+        clusters[group.id] = SceneCluster(
+            group=group,
+            parent=group.parent,
+            depth=sum(1 for _ in arch.ancestors(group.parent)),
+            icon=tool_icon(arch, tool) if tool is not None else None,
+            tool_name=_tool_name(tool, group.name),
+            nodes=direct,
+            placeholder=None if has_members else f"_empty_{group.id}",
+        )
+    return clusters
+
+
+class _Ends:
+    """Picks the node an arrow to or from a group attaches to (then clipped at the border)."""
+
+    def __init__(self, arch: Architecture, scene_nodes: tuple[str, ...], flows: tuple[Flow, ...]):
+        self.arch = arch
+        self.shown = scene_nodes
+        self.flows = flows
+
+    def members(self, group_id: str) -> tuple[str, ...]:
+        arch = self.arch
+        return tuple(
+            c for c in self.shown if group_id in arch.ancestors(arch.components_by_id[c].group)
+        )
+
+    def pick(self, group_id: str, placeholder: str | None, *, entering: bool, avoid: str) -> str:
+        """A member with no arrow from (entering) or to (leaving) another member, if any."""
+        members = self.members(group_id)
+        if not members:
+            return placeholder or avoid
+        inner = set(members)
+        linked = {
+            (f.target if entering else f.source)
+            for f in self.flows
+            if f.source in inner and f.target in inner and f.source != f.target
+        }
+        ordered = members if entering else tuple(reversed(members))
+        for candidates in ([m for m in ordered if m not in linked], list(ordered)):
+            for member in candidates:
+                if member != avoid:
+                    return member
+        return ordered[0]
+
+
+def build_scene(arch: Architecture, view: View) -> Scene:
+    """The scene of one view of an architecture."""
+    shown = view_components(arch, view)
+    clusters = _clusters(arch, shown, _view_groups(arch, view, shown))
+    nodes = {}
+    for component_id in shown:
+        component = arch.components_by_id[component_id]
+        nodes[component_id] = SceneNode(
+            component=component,
+            icon=component_icon(arch, component),
+            tool_name=_tool_name(arch.tool_of(component_id), component.name),
+        )
+    roots = tuple(c for c in shown if arch.components_by_id[c].group not in clusters)
+    scene = Scene(
+        name=arch.name,
+        view=view,
+        direction=view.direction or arch.direction,
+        source_name=Path(arch.source_path).name,
+        nodes=nodes,
+        clusters=clusters,
+        roots=roots,
+        edges=(),
+        kinds=(),
+    )
+    ends = _Ends(arch, shown, arch.flows)
+    edges: list[SceneEdge] = []
+    for flow in arch.flows:
+        if not (_present(flow.source, nodes, clusters) and _present(flow.target, nodes, clusters)):
+            continue
+        tail, ltail = _endpoint(scene, ends, flow.source, entering=False, avoid=flow.target)
+        head, lhead = _endpoint(scene, ends, flow.target, entering=True, avoid=tail)
+        if ltail is not None and (scene.inside(head, ltail) or ltail == lhead):
+            ltail = None
+        if lhead is not None and scene.inside(tail, lhead):
+            lhead = None
+        edges.append(
+            SceneEdge(
+                flow=flow,
+                tail=tail,
+                head=head,
+                ltail=ltail,
+                lhead=lhead,
+                tail_name=_element_name(arch, flow.source),
+                head_name=_element_name(arch, flow.target),
+            )
+        )
+    edges = _mark_loops(edges)
+    used = {e.flow.kind if e.flow.kind in FLOW_STYLES else DEFAULT_KIND for e in edges}
+    return replace(scene, edges=tuple(edges), kinds=tuple(k for k in FLOW_STYLES if k in used))
+
+
+# Which arrows give the layout its direction: when flows form a loop (monitoring triggers
+# retraining, outcomes feed back into the data), the one of the latest kind in this order
+# closes it and is laid out the other way round (drawn pointing back), so data runs left to
+# right and the loop does not drag the trigger to the far end of the diagram.
+_RANKING_ORDER = ("data", "features", "model", "predictions", "metrics", "control", "feedback")
+
+
+def _mark_loops(edges: list[SceneEdge]) -> list[SceneEdge]:
+    order = {kind: i for i, kind in enumerate(_RANKING_ORDER)}
+    ranked = sorted(
+        range(len(edges)), key=lambda i: (order.get(edges[i].flow.kind, 0), edges[i].flow.index)
+    )
+    successors: dict[str, set[str]] = {}
+    loops: set[int] = set()
+    for i in ranked:
+        edge = edges[i]
+        if edge.tail == edge.head or _reaches(successors, edge.head, edge.tail):
+            loops.add(i)
+        else:
+            successors.setdefault(edge.tail, set()).add(edge.head)
+    return [
+        replace(e, backwards=True) if i in loops and e.tail != e.head else e
+        for i, e in enumerate(edges)
+    ]
+
+
+def _reaches(successors: Mapping[str, set[str]], start: str, goal: str) -> bool:
+    stack, seen = [start], {start}
+    while stack:
+        current = stack.pop()
+        if current == goal:
+            return True
+        for following in successors.get(current, ()):
+            if following not in seen:
+                seen.add(following)
+                stack.append(following)
+    return False
+
+
+def _present(
+    element: str, nodes: Mapping[str, SceneNode], clusters: Mapping[str, SceneCluster]
+) -> bool:
+    return element in nodes or element in clusters
+
+
+def _element_name(arch: Architecture, element: str) -> str:
+    item = arch.components_by_id.get(element) or arch.groups_by_id.get(element)
+    return item.name if item is not None else element
+
+
+def _endpoint(
+    scene: Scene, ends: _Ends, element: str, *, entering: bool, avoid: str
+) -> tuple[str, str | None]:
+    if element in scene.nodes:
+        return element, None
+    cluster = scene.clusters[element]
+    return ends.pick(element, cluster.placeholder, entering=entering, avoid=avoid), element
