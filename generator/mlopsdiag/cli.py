@@ -307,6 +307,53 @@ def serve(paths: tuple[Path, ...], config_file: Path, dev_addr: str, open_browse
 
 
 @main_group.command()
+@spec_paths
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("docs/architectures"),
+    show_default=True,
+    help="Folder to write into, as <out>/<metadata.name>/<view-id>.<format>.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="svg,png",
+    show_default=True,
+    metavar="LIST",
+    help="Comma-separated output formats: svg, png, pdf, dot.",
+)
+@click.option("--force", is_flag=True, help="Redraw every spec, even those already up to date.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Specs drawn at once (default: one per CPU core).",
+)
+def render(paths: tuple[Path, ...], out: Path, formats: str, force: bool, jobs: int | None) -> None:
+    """Draw every view of every spec (files or folders; default specs/) as diagrams.
+
+    Specs whose inputs did not change since the last run are skipped. An invalid spec is
+    reported and writes nothing; the exit code is then 1.
+    """
+    from mlopsdiag.render import render_specs
+    from mlopsdiag.render.output import parse_formats
+
+    try:
+        chosen = parse_formats([formats])
+    except MlopsdiagError as exc:
+        raise click.BadParameter(exc.message, param_hint="--format") from None
+    report = render_specs(
+        resolve_paths(paths), out, chosen, force=force, jobs=jobs, progress=sys.stderr.isatty()
+    )
+    for diagnostic in report.diagnostics:
+        click.echo(diagnostic.format(), err=True)
+    click.echo(report.summary(out))
+    sys.exit(EXIT_INVALID if report.failed() else EXIT_OK)
+
+
+@main_group.command()
 @click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
 def completion(shell: str) -> None:
     """Print the shell completion script, e.g. `eval "$(mlopsdiag completion bash)"`."""
