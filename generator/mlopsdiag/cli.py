@@ -331,11 +331,21 @@ def serve(paths: tuple[Path, ...], config_file: Path, dev_addr: str, open_browse
     default=None,
     help="Specs drawn at once (default: one per CPU core).",
 )
-def render(paths: tuple[Path, ...], out: Path, formats: str, force: bool, jobs: int | None) -> None:
+@click.option(
+    "--site/--no-site",
+    default=True,
+    show_default=True,
+    help="Also write the site's pages into the folder above --out (docs/ by default).",
+)
+def render(
+    paths: tuple[Path, ...], out: Path, formats: str, force: bool, jobs: int | None, site: bool
+) -> None:
     """Draw every view of every spec (files or folders; default specs/) as diagrams.
 
     Specs whose inputs did not change since the last run are skipped. An invalid spec is
-    reported and writes nothing; the exit code is then 1.
+    reported and writes nothing; the exit code is then 1. Then write the site's pages for
+    the valid specs (templates/ here overrides the built-in templates) and delete the
+    pages of specs that are gone; build the site with `mkdocs build`.
     """
     from mlopsdiag.render import render_specs
     from mlopsdiag.render.output import parse_formats
@@ -350,6 +360,14 @@ def render(paths: tuple[Path, ...], out: Path, formats: str, force: bool, jobs: 
     for diagnostic in report.diagnostics:
         click.echo(diagnostic.format(), err=True)
     click.echo(report.summary(out))
+    if site:
+        from mlopsdiag.site import write_site
+
+        templates = Path("templates")
+        pages = write_site(
+            report.architectures, out.parent, templates=templates if templates.is_dir() else None
+        )
+        click.echo(pages.summary(out.parent))
     sys.exit(EXIT_INVALID if report.failed() else EXIT_OK)
 
 

@@ -44,6 +44,13 @@ class SiteReport:
     removed: list[Path] = field(default_factory=list)
     """Generated files of specs (or tools, rules...) that no longer exist."""
 
+    def summary(self, docs_dir: Path) -> str:
+        """One line for the end of a run."""
+        parts = [f"{len(self.written)} written", f"{len(self.unchanged)} unchanged"]
+        if self.removed:
+            parts.append(f"{len(self.removed)} removed")
+        return f"site pages: {', '.join(parts)} in {docs_dir}"
+
     @property
     def files(self) -> list[Path]:
         """Every file the site is made of, changed or not."""
@@ -186,8 +193,20 @@ def site_input(
         ),
         commands=tuple(commands),
         stale_after_days=STALE_AFTER_DAYS,
+        flow_styles=MappingProxyType(flow_css()),
         site_name=site_name,
     )
+
+
+def flow_css() -> dict[str, str]:
+    """Flow kind -> inline CSS of its marker in the flows table, as the diagrams draw it."""
+    from mlopsdiag.render import FLOW_STYLES
+
+    lines = {"dashed": "dashed", "dotted": "dotted"}
+    return {
+        kind: f"border-left-color:{style.color};border-left-style:{lines.get(style.style, 'solid')}"
+        for kind, style in FLOW_STYLES.items()
+    }
 
 
 def is_generated(path: Path) -> bool:
@@ -231,8 +250,8 @@ def write_site(
     keep: set[Path] = set()
 
     def put(relative: str, text: str) -> None:
-        target = inside(docs_dir, Path(relative))
-        keep.add(target)
+        keep.add(inside(docs_dir, Path(relative)))
+        target = docs_dir / relative
         if write_atomic(target, text.encode("utf-8")):
             report.written.append(target)
         else:

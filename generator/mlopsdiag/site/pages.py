@@ -105,6 +105,8 @@ class SiteInput:
     """(title, anchor prefix, schema) of the other files a project writes."""
     commands: tuple[CommandDoc, ...]
     stale_after_days: int
+    flow_styles: Mapping[str, str] = field(default_factory=dict)
+    """Flow kind -> CSS for its marker, matching the diagrams' colours and line styles."""
     site_name: str = "ML systems"
 
 
@@ -527,6 +529,7 @@ def _architecture_page(site: SiteInput, arch: Architecture) -> Page:
         "components": components,
         "groups": groups,
         "flows": flows,
+        "flow_styles": site.flow_styles,
         "coverage": tuple(coverage),
         "covered": sum(1 for row in coverage if row.providers),
         "findings": _finding_rows(site, arch),
