@@ -1,0 +1,121 @@
+"""`mlopsdiag serve`: the spec watcher, and a real server that re-renders a changed spec."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mlopsdiag.cli import main_group
+from mlopsdiag.site.serve import SpecWatcher, snapshot
+
+
+def test_watcher_renders_once_per_change(tmp_path: Path) -> None:
+    spec = tmp_path / "specs" / "a.yaml"
+    spec.parent.mkdir()
+    spec.write_text("one\n", encoding="utf-8")
+    docs = tmp_path / "specs" / "docs"
+    docs.mkdir()
+    calls: list[int] = []
+    watcher = SpecWatcher([spec.parent], lambda: calls.append(1), ignore=[docs])
+    assert not watcher.check()
+    spec.write_text("two, longer\n", encoding="utf-8")
+    assert watcher.check()
+    assert not watcher.check()
+    (docs / "page.css").write_text("generated\n", encoding="utf-8")  # output is not input
+    assert not watcher.check()
+    (tmp_path / "specs" / "b.yml").write_text("new\n", encoding="utf-8")
+    assert watcher.check()
+    assert calls == [1, 1]
+
+
+def test_watcher_reports_errors_and_keeps_going(tmp_path: Path) -> None:
+    from mlopsdiag.errors import MlopsdiagError
+
+    spec = tmp_path / "a.yaml"
+    spec.write_text("x\n", encoding="utf-8")
+    errors: list[BaseException] = []
+
+    def broken() -> None:
+        raise MlopsdiagError("bad spec")
+
+    watcher = SpecWatcher([spec], broken, on_error=errors.append)
+    spec.write_text("xy\n", encoding="utf-8")
+    assert watcher.check()
+    assert [str(e) for e in errors] == ["bad spec"]
+
+
+def test_snapshot_skips_missing_files(tmp_path: Path) -> None:
+    assert snapshot([tmp_path / "gone.yaml"]) == {}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def _wait_for(predicate, timeout: float) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return True
+        except OSError:
+            pass
+        time.sleep(0.3)
+    return False
+
+
+@pytest.mark.site
+@pytest.mark.graphviz
+def test_serve_renders_serves_and_reloads_on_a_spec_change(tmp_path: Path) -> None:
+    project = tmp_path / "kb"
+    CliRunner().invoke(
+        main_group, ["init", "first", "--site", str(project)], catch_exceptions=False
+    )
+    port = _free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mlopsdiag", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        page = f"{base}/architectures/first/index.html"
+        assert _wait_for(lambda: "component-" in _get(page), 90), "the site was never served"
+        spec = project / "specs" / "first.yaml"
+        text = spec.read_text(encoding="utf-8")
+        title_line = next(line for line in text.splitlines() if line.strip().startswith("title:"))
+        spec.write_text(
+            text.replace(title_line, title_line.split("title:")[0] + "title: Renamed by the test"),
+            encoding="utf-8",
+        )
+        assert _wait_for(lambda: "Renamed by the test" in _get(page), 60), "no re-render"
+        assert (project / "docs" / "architectures" / "first" / "overview.svg").is_file()
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            output, _ = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+    assert "rendered 1 spec" in output, output
+    assert f"127.0.0.1:{port}" in output, output
