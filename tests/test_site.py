@@ -381,3 +381,42 @@ def test_a_scaffolded_repository_builds(tmp_path: Path, monkeypatch: pytest.Monk
     generate(Path("docs"), archs)
     _mkdocs_build(target, tmp_path / "site")
     assert (tmp_path / "site" / "about.html").is_file()
+
+
+def test_cached_writing_skips_when_nothing_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlopsdiag.site import write_site_cached
+
+    specs = tmp_path / "specs"
+    shutil.copytree(ROOT / "specs", specs)
+    monkeypatch.chdir(tmp_path)
+    files = sorted(Path("specs").glob("*.yaml"))
+    docs = Path("docs")
+    loads: list[int] = []
+
+    def architectures() -> list[Architecture]:
+        loads.append(1)
+        return load([Path("specs")])
+
+    config = LintConfig(reference_date=REFERENCE_DATE)
+    first = write_site_cached(files, architectures, docs, config=config)
+    assert first.written and loads == [1]
+    again = write_site_cached(files, architectures, docs, config=config)
+    assert again.written == [] and loads == [1]  # not even validated
+    assert sorted(again.unchanged) == sorted(first.files)
+
+    (docs / "runbooks" / files[0].with_suffix(".md").name).unlink()
+    write_site_cached(files, architectures, docs, config=config)
+    assert loads == [1, 1]  # a generated page went missing
+
+    spec = files[1]
+    spec.write_text(spec.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    write_site_cached(files, architectures, docs, config=config)
+    assert loads == [1, 1, 1]
+
+    write_site_cached(files, architectures, docs, config=config, force=True)
+    assert loads == [1, 1, 1, 1]
+    later = LintConfig(reference_date=REFERENCE_DATE + dt.timedelta(days=1))
+    write_site_cached(files, architectures, docs, config=later)
+    assert loads == [1, 1, 1, 1, 1]  # staleness depends on the date

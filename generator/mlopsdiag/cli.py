@@ -361,11 +361,15 @@ def render(
         click.echo(diagnostic.format(), err=True)
     click.echo(report.summary(out))
     if site:
-        from mlopsdiag.site import write_site
+        from mlopsdiag.site import write_site_cached
 
         templates = Path("templates")
-        pages = write_site(
-            report.architectures, out.parent, templates=templates if templates.is_dir() else None
+        pages = write_site_cached(
+            report.spec_paths.values(),
+            lambda: report.architectures,
+            out.parent,
+            templates=templates if templates.is_dir() else None,
+            force=force,
         )
         click.echo(pages.summary(out.parent))
     sys.exit(EXIT_INVALID if report.failed() else EXIT_OK)

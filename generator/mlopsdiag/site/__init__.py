@@ -3,6 +3,6 @@
 
 from __future__ import annotations
 
-from mlopsdiag.site.generate import SiteReport, write_site
+from mlopsdiag.site.generate import SiteReport, write_site, write_site_cached
 
-__all__ = ["SiteReport", "write_site"]
+__all__ = ["SiteReport", "write_site", "write_site_cached"]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from mlopsdiag.catalog import CATALOG_FILE_NAME
 from mlopsdiag.errors import Diagnostic
-from mlopsdiag.site.generate import SiteReport, write_site
+from mlopsdiag.site.generate import SiteReport, write_site_cached
 from mlopsdiag.site.serve import serve_site
 from mlopsdiag.spec.validate import CONFIG_FILE_NAME, find_upwards
 
@@ -53,8 +53,14 @@ def render_site(
     report = render_specs(
         list(paths), docs_dir / "architectures", list(DIAGRAM_FORMATS), force=force, jobs=jobs
     )
-    site = write_site(report.architectures, docs_dir, templates=templates)
-    return SiteBuild(list(report.diagnostics), site, len(report.architectures))
+    site = write_site_cached(
+        report.spec_paths.values(),
+        lambda: report.architectures,
+        docs_dir,
+        templates=templates,
+        force=force,
+    )
+    return SiteBuild(list(report.diagnostics), site, len(report.spec_paths))
 
 
 def watched_paths(paths: Sequence[Path], templates: Path | None) -> list[Path]:

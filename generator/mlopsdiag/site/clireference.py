@@ -60,7 +60,7 @@ def command_docs(command: click.Command, name: str = "mlopsdiag") -> list[Comman
     docs: list[CommandDoc] = []
 
     def walk(cmd: click.Command, info_name: str, parent: click.Context | None) -> None:
-        ctx = click.Context(cmd, info_name=info_name, parent=parent)
+        ctx = click.Context(cmd, info_name=info_name, parent=parent, **cmd.context_settings)
         path = ctx.command_path
         subcommands: list[str] = []
         if isinstance(cmd, click.Group):

@@ -3,26 +3,31 @@ delete the pages of specs that are gone."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
 import jinja2
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
-from mlopsdiag.catalog import Catalog, builtin_catalog
+from mlopsdiag.catalog import CATALOG_FILE_NAME, Catalog, builtin_catalog
 from mlopsdiag.errors import Diagnostic, MlopsdiagError
 from mlopsdiag.lint import RULES, LintConfig, analyze, config_schema, find_config, lint, load_config
 from mlopsdiag.lint.rules import STALE_AFTER_DAYS
 from mlopsdiag.site import markdown
 from mlopsdiag.site.clireference import CommandDoc, command_docs
 from mlopsdiag.site.knowledge import load_concepts
-from mlopsdiag.site.pages import GENERATED_DIRS, HOME, Page, SiteInput, build_pages
+from mlopsdiag.site.pages import GENERATED_DIRS, HOME, Page, Ref, SiteInput, build_pages
 from mlopsdiag.spec.model import Architecture
 from mlopsdiag.spec.schema import catalog_schema, spec_schema
+from mlopsdiag.spec.validate import CONFIG_FILE_NAME, find_upwards
 from mlopsdiag.templates_dir import template_dirs
 from mlopsdiag.writer import inside, write_atomic
 
@@ -89,7 +94,37 @@ def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
         html_words=markdown.html_words,
         fence=_fence,
     )
+    env.globals.update(link=_link, links=_links, url_link=_url_link)
     return env
+
+
+def _href(ctx: Context, ref: Ref) -> str:
+    page = ctx["page"]
+    if ref.path == page.path and ref.anchor:
+        return f"#{ref.anchor}"
+    return f"{ctx['root']}{ref.path}" + (f"#{ref.anchor}" if ref.anchor else "")
+
+
+@pass_context
+def _link(ctx: Context, ref: Ref | None) -> str:
+    """A Markdown link to a page (or anchor), relative to the page being rendered."""
+    if ref is None:
+        return ""
+    if not ref.path:
+        return markdown.md_text(ref.text)
+    return f"[{markdown.md_text(ref.text)}]({_href(ctx, ref)})"
+
+
+@pass_context
+def _links(ctx: Context, refs: Iterable[Ref], sep: str = ", ", empty: str = "") -> str:
+    """Several links, separated."""
+    return sep.join(_link(ctx, r) for r in refs) or empty
+
+
+def _url_link(label: str, url: str) -> str:
+    """A link to an external http(s) URL, or the label alone when the URL is not allowed."""
+    target = markdown.md_url(url)
+    return f"[{markdown.md_text(label)}]({target})" if target else markdown.md_text(label)
 
 
 def _fence(text: str, lang: str = "") -> str:
@@ -268,6 +303,98 @@ def write_site(
             path.unlink()
             report.removed.append(path)
     _remove_empty_dirs(docs_dir)
+    return report
+
+
+SITE_CACHE = f"{ASSETS_DIR}/.site-cache.json"
+"""What the last `write_site` was made from; a dotfile, so MkDocs and Zensical skip it."""
+CACHE_FORMAT = 1
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _stat_files(folder: Path) -> Iterable[str]:
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            stat = path.stat()
+            yield f"{path.relative_to(folder).as_posix()} {stat.st_mtime_ns} {stat.st_size}"
+
+
+def site_fingerprint(
+    spec_files: Iterable[Path],
+    docs_dir: Path,
+    *,
+    templates: Path | None = None,
+    config: LintConfig | None = None,
+    site_name: str = "ML systems",
+) -> str:
+    """A key that changes whenever the pages could: specs, their catalogue and settings
+    files, templates, mlopsdiag's own code and data, the drawn diagrams, and today's date
+    (runbooks go stale by themselves)."""
+    from mlopsdiag import __version__
+
+    digest = hashlib.sha256()
+
+    def add(text: str) -> None:
+        digest.update(text.encode("utf-8", "surrogateescape") + b"\0")
+
+    add(f"site-cache {CACHE_FORMAT} mlopsdiag {__version__} {site_name}")
+    project_files: set[Path] = set()
+    for spec in sorted(spec_files):
+        add(spec.as_posix())
+        digest.update(spec.read_bytes())
+        for name in (CATALOG_FILE_NAME, CONFIG_FILE_NAME):
+            found = find_upwards(spec.parent, name)
+            if found is not None:
+                project_files.add(found)
+    for extra in sorted(project_files):
+        add(extra.as_posix())
+        digest.update(extra.read_bytes())
+    for folder in (PACKAGE_DIR, *(Path(d) for d in template_dirs(templates))):
+        add(str(folder))
+        for line in _stat_files(folder):
+            add(line)
+    diagrams = docs_dir / "architectures"
+    add(" ".join(sorted(p.relative_to(diagrams).as_posix() for p in diagrams.glob("*/*.svg"))))
+    today = (config.reference_date if config else None) or dt.date.today()
+    add(today.isoformat())
+    return digest.hexdigest()
+
+
+def write_site_cached(
+    spec_files: Iterable[Path],
+    architectures: Callable[[], Sequence[Architecture]],
+    docs_dir: Path,
+    *,
+    templates: Path | None = None,
+    config: LintConfig | None = None,
+    site_name: str = "ML systems",
+    force: bool = False,
+) -> SiteReport:
+    """`write_site`, skipped when nothing the pages depend on changed since the last run.
+
+    `architectures` is only called when the pages must be written, so a run with nothing
+    to do does not even validate the specs. `force` writes them anyway.
+    """
+    key = site_fingerprint(
+        list(spec_files), docs_dir, templates=templates, config=config, site_name=site_name
+    )
+    cache_file = docs_dir / SITE_CACHE
+    try:
+        cached = json.loads(cache_file.read_bytes())
+    except (OSError, ValueError):
+        cached = {}
+    if not force and isinstance(cached, dict) and cached.get("key") == key:
+        files = [docs_dir / str(f) for f in cached.get("files", ())]
+        if files and all(f.is_file() for f in files):
+            return SiteReport(unchanged=files)
+    report = write_site(
+        architectures(), docs_dir, templates=templates, config=config, site_name=site_name
+    )
+    listed = sorted(p.relative_to(docs_dir).as_posix() for p in report.files)
+    data = json.dumps({"format": CACHE_FORMAT, "key": key, "files": listed}, indent=0)
+    write_atomic(cache_file, data.encode("utf-8"))
     return report
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import quote
 
 from markupsafe import escape
@@ -86,6 +87,11 @@ def _clean(value: object) -> str:
 
 def md_text(value: object) -> str:
     """Plain text for an inline Markdown position: nothing in it can become markup."""
+    return _md_text(value) if isinstance(value, str) else _md_text(_clean(value))
+
+
+@lru_cache(maxsize=65536)
+def _md_text(value: str) -> str:
     text = _BLANKS.sub(" ", _clean(value)).strip()
     text = text.translate(_TEXT_TABLE)
     # List markers, numbered items and setext underlines only act at the start of a line.
