@@ -217,7 +217,7 @@ flows:
 KNOWN_ATTRIBUTES = set(
     "arrowhead arrowsize arrowtail bgcolor color compound dir fontcolor fontname fontsize "
     "headport href id label labeljust labelloc labeltooltip lhead ltail margin newrank "
-    "nodesep outputorder pad pencolor penwidth rankdir ranksep shape splines style tailport "
+    "nodesep outputorder pad pencolor penwidth rankdir ranksep shape size splines style tailport "
     "target tooltip".split()
 )
 

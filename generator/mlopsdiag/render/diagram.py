@@ -31,6 +31,9 @@ _DIAGRAMS_ROOT = Path(diagrams.__file__).resolve().parent.parent
 _RESOURCES = _DIAGRAMS_ROOT / "resources"
 
 GRAPH_ATTRS = {
+    # At most 80 inches a side (7680 px in PNG): a drawing of hundreds of components is
+    # scaled down instead of becoming a gigabyte bitmap; typical ones are far smaller.
+    "size": "80,80",
     "pad": "0.25",
     "splines": "spline",
     "compound": "true",
@@ -58,7 +61,7 @@ NODE_ATTRS: dict[str, str | None] = {
     "fontsize": "12",
     "fontcolor": styles.TEXT_COLOR,
 }
-EDGE_ATTRS = {"fontname": styles.FONT, "fontsize": "10", "arrowsize": "0.8"}
+EDGE_ATTRS = {"fontname": styles.FONT, "fontsize": styles.EDGE_FONT_SIZE, "arrowsize": "0.8"}
 
 
 @dataclass(frozen=True)
@@ -264,7 +267,8 @@ class _Builder:
 
     def edge(self, edge: SceneEdge) -> None:
         flow = edge.flow
-        attrs = styles.style_of(flow.kind).edge_attrs()
+        # `diagrams` gives every Edge its own font settings; these take them back.
+        attrs = {**EDGE_ATTRS, **styles.style_of(flow.kind).edge_attrs()}
         if flow.label:
             attrs["label"] = f"<{wrapped_html(flow.label, styles.EDGE_LABEL_WIDTH, 3)}>"
         tip = f"{edge.tail_name} → {edge.head_name}: {flow.label or flow.kind} ({flow.kind})"
@@ -279,9 +283,10 @@ class _Builder:
             attrs["ltail"] = f"cluster_{tail_clip}"
         if head_clip:
             attrs["lhead"] = f"cluster_{head_clip}"
-        if tail_id in self.scene.nodes:
+        # A loop's way back is left free: pinned to both icons it would wind around them.
+        if tail_id in self.scene.nodes and not edge.backwards:
             attrs["tailport"] = ICON_PORT
-        if head_id in self.scene.nodes:
+        if head_id in self.scene.nodes and not edge.backwards:
             attrs["headport"] = ICON_PORT
         if edge.backwards:
             attrs["arrowtail"] = attrs.pop("arrowhead")
