@@ -745,7 +745,8 @@ def _capability_pages(site: SiteInput) -> list[Page]:
             MATRIX,
             "matrix.md.j2",
             "every spec",
-            {
+            meta={"hide": ["toc"]},
+            context={
                 "columns": tuple(
                     (c, _capability_ref(catalog, c.id), STAGE_NAMES.get(c.stage, ""))
                     for c in columns
