@@ -420,3 +420,29 @@ def test_cached_writing_skips_when_nothing_changed(
     later = LintConfig(reference_date=REFERENCE_DATE + dt.timedelta(days=1))
     write_site_cached(files, architectures, docs, config=later)
     assert loads == [1, 1, 1, 1, 1]  # staleness depends on the date
+
+
+def test_project_tools_get_pages_and_are_listed(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    (specs / "icons").mkdir(parents=True)
+    icon = next((ROOT / "generator" / "mlopsdiag" / "catalog" / "icons").glob("*.png"))
+    shutil.copy(icon, specs / "icons" / "feature-service.png")
+    (specs / "mlopsdiag-catalog.yaml").write_text(
+        "apiVersion: mlopsdiag/v1\nkind: Catalog\ntools:\n"
+        "  - id: feature-service\n    name: Feature <service>\n"
+        "    capabilities: [feature-store]\n    icon: icons/feature-service.png\n",
+        encoding="utf-8",
+    )
+    (specs / "a.yaml").write_text(
+        "apiVersion: mlopsdiag/v1\nkind: Architecture\nmetadata: {name: a, title: A}\n"
+        "components: [{id: fs, tool: feature-service}]\n",
+        encoding="utf-8",
+    )
+    docs = tmp_path / "docs"
+    generate(docs, load([specs]))
+    page = (docs / "tools" / "feature-service.md").read_text(encoding="utf-8")
+    assert "# Feature \u2039service\u203a" in page
+    assert "this project's own" in page
+    index = (docs / "tools" / "index.md").read_text(encoding="utf-8")
+    assert "## This project's own tools" in index
+    assert "(feature-service.md)" in index

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -98,11 +99,16 @@ def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
     return env
 
 
+@cache
+def _relative(target: str, page: str) -> str:
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
 def _href(ctx: Context, ref: Ref) -> str:
     page = ctx["page"]
     if ref.path == page.path and ref.anchor:
         return f"#{ref.anchor}"
-    return f"{ctx['root']}{ref.path}" + (f"#{ref.anchor}" if ref.anchor else "")
+    return _relative(ref.path, page.path) + (f"#{ref.anchor}" if ref.anchor else "")
 
 
 @pass_context
