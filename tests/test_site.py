@@ -446,3 +446,17 @@ def test_project_tools_get_pages_and_are_listed(tmp_path: Path) -> None:
     index = (docs / "tools" / "index.md").read_text(encoding="utf-8")
     assert "## This project's own tools" in index
     assert "(feature-service.md)" in index
+
+
+def test_hand_written_files_are_never_overwritten(
+    tmp_path: Path, examples: list[Architecture]
+) -> None:
+    from mlopsdiag.errors import MlopsdiagError
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# Our own home page\n", encoding="utf-8")
+    with pytest.raises(MlopsdiagError, match="did not generate"):
+        generate(docs, examples)
+    assert (docs / "index.md").read_text(encoding="utf-8") == "# Our own home page\n"
+    assert not (docs / "architectures").exists()  # nothing written at all

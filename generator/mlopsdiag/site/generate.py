@@ -287,23 +287,29 @@ def write_site(
         architectures, docs_dir, config=config, findings=findings, site_name=site_name
     )
     env = environment(templates)
+    outputs: dict[str, str] = {page.path: render_page(env, page) for page in build_pages(site)}
+    for asset in ASSETS:
+        assert env.loader is not None
+        text, _, _ = env.loader.get_source(env, f"assets/{asset}")
+        outputs[f"{ASSETS_DIR}/{asset}"] = header(f"templates/assets/{asset}", css=True) + text
+    # Never overwrite a file mlopsdiag did not write (a hand-written docs/index.md, say):
+    # check them all before the first write.
+    foreign = [r for r in outputs if (docs_dir / r).is_file() and not is_generated(docs_dir / r)]
+    if foreign:
+        listed = ", ".join(str(docs_dir / r) for r in foreign)
+        raise MlopsdiagError(
+            f"refusing to overwrite files that mlopsdiag did not generate: {listed}; "
+            "move them elsewhere in the docs folder (the site's pages take these names)"
+        )
     report = SiteReport()
     keep: set[Path] = set()
-
-    def put(relative: str, text: str) -> None:
+    for relative, text in outputs.items():
         keep.add(inside(docs_dir, Path(relative)))
         target = docs_dir / relative
         if write_atomic(target, text.encode("utf-8")):
             report.written.append(target)
         else:
             report.unchanged.append(target)
-
-    for page in build_pages(site):
-        put(page.path, render_page(env, page))
-    for asset in ASSETS:
-        assert env.loader is not None
-        text, _, _ = env.loader.get_source(env, f"assets/{asset}")
-        put(f"{ASSETS_DIR}/{asset}", header(f"templates/assets/{asset}", css=True) + text)
     for path in sorted(_generated_files(docs_dir)):
         if path.resolve() not in keep and is_generated(path):
             path.unlink()
