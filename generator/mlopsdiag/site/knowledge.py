@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from mlopsdiag.catalog import Source
+from mlopsdiag.catalog import Source, source_from_data
 from mlopsdiag.errors import MlopsdiagError
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
@@ -29,17 +29,6 @@ class Concept:
     related: tuple[str, ...]
     sources: tuple[Source, ...]
     body: str
-
-
-def _source(raw: Mapping[str, Any]) -> Source:
-    return Source(
-        title=str(raw["title"]),
-        url=str(raw.get("url", "")),
-        author=str(raw.get("author", "")),
-        publisher=str(raw.get("publisher", "")),
-        year=int(raw["year"]) if raw.get("year") is not None else None,
-        where=str(raw.get("where", "")),
-    )
 
 
 def _strings(raw: Any) -> tuple[str, ...]:
@@ -63,7 +52,7 @@ def parse_concept(text: str, origin: str) -> Concept:
         capabilities=_strings(meta.get("capabilities")),
         rules=_strings(meta.get("rules")),
         related=_strings(meta.get("related")),
-        sources=tuple(_source(s) for s in meta.get("sources") or ()),
+        sources=tuple(source_from_data(s) for s in meta.get("sources") or ()),
         body=text[end + 5 :].strip("\n") + "\n",
     )
 
