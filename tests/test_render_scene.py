@@ -164,6 +164,10 @@ def test_dot_is_deterministic_with_ids_from_the_spec(tmp_path: Path) -> None:
     assert 'href="index.html#component-train"' in first
     assert "target=_top" in first
     assert 'tooltip="Fits the model."' in first
+    # Left to right, arrows leave and enter icons sideways; top to bottom, whole nodes.
+    assert 'tailport="icon:e"' in first and 'headport="icon:w"' in first
+    top_down = draw(arch, arch.all_views()[1]).source
+    assert "rankdir=TB" in top_down and "port=" not in top_down
 
 
 @pytest.mark.parametrize(("spec", "view"), example_views())

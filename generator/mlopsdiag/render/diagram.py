@@ -114,6 +114,10 @@ class _Icons:
 
 ICON_PORT = "icon"
 """Arrows attach to the icon's cell, not to the box around the icon and its (wider) text."""
+# Left to right, arrows leave an icon's downstream side and enter its upstream side (else
+# Graphviz may start one at the icon's top or bottom). Top to bottom they use the whole
+# node: the icon's top, the text's bottom, so no arrow runs through the name.
+_SIDES = {"LR": ("e", "w"), "RL": ("w", "e")}
 
 
 def _img(name: str, size: int, port: str = "") -> str:
@@ -284,10 +288,12 @@ class _Builder:
         if head_clip:
             attrs["lhead"] = f"cluster_{head_clip}"
         # A loop's way back is left free: pinned to both icons it would wind around them.
-        if tail_id in self.scene.nodes and not edge.backwards:
-            attrs["tailport"] = ICON_PORT
-        if head_id in self.scene.nodes and not edge.backwards:
-            attrs["headport"] = ICON_PORT
+        sides = _SIDES.get(self.scene.direction)
+        if sides is not None and not edge.backwards:
+            if tail_id in self.scene.nodes:
+                attrs["tailport"] = f"{ICON_PORT}:{sides[0]}"
+            if head_id in self.scene.nodes:
+                attrs["headport"] = f"{ICON_PORT}:{sides[1]}"
         if edge.backwards:
             attrs["arrowtail"] = attrs.pop("arrowhead")
         tail = self.nodes[tail_id]

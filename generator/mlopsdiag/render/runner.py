@@ -246,7 +246,9 @@ def render_specs(
 
     cpus = os.cpu_count() or 1
     workers = max(1, min(jobs or cpus, len(models)))
-    in_flight = max(1, math.ceil(cpus / workers))
+    # Two views in flight per worker: Graphviz draws the next view while Python finishes the
+    # last one, so the cores stay busy.
+    in_flight = max(2, math.ceil(cpus / workers))
     tasks = [_Task(f, out, chosen, in_flight) for f in files if f in models]
     try:
         for task, done in _run_tasks(tasks, models, workers, progress):

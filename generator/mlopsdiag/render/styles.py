@@ -57,6 +57,7 @@ GROUP_ICON_SIZE = 20
 LABEL_WIDTH = 22
 """Characters per line of a component label before it wraps."""
 EDGE_LABEL_WIDTH = 24
+EDGE_FONT_SIZE = "11"
 
 
 def style_of(kind: str) -> FlowStyle:
