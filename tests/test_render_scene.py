@@ -96,6 +96,13 @@ def test_member_to_own_group_does_not_clip(tmp_path: Path) -> None:
     assert edge.tail == "train" and edge.head == "prep"
 
 
+def test_group_flow_to_itself_is_a_loop(tmp_path: Path) -> None:
+    text = with_flow(write_spec(tmp_path).read_text(), "{from: pipeline, to: pipeline}")
+    arch = load(write_spec(tmp_path, "small", text))
+    edge = build_scene(arch, arch.all_views()[0]).edges[-1]
+    assert (edge.tail, edge.head, edge.ltail, edge.lhead) == ("train", "train", None, None)
+
+
 def test_empty_group_gets_a_placeholder(tmp_path: Path) -> None:
     text = (
         write_spec(tmp_path)

@@ -257,6 +257,9 @@ def build_scene(arch: Architecture, view: View) -> Scene:
             continue
         tail, ltail = _endpoint(scene, ends, flow.source, entering=False, avoid=flow.target)
         head, lhead = _endpoint(scene, ends, flow.target, entering=True, avoid=tail)
+        if flow.source == flow.target:
+            # A group's flow to itself: a loop on one member, not an arrow between two.
+            head, ltail, lhead = tail, None, None
         if ltail is not None and (scene.inside(head, ltail) or ltail == lhead):
             ltail = None
         if lhead is not None and scene.inside(tail, lhead):
