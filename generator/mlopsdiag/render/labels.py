@@ -33,7 +33,10 @@ def wrapped_html(text: str, width: int, max_lines: int = 4) -> str:
     """Text wrapped into at most `max_lines` lines of about `width` characters, as label markup."""
     lines = textwrap.wrap(clean(text), width, break_on_hyphens=False) or [""]
     if len(lines) > max_lines:
-        lines = [*lines[: max_lines - 1], textwrap.shorten(" ".join(lines[max_lines - 1 :]), width)]
+        lines = [
+            *lines[: max_lines - 1],
+            textwrap.shorten(" ".join(lines[max_lines - 1 :]), width, placeholder=" …"),
+        ]
     return "<BR/>".join(line.translate(_HTML_ESCAPES) for line in lines)
 
 

@@ -111,12 +111,12 @@ def finish_png(data: bytes, note: str, icons: Mapping[str, Path]) -> bytes:
     return data[:header_end] + text + data[header_end:]
 
 
-_PDF_DATE = re.compile(rb"/CreationDate \(D:(\d{14})")
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}")
 
 
 def finish_pdf(data: bytes, note: str, icons: Mapping[str, Path]) -> bytes:
-    """Pin cairo's creation date (same length, so the cross-reference offsets stay right)."""
-    return _PDF_DATE.sub(rb"/CreationDate (D:19700101000000", data)
+    """Pin cairo's dates (same length, so the cross-reference offsets stay right)."""
+    return _PDF_DATE.sub(lambda m: b"/" + m.group(1) + b" (D:19700101000000", data)
 
 
 @dataclass(frozen=True)
