@@ -378,7 +378,11 @@ def render(
 @main_group.command()
 @click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
 def completion(shell: str) -> None:
-    """Print the shell completion script, e.g. `eval "$(mlopsdiag completion bash)"`."""
+    """Print the shell completion script for bash, zsh or fish.
+
+    Enable it in the current shell with `eval "$(mlopsdiag completion bash)"`, or add
+    that line to your shell's start-up file.
+    """
     from click.shell_completion import get_completion_class
 
     cls = get_completion_class(shell)
