@@ -299,3 +299,19 @@ def test_cache_file_names_no_machine_path(tmp_path: Path) -> None:
 def test_graphviz_is_on_path() -> None:
     assert shutil.which("dot") is not None
     assert re.match(r"dot - graphviz version \d", output_module.graphviz_version())
+
+
+def test_cli_writes_nothing_outside_a_custom_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_spec(Path("specs"), "good")
+    before = set(tmp_path.rglob("*"))
+    result = CliRunner().invoke(
+        main_group, ["render", "--format", "svg", "--out", "build/diagrams"], catch_exceptions=False
+    )
+    assert result.exit_code == 0
+    added = set(tmp_path.rglob("*")) - before
+    outside = [p for p in added if not p.is_relative_to(tmp_path / "build/diagrams")]
+    assert outside == [tmp_path / "build"]  # only the folder that holds --out itself
+    assert not Path("docs").exists()

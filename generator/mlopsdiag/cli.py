@@ -21,6 +21,7 @@ EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 
 DEFAULT_SPECS = Path("specs")
+DEFAULT_DIAGRAMS = Path("docs/architectures")
 
 spec_paths = click.argument(
     "paths",
@@ -311,7 +312,7 @@ def serve(paths: tuple[Path, ...], config_file: Path, dev_addr: str, open_browse
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("docs/architectures"),
+    default=DEFAULT_DIAGRAMS,
     show_default=True,
     help="Folder to write into, as <out>/<metadata.name>/<view-id>.<format>.",
 )
@@ -333,12 +334,17 @@ def serve(paths: tuple[Path, ...], config_file: Path, dev_addr: str, open_browse
 )
 @click.option(
     "--site/--no-site",
-    default=True,
-    show_default=True,
-    help="Also write the site's pages into the folder above --out (docs/ by default).",
+    default=None,
+    help="Also write the site's pages into the folder above --out (docs/). Default: on "
+    "with the default --out; off with another --out, so that nothing lands outside it.",
 )
 def render(
-    paths: tuple[Path, ...], out: Path, formats: str, force: bool, jobs: int | None, site: bool
+    paths: tuple[Path, ...],
+    out: Path,
+    formats: str,
+    force: bool,
+    jobs: int | None,
+    site: bool | None,
 ) -> None:
     """Draw every view of every spec (files or folders; default specs/) as diagrams.
 
@@ -360,6 +366,8 @@ def render(
     for diagnostic in report.diagnostics:
         click.echo(diagnostic.format(), err=True)
     click.echo(report.summary(out))
+    if site is None:
+        site = out == DEFAULT_DIAGRAMS
     if site:
         from mlopsdiag.site import write_site_cached
 
