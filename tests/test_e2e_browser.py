@@ -1,0 +1,598 @@
+"""End-to-end tests of the built site in headless Chromium (slow; marked `browser`).
+
+The site is built once per session in a temporary folder, as a user builds it
+(`mlopsdiag render`, then `mkdocs build --strict`), served on 127.0.0.1, and used as a
+user would: the home page, a click on a component in a diagram, every page's images and
+icons, search, printing a runbook. A second site is built from the hostile spec, whose
+text must never run as code. Every tab fails its test on a request that leaves
+localhost, a console error or a dialog. Screenshots and the runbook's PDF are written to
+test-artifacts/ for a human to look at.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Dialog,
+    Frame,
+    Locator,
+    Page,
+    Request,
+    Response,
+    expect,
+    sync_playwright,
+)
+
+from mlopsdiag.site.generate import is_generated
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = ROOT / "specs"
+HOSTILE = ROOT / "tests" / "cases" / "site" / "hostile"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-dev-shm-usage",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    # No host name resolves but the local ones, so nothing leaves the machine even if a
+    # page asks; the tab fixture still records (and fails on) every such request. Blocking
+    # with Playwright's routing instead switches the HTTP cache off: twice the run time.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
+]
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
+PRINT_MARGIN_MM = 15
+A4_WIDTH_PX = round((210 - 2 * PRINT_MARGIN_MM) / 25.4 * 96)
+A4_HEIGHT_PX = (297 - 2 * PRINT_MARGIN_MM) / 25.4 * 96
+"""CSS pixels of an A4 page inside its print margins."""
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.graphviz,  # the diagrams are drawn for real
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing (apt-get install chromium)"
+    ),
+]
+
+
+# --------------------------------------------------------------------------- build and serve
+
+
+def _copy_hand_written_docs(source: Path, target: Path) -> None:
+    """The repository's docs/ without what `mlopsdiag render` generates, nor its caches."""
+
+    def generated(path: Path) -> bool:
+        if "architectures" in path.parts and path.suffix in (".svg", ".png", ".pdf", ".dot"):
+            return True  # diagrams: their mark is not on their first lines
+        return path.is_file() and is_generated(path)
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        return {n for n in names if n.startswith(".") or generated(Path(folder) / n)}
+
+    shutil.copytree(source, target, ignore=ignore)
+
+
+def _run(args: list[str], cwd: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=cwd,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, f"{' '.join(args)}:\n{result.stdout}{result.stderr}"
+
+
+def build_site(project: Path, specs: Path) -> Path:
+    """Build a copy of this repository's site from `specs`, as a user does; return site/."""
+    project.mkdir(parents=True)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    _copy_hand_written_docs(ROOT / "docs", project / "docs")
+    shutil.copytree(specs, project / "specs")
+    _run(["mlopsdiag", "render", "specs"], project)
+    _run(["mkdocs", "build", "--strict", "--quiet", "--site-dir", "site"], project)
+    return project / "site"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def handle(self) -> None:
+        # The browser may move on to the next page before a file is sent.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            super().handle()
+
+
+@dataclass
+class Served:
+    """A built site served on 127.0.0.1."""
+
+    root: Path
+    url: str
+
+    def pages(self) -> list[str]:
+        """Every HTML page of the site (not the theme's assets), as paths from its root."""
+        return sorted(
+            p.relative_to(self.root).as_posix()
+            for p in self.root.rglob("*.html")
+            if "assets" not in p.relative_to(self.root).parts
+        )
+
+
+@pytest.fixture(scope="session")
+def serve() -> Iterator[Callable[[Path], Served]]:
+    """Serve folders on free ports of 127.0.0.1 until the end of the session."""
+    servers: list[http.server.ThreadingHTTPServer] = []
+
+    def start(directory: Path) -> Served:
+        handler = functools.partial(_QuietHandler, directory=str(directory))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        servers.append(server)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return Served(directory, f"http://127.0.0.1:{server.server_port}/")
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def _built_once(factory: pytest.TempPathFactory, name: str, specs: Path) -> Path:
+    """Build a site once per test run, also when pytest-xdist runs it in several workers."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:  # one process: a folder of this session
+        return build_site(factory.mktemp(name) / "project", specs)
+    shared = factory.getbasetemp().parent / name  # the run's folder, above the workers'
+    with (shared.parent / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the first worker builds, the others wait
+        if not (shared / "built").exists():
+            shutil.rmtree(shared, ignore_errors=True)
+            build_site(shared / "project", specs)
+            (shared / "built").touch()
+    return shared / "project" / "site"
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory, serve: Callable[[Path], Served]) -> Served:
+    """The site of the example specs."""
+    return serve(_built_once(tmp_path_factory, "e2e-site", SPECS))
+
+
+@pytest.fixture(scope="session")
+def hostile_site(
+    tmp_path_factory: pytest.TempPathFactory, serve: Callable[[Path], Served]
+) -> Served:
+    """The site of a spec whose every text field carries markup, scripts and handlers."""
+    return serve(_built_once(tmp_path_factory, "e2e-hostile", HOSTILE))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000
+        )
+        yield chromium
+        chromium.close()
+
+
+# --------------------------------------------------------------------------- a watched tab
+
+
+@dataclass
+class Watch:
+    """What a tab did that a user would not want: leave localhost, log errors, pop dialogs."""
+
+    foreign: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        """Everything that fails the test, one line each."""
+        return (
+            [f"request left localhost: {u}" for u in self.foreign]
+            + [f"console error: {e}" for e in self.console_errors]
+            + [f"failed request: {f}" for f in self.failed]
+            + [f"dialog: {d}" for d in self.dialogs]
+        )
+
+
+def _is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about", "file") or parts.hostname in LOCAL_HOSTS
+
+
+@pytest.fixture
+def tab(browser: Browser) -> Iterator[tuple[Page, Watch]]:
+    """A fresh tab that records every request, console error and dialog, of its page, the
+    page's frames (the diagrams) and workers (search); any of them fails the test."""
+    watch = Watch()
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, service_workers="block", locale="en-GB"
+    )
+    context.set_default_timeout(15_000)
+
+    def request(req: Request) -> None:
+        if not _is_local(req.url):
+            watch.foreign.append(req.url)
+
+    def response(resp: Response) -> None:
+        if resp.status >= 400:
+            watch.failed.append(f"{resp.status} {resp.url}")
+
+    def request_failed(req: Request) -> None:
+        # ERR_ABORTED: cancelled by the next navigation (the favicon, say); 404s are responses.
+        if _is_local(req.url) and req.failure != "net::ERR_ABORTED":
+            watch.failed.append(f"{req.failure} {req.url}")
+
+    def console(message: ConsoleMessage) -> None:
+        url = message.location.get("url", "")
+        # The browser's own guess at /favicon.ico for a document without an icon link (an
+        # SVG opened on its own): no page of the site asks for it.
+        if message.type == "error" and urlsplit(url).path != "/favicon.ico":
+            watch.console_errors.append(f"{message.text} ({url})")
+
+    def dialog(d: Dialog) -> None:
+        watch.dialogs.append(f"{d.type}: {d.message!r} on {page.url}")
+        d.dismiss()
+
+    context.on("request", request)
+    context.on("response", response)
+    context.on("requestfailed", request_failed)
+    page = context.new_page()
+    page.on("console", console)
+    page.on("pageerror", lambda error: watch.console_errors.append(f"uncaught: {error}"))
+    page.on("dialog", dialog)
+    yield page, watch
+    context.close()
+    assert not watch.problems(), "\n".join(watch.problems())
+
+
+NO_SEARCH_WORKER = """window.Worker = class extends EventTarget {
+  postMessage() {}
+  terminate() {}
+};"""
+"""Init script for tests that load many pages but do not search: Material starts its search
+worker on every page, which loads and indexes the whole site again (a third of a crawl)."""
+
+
+def _screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=full_page)
+
+
+def _diagram(page: Page, svg: str) -> Frame:
+    """The frame of the `<object>` of the page that shows diagram `svg`."""
+    frame = next((f for f in page.frames if f.url.endswith(f"/{svg}")), None)
+    assert frame is not None, f"{page.url}: diagram {svg} not loaded"
+    return frame
+
+
+def _component_link(frame: Frame, anchor: str) -> Locator:
+    """The link of a component in a diagram (SVG `<a xlink:href>`, so XPath, not CSS)."""
+    return frame.locator(
+        f"xpath=//*[local-name()='a'][@*[local-name()='href']='index.html#{anchor}']"
+    )
+
+
+def _search(page: Page, text: str) -> None:
+    """Type into Material's search box once its index is loaded, as a user does."""
+    box = page.locator(".md-search__input")
+    box.click()
+    expect(page.locator(".md-search-result__meta")).not_to_contain_text("Initializing")
+    box.press_sequentially(text, delay=10)
+
+
+def _specs() -> list[dict[str, Any]]:
+    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(SPECS.glob("*.yaml"))]
+
+
+# --------------------------------------------------------------------------- the example site
+
+
+def test_home_page_lists_every_spec(site: Served, tab: tuple[Page, Watch]) -> None:
+    page, _ = tab
+    page.goto(site.url + "index.html", wait_until="load")
+    specs = [s["metadata"] for s in _specs()]
+    cards = page.locator(".mlopsdiag-card")
+    expect(cards).to_have_count(len(specs))
+    for meta in specs:
+        card = page.locator(f"#card-{meta['name']}")
+        expect(card).to_be_visible()
+        title = card.locator(".mlopsdiag-card-title a")
+        expect(title).to_have_text(" ".join(meta["title"].split()))
+        expect(title).to_have_attribute("href", f"architectures/{meta['name']}/index.html")
+        expect(card.locator("a.mlopsdiag-card-runbook")).to_have_attribute(
+            "href", f"runbooks/{meta['name']}.html"
+        )
+    # The tag filter: a tag narrows the cards down, "all" brings them back.
+    tag = str(specs[0]["tags"][0])
+    page.locator(f'#mlopsdiag-tag-filter button[data-tag="{tag}"]').click()
+    expect(cards.locator("visible=true")).to_have_count(
+        sum(tag in m.get("tags", []) for m in specs)
+    )
+    page.locator('#mlopsdiag-tag-filter button[data-tag=""]').click()
+    expect(cards.locator("visible=true")).to_have_count(len(specs))
+    _screenshot(page, "home.png")
+
+
+_COMPONENT_ANCHORS = """(svg) => Array.from(svg.querySelectorAll("a"))
+    .map((a) => a.getAttribute("href") || a.getAttributeNS("http://www.w3.org/1999/xlink", "href"))
+    .filter((h) => h && h.startsWith("index.html#component-"))
+    .map((h) => h.slice("index.html#".length))"""
+
+
+def test_clicking_a_component_in_a_diagram_lands_on_its_row(
+    site: Served, tab: tuple[Page, Watch]
+) -> None:
+    page, _ = tab
+    page.add_init_script(NO_SEARCH_WORKER)
+    names = [s["metadata"]["name"] for s in _specs()]
+    for name in names:
+        url = f"{site.url}architectures/{name}/index.html"
+        page.goto(url, wait_until="load")
+        frame = _diagram(page, "overview.svg")
+        anchors = frame.locator("svg").evaluate(_COMPONENT_ANCHORS)
+        assert anchors, f"{url}: no component of the overview diagram links to its row"
+        anchor = anchors[-1]  # the last one: its row is far down the page
+        _component_link(frame, anchor).click()
+        page.wait_for_url(f"{url}#{anchor}")
+        assert page.evaluate("document.querySelector(':target')?.id") == anchor
+        row = page.locator(f"tr:has(#{anchor})")
+        expect(row).to_be_in_viewport()
+        header = page.locator(".md-header").bounding_box()
+        box = page.locator(f"#{anchor}").bounding_box()
+        assert header is not None and box is not None
+        assert box["y"] >= header["y"] + header["height"], f"{url}: row under the header"
+        expect(page.locator("tr:has(.mlopsdiag-anchor:target)")).to_have_count(1)  # highlit
+    _screenshot(page, "architecture-after-click.png", full_page=False)
+    page.goto(f"{site.url}architectures/{names[0]}/index.html", wait_until="load")
+    _screenshot(page, "architecture.png")
+
+
+_BROKEN_IMAGES = """async () => {
+  const broken = [];
+  const XLINK = "http://www.w3.org/1999/xlink";
+  const href = (el) => el.getAttribute("href") || el.getAttributeNS(XLINK, "href") || "";
+  const decodes = async (src) => {
+    const image = new Image();
+    image.src = src;
+    try { await image.decode(); return image.naturalWidth > 0; } catch (e) { return false; }
+  };
+  for (const img of Array.from(document.images)) {
+    img.loading = "eager";  // thumbnails are lazy: load them all
+    if (!(await decodes(img.currentSrc || img.src))) broken.push("img " + img.getAttribute("src"));
+  }
+  for (const obj of Array.from(document.querySelectorAll("object"))) {
+    const where = obj.getAttribute("data");
+    const doc = obj.contentDocument;
+    if (!doc || !doc.documentElement || doc.documentElement.localName !== "svg") {
+      broken.push("object " + where);
+      continue;
+    }
+    for (const use of Array.from(doc.querySelectorAll("use"))) {
+      if (!doc.getElementById(href(use).replace(/^#/, ""))) broken.push(where + ": icon " + href(use));
+    }
+    for (const src of new Set(Array.from(doc.querySelectorAll("image")).map(href))) {
+      if (!(await decodes(new URL(src, doc.URL).href))) broken.push(where + ": image " + src.slice(0, 60));
+    }
+  }
+  return broken;
+}"""
+"""Images that do not decode, diagrams that did not load, icons of a diagram that are missing
+or do not decode (they are embedded as data: URIs, so no request would fail)."""
+
+
+@pytest.mark.parametrize("part", [0, 1], ids=["even-pages", "odd-pages"])
+def test_every_page_loads_its_images_without_errors_or_foreign_requests(
+    site: Served, tab: tuple[Page, Watch], part: int
+) -> None:
+    page, watch = tab
+    # The watch sees a request that would leave localhost (and it does not get out).
+    page.goto(site.url + "404.html")
+    page.evaluate("fetch('https://example.com/e2e-probe').catch(() => null)")
+    assert watch.foreign == ["https://example.com/e2e-probe"]
+    watch.foreign.clear()
+    watch.console_errors.clear()  # "failed to load" the probe
+
+    page.add_init_script(NO_SEARCH_WORKER)  # search has a test of its own
+    pages = site.pages()
+    assert len(pages) > 50
+    broken: list[str] = []
+    for path in pages[part::2]:  # in two halves, for two pytest-xdist workers
+        page.goto(site.url + path, wait_until="load")
+        broken += [f"{path}: {b}" for b in page.evaluate(_BROKEN_IMAGES)]
+    assert not broken, "\n".join(broken)
+
+
+def test_search_finds_a_component_by_name(site: Served, tab: tuple[Page, Watch]) -> None:
+    page, _ = tab
+    specs = _specs()
+    elsewhere = {c.get("name") for s in specs[1:] for c in s["components"]}
+    spec = specs[0]
+    name = spec["metadata"]["name"]
+    component = next(
+        c for c in spec["components"] if " " in c.get("name", "") and c["name"] not in elsewhere
+    )
+    page.goto(site.url + "index.html", wait_until="load")
+    _search(page, component["name"])
+    # Material indexes a page by sections: the hit is the components table of its page.
+    link = f'a[href*="architectures/{name}/index.html"][href$="#components"]'
+    hit = page.locator(f".md-search-result__item {link}")
+    expect(hit).to_have_count(1)
+    expect(hit).to_contain_text(component["name"])
+    if not hit.is_visible():  # among the "more on this page" results
+        more = page.locator(".md-search-result__item details").filter(has=page.locator(link))
+        more.locator("summary").click()
+    hit.click()
+    page.wait_for_url(re.compile(rf"architectures/{name}/index\.html\?h=.*#components$"))
+    row = page.locator(f"tr:has(#component-{component['id']})")
+    expect(row).to_contain_text(component["name"])
+    expect(row.locator("mark").first).to_be_visible()  # the words searched for, highlit
+
+    # The same from file://, as on a file share: the offline plugin's index and the
+    # vendored iframe-worker shim stand in for the worker a file:// page may not start.
+    page.goto((site.root / "index.html").as_uri(), wait_until="load")
+    _search(page, component["name"])
+    expect(page.locator(f".md-search-result__item {link}")).to_have_count(1)
+
+
+_OVERFLOWS = """(width) => {
+  const content = document.querySelector("article.md-content__inner");
+  const out = [];
+  const describe = (el) => el.localName + (el.id ? "#" + el.id : "") +
+      (typeof el.className === "string" && el.className.trim()
+        ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+  if (document.documentElement.scrollWidth > width + 1) {
+    out.push("page is " + document.documentElement.scrollWidth + "px wide");
+  }
+  for (const el of [content, ...content.querySelectorAll("*")]) {
+    const rect = el.getBoundingClientRect();
+    if (rect.width === 0 && rect.height === 0) continue;
+    if (rect.right > width + 1 || rect.left < -1) {
+      out.push(describe(el) + " spans " + Math.round(rect.left) + ".." + Math.round(rect.right));
+    }
+    if (getComputedStyle(el).overflowX !== "visible" && el.scrollWidth > el.clientWidth + 1) {
+      out.push(describe(el) + " clips " + el.scrollWidth + "px to " + el.clientWidth);
+    }
+  }
+  return out.slice(0, 20);
+}"""
+"""What would be cut off at the right edge of a printed page: main content wider than the
+page, or cut by a scrolling box (tables, code, diagrams)."""
+
+
+def test_runbooks_print_without_cut_off_content(site: Served, tab: tuple[Page, Watch]) -> None:
+    page, _ = tab
+    page.add_init_script(NO_SEARCH_WORKER)
+    first = f"runbooks/{_specs()[0]['metadata']['name']}.html"
+    page.goto(site.url + first, wait_until="load")
+    _screenshot(page, "runbook.png")
+
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": A4_WIDTH_PX, "height": 1100})
+    runbooks = [p for p in site.pages() if re.fullmatch(r"runbooks/(?!index\.html).*", p)]
+    assert len(runbooks) == len(_specs())
+    cut: list[str] = []
+    for path in runbooks:
+        page.goto(site.url + path, wait_until="load")
+        cut += [f"{path}: {c}" for c in page.evaluate(_OVERFLOWS, A4_WIDTH_PX)]
+        for chrome in (".md-header", ".md-sidebar--primary", ".md-footer"):
+            expect(page.locator(chrome)).to_be_hidden()
+    assert not cut, "\n".join(cut)
+
+    page.goto(site.url + first, wait_until="load")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    ARTIFACTS.mkdir(exist_ok=True)
+    margin = f"{PRINT_MARGIN_MM}mm"
+    pdf = page.pdf(
+        path=str(ARTIFACTS / "runbook.pdf"),
+        format="A4",
+        print_background=True,
+        margin={"top": margin, "bottom": margin, "left": margin, "right": margin},
+    )
+    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+    # As many pages as the content is tall, give or take the breaks kept out of tables
+    # and procedures: not a page per table row, nor everything squeezed onto one.
+    assert height / A4_HEIGHT_PX <= pages <= 2 * height / A4_HEIGHT_PX + 2, (
+        f"{pages} PDF pages for {height}px of content ({height / A4_HEIGHT_PX:.1f} pages)"
+    )
+
+
+# --------------------------------------------------------------------------- hostile text
+
+_INJECTED = """() => {
+  const found = [];
+  const check = (doc, where) => {
+    for (const el of Array.from(doc.querySelectorAll("*"))) {
+      for (const attr of Array.from(el.attributes)) {
+        const value = attr.value.replace(/[\\x00-\\x20]/g, "").toLowerCase();
+        if (attr.name.toLowerCase().startsWith("on")) {
+          found.push(where + ": " + el.localName + " " + attr.name);
+        }
+        if (/(^|:)(href|src|action|formaction|data)$/.test(attr.name)
+            && /^(javascript|vbscript):/.test(value)) {
+          found.push(where + ": " + el.localName + " " + attr.name + "=" + attr.value);
+        }
+      }
+    }
+    for (const el of Array.from(doc.querySelectorAll("img, iframe, embed"))) {
+      const src = el.getAttribute("src") || "";
+      if (src === "x" || /(evil|tracker)\\.example/.test(src)) found.push(where + ": " + el.outerHTML);
+    }
+    for (const el of Array.from(doc.querySelectorAll("article b, article i"))) {
+      if (/^(owner|label)$/.test(el.textContent.trim())) found.push(where + ": " + el.outerHTML);
+    }
+    for (const script of Array.from(doc.querySelectorAll("script"))) {
+      if (/alert/.test(script.textContent + script.src)) found.push(where + ": " + script.outerHTML);
+    }
+  };
+  check(document, "page");
+  for (const obj of Array.from(document.querySelectorAll("object"))) {
+    if (obj.contentDocument) check(obj.contentDocument, obj.getAttribute("data"));
+  }
+  return found;
+}"""
+"""Elements the hostile spec tries to inject (its images, frames, bold owner, scripts), and
+any event handler or script URL, in the page and in its diagrams."""
+
+
+def test_hostile_text_never_runs_in_the_browser(
+    hostile_site: Served, tab: tuple[Page, Watch]
+) -> None:
+    page, watch = tab
+    page.goto(hostile_site.url + "architectures/evil/index.html", wait_until="load")
+    expect(page.locator("#component-api")).to_contain_text("<img src=x onerror=alert('name')>")
+    injected = [f"architecture: {i}" for i in page.evaluate(_INJECTED)]
+    # Search results show the hostile text as well: still as text.
+    _search(page, "onerror")
+    expect(page.locator(".md-search-result__item").first).to_be_visible()
+    injected += [f"search results: {i}" for i in page.evaluate(_INJECTED)]
+    page.keyboard.press("Escape")
+    # A click on the component in its diagram only jumps to its row.
+    _component_link(_diagram(page, "part.svg"), "component-api").click()
+    page.wait_for_url(re.compile(r"#component-api$"))
+
+    # Every kind of page that shows hostile text (one page per folder, and every index, the
+    # matrix and the spec's own pages), and the diagrams opened on their own.
+    page.add_init_script(NO_SEARCH_WORKER)
+    kinds: dict[str, str] = {}
+    for path in hostile_site.pages():
+        if "alert(" in (hostile_site.root / path).read_text(encoding="utf-8"):
+            own = "evil" in path or Path(path).name in ("index.html", "matrix.html")
+            kinds.setdefault(path if own else str(Path(path).parent), path)
+    shown = sorted(kinds.values())
+    assert {"runbooks/evil.html", "architectures/evil/index.html"} <= set(shown)
+    diagrams = ["architectures/evil/overview.svg", "architectures/evil/part.svg"]
+    for path in shown + diagrams:
+        page.goto(hostile_site.url + path, wait_until="load")
+        page.mouse.move(400, 300)  # would fire hover handlers, had any survived
+        injected += [f"{path}: {i}" for i in page.evaluate(_INJECTED)]
+    assert not injected, "\n".join(injected)
+    assert not watch.dialogs, watch.dialogs
