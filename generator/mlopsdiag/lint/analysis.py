@@ -93,15 +93,12 @@ def _missing(has: frozenset[str], level: int) -> tuple[str, ...]:
     return tuple(req for req in needed if req not in has)
 
 
-_CACHE: dict[int, tuple[Architecture, Analysis]] = {}
-_CACHE_SIZE = 256
-
-
 def analyze(arch: Architecture) -> Analysis:
     """Coverage and maturity of an architecture (computed once per model object)."""
-    cached = _CACHE.get(id(arch))
-    if cached is not None and cached[0] is arch:
-        return cached[1]
+    return arch.derived("analysis", _analyze)
+
+
+def _analyze(arch: Architecture) -> Analysis:
     coverage = _coverage(arch)
     triggers = trigger_flows(arch)
     has = {cap for cap, ids in coverage.items() if ids}
@@ -112,7 +109,7 @@ def analyze(arch: Architecture) -> Analysis:
     while inferred < MAX_LEVEL and not _missing(present, inferred + 1):
         inferred += 1
     claimed = arch.metadata.maturity
-    result = Analysis(
+    return Analysis(
         inferred_level=inferred,
         claimed_level=claimed,
         missing_for_next=_missing(present, inferred + 1) if inferred < MAX_LEVEL else (),
@@ -120,7 +117,3 @@ def analyze(arch: Architecture) -> Analysis:
         coverage=MappingProxyType(coverage),
         trigger_flows=triggers,
     )
-    if len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[id(arch)] = (arch, result)
-    return result

@@ -87,19 +87,9 @@ class CapabilityIndex:
         return tuple(c for c, caps in self.own.items() if wanted & caps)
 
 
-_INDEXES: dict[int, tuple[Architecture, CapabilityIndex]] = {}
-
-
 def capability_index(arch: Architecture) -> CapabilityIndex:
     """The capabilities of every component and node of an architecture (built once per model)."""
-    cached = _INDEXES.get(id(arch))
-    if cached is not None and cached[0] is arch:
-        return cached[1]
-    index = _build_index(arch)
-    if len(_INDEXES) >= 256:
-        _INDEXES.pop(next(iter(_INDEXES)))
-    _INDEXES[id(arch)] = (arch, index)
-    return index
+    return arch.derived("capability_index", _build_index)
 
 
 def _build_index(arch: Architecture) -> CapabilityIndex:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, TypeVar
 
 from mlopsdiag.catalog import Catalog, Tool
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -183,6 +186,14 @@ class Architecture:
         return (
             self.locations.get(field_path) or self.locations.get("") or Loc(self.source_path, 1, 1)
         )
+
+    def derived(self, key: str, compute: Callable[[Architecture], T]) -> T:
+        """A fact computed from this model once and kept as long as the model lives."""
+        memo: dict[str, Any] = self.__dict__.setdefault("_derived", {})
+        if key not in memo:
+            memo[key] = compute(self)
+        result: T = memo[key]
+        return result
 
     @cached_property
     def components_by_id(self) -> Mapping[str, Component]:
