@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -177,16 +179,9 @@ class _Checker:
                 self.check(extra, item, (*at, key))
 
 
-_PATTERN_CACHE: dict[str, Any] = {}
-
-
-def _compiled(pattern: str) -> Any:
-    import re
-
-    found = _PATTERN_CACHE.get(pattern)
-    if found is None:
-        found = _PATTERN_CACHE[pattern] = re.compile(pattern)
-    return found
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def _has_type(value: Any, expected: str) -> bool:
@@ -704,14 +699,10 @@ def validate_document(doc: Document, catalog: Catalog) -> SpecResult:
     return result
 
 
-_SCHEMA: dict[str, Any] = {}
-
-
+@cache
 def spec_schema_cached() -> Mapping[str, Any]:
     """The spec schema, built once per process."""
-    if not _SCHEMA:
-        _SCHEMA.update(spec_schema())
-    return _SCHEMA
+    return spec_schema()
 
 
 @contextmanager
