@@ -275,7 +275,7 @@ def _validate(
         return [], hits
     results = validate_paths([f for f in files if f not in hits])
     cached_names = {e.name for e in hits.values()}
-    if not any(_name_of(r) in cached_names for r in results):
+    if not any(r.declared_name in cached_names for r in results):
         return results, hits
     # A changed spec took the name of an unchanged one: validate the set as a whole, as
     # `validate` does, so that the same spec gets the duplicate-name error.
@@ -284,11 +284,3 @@ def _validate(
     kept = {f: e for f, e in hits.items() if display_path(f) in valid}
     skipped = {display_path(f) for f in kept}
     return [r for r in results if r.path not in skipped], kept
-
-
-def _name_of(result: SpecResult) -> str | None:
-    doc = result.document
-    data = doc.data if doc is not None else None
-    meta = data.get("metadata") if isinstance(data, dict) else None
-    name = meta.get("name") if isinstance(meta, dict) else None
-    return name if isinstance(name, str) else None

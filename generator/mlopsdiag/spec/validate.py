@@ -64,6 +64,14 @@ class SpecResult:
         """True when the file has no errors."""
         return self.architecture is not None
 
+    @property
+    def declared_name(self) -> str | None:
+        """The `metadata.name` the file declares, valid or not (None if it has none)."""
+        data = self.document.data if self.document is not None else None
+        meta = data.get("metadata") if isinstance(data, dict) else None
+        name = meta.get("name") if isinstance(meta, dict) else None
+        return name if isinstance(name, str) else None
+
 
 # --------------------------------------------------------------------------- discovery
 
@@ -759,11 +767,8 @@ def _check_unique_names(results: list[SpecResult]) -> None:
     first: dict[str, SpecResult] = {}
     for result in results:
         doc = result.document
-        if doc is None:
-            continue
-        meta = doc.data.get("metadata")
-        name = meta.get("name") if isinstance(meta, dict) else None
-        if not isinstance(name, str):
+        name = result.declared_name
+        if doc is None or name is None:
             continue
         if name in first:
             line, col = doc.pos(("metadata", "name"))
