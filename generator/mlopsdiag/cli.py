@@ -273,7 +273,7 @@ def init(name: str, folder: Path, site_dir: Path | None) -> None:
 
 
 @main_group.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@spec_paths
 @click.option(
     "--config-file",
     "-f",
