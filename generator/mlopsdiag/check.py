@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from mlopsdiag.errors import Diagnostic, Severity
-from mlopsdiag.lint import LintConfig, analyze, find_config, lint, load_config
+from mlopsdiag.lint import ConfigLookup, analyze, lint
 from mlopsdiag.spec.model import Architecture
 from mlopsdiag.spec.validate import SpecResult, validate_paths
 
@@ -40,17 +40,6 @@ class CheckResult:
         if any(d.severity is Severity.ERROR for d in self.diagnostics):
             return True
         return mode is None and any(d.path in self.strict_paths for d in self.diagnostics)
-
-
-def _config_for(
-    spec_path: str, cache: dict[Path | None, tuple[LintConfig, list[Diagnostic]]]
-) -> tuple[LintConfig, list[Diagnostic]]:
-    """The project configuration of a spec; its problems only the first time it is used."""
-    found = find_config(Path(spec_path))
-    if found in cache:
-        return cache[found][0], []
-    cache[found] = load_config(found) if found is not None else (LintConfig(), [])
-    return cache[found]
 
 
 def _facts(result: SpecResult, findings: Sequence[Diagnostic]) -> dict[str, Any]:
@@ -84,11 +73,11 @@ def run_checks(
     """Validate every spec below `paths`, lint the valid ones, and collect all diagnostics."""
     results = validate_paths(paths)
     diagnostics = [d for r in results for d in r.diagnostics]
-    configs: dict[Path | None, tuple[LintConfig, list[Diagnostic]]] = {}
+    configs = ConfigLookup()
     specs: list[dict[str, Any]] = []
     strict_paths: set[str] = set()
     for result in results:
-        config, problems = _config_for(result.path, configs)
+        config, problems = configs.for_spec(Path(result.path))
         diagnostics.extend(problems)
         findings: list[Diagnostic] = []
         if result.architecture is not None:

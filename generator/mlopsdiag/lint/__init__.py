@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from mlopsdiag.lint.analysis import LEVEL_REQUIREMENTS, Analysis, analyze
-from mlopsdiag.lint.config import LintConfig, config_schema, find_config, load_config
+from mlopsdiag.lint.config import (
+    ConfigLookup,
+    LintConfig,
+    config_schema,
+    find_config,
+    load_config,
+)
 from mlopsdiag.lint.engine import lint
 from mlopsdiag.lint.rules import RULES, Rule
 
@@ -11,6 +17,7 @@ __all__ = [
     "LEVEL_REQUIREMENTS",
     "RULES",
     "Analysis",
+    "ConfigLookup",
     "LintConfig",
     "Rule",
     "analyze",

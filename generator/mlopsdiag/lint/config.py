@@ -91,6 +91,21 @@ def find_config(spec: Path) -> Path | None:
     return find_upwards(spec if spec.is_dir() else spec.parent, CONFIG_FILE_NAME)
 
 
+class ConfigLookup:
+    """The settings of each spec, reading every configuration file once per run."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[Path | None, tuple[LintConfig, list[Diagnostic]]] = {}
+
+    def for_spec(self, spec: Path) -> tuple[LintConfig, list[Diagnostic]]:
+        """A spec's settings; a configuration file's problems come only the first time."""
+        found = find_config(spec)
+        if found in self._loaded:
+            return self._loaded[found][0], []
+        self._loaded[found] = load_config(found) if found is not None else (LintConfig(), [])
+        return self._loaded[found]
+
+
 def load_config(path: Path) -> tuple[LintConfig, list[Diagnostic]]:
     """Read a configuration file; problems come back as positioned diagnostics."""
     shown = display_path(path)

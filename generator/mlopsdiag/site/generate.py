@@ -20,7 +20,7 @@ from jinja2.runtime import Context
 
 from mlopsdiag.catalog import CATALOG_FILE_NAME, Catalog, builtin_catalog
 from mlopsdiag.errors import Diagnostic, MlopsdiagError
-from mlopsdiag.lint import RULES, LintConfig, analyze, config_schema, find_config, lint, load_config
+from mlopsdiag.lint import RULES, ConfigLookup, LintConfig, analyze, config_schema, lint
 from mlopsdiag.lint.rules import STALE_AFTER_DAYS
 from mlopsdiag.site import markdown
 from mlopsdiag.site.clireference import CommandDoc, command_docs
@@ -177,14 +177,8 @@ def _merged_catalog(architectures: Iterable[Architecture]) -> Catalog:
 
 def _configs(architectures: Iterable[Architecture]) -> dict[str, LintConfig]:
     """The lint settings that apply to each spec (mlopsdiag-config.yaml next to or above it)."""
-    loaded: dict[Path | None, LintConfig] = {}
-    out = {}
-    for arch in architectures:
-        found = find_config(Path(arch.source_path))
-        if found not in loaded:
-            loaded[found] = load_config(found)[0] if found is not None else LintConfig()
-        out[arch.name] = loaded[found]
-    return out
+    lookup = ConfigLookup()
+    return {arch.name: lookup.for_spec(Path(arch.source_path))[0] for arch in architectures}
 
 
 def _diagrams(architectures: Iterable[Architecture], docs_dir: Path) -> dict[str, frozenset[str]]:
