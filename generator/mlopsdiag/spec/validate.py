@@ -254,8 +254,8 @@ def _strings(value: Any, at: PathKey) -> Iterator[tuple[PathKey, str]]:
             yield from _strings(item, (*at, key))
 
 
-def _check_secrets(doc: Document, out: list[Diagnostic]) -> set[PathKey]:
-    """Report credentials by field only; return the paths that hold them."""
+def _check_secrets(doc: Document, out: list[Diagnostic]) -> set[str]:
+    """Report credentials by field only; return the field paths that hold them."""
     flagged: set[PathKey] = set()
     for at, text in _strings(doc.data, ()):
         kind = find_secret(text)
@@ -274,7 +274,13 @@ def _check_secrets(doc: Document, out: list[Diagnostic]) -> set[PathKey]:
                 format_path(at),
             )
         )
-    return flagged
+    return {format_path(at) for at in flagged}
+
+
+def _drop_echoes(out: list[Diagnostic], secrets: int, hidden: set[str]) -> list[Diagnostic]:
+    """Keep the first `secrets` diagnostics (the credential findings) and drop every other
+    one about a field that holds a credential: its message could quote it."""
+    return out[:secrets] + [d for d in out[secrets:] if d.field not in hidden]
 
 
 # --------------------------------------------------------------------------- references
@@ -474,7 +480,8 @@ def load_project_catalog(path: Path) -> tuple[Catalog, list[Diagnostic]]:
     except MlopsdiagError as exc:
         return base, exc.diagnostics
     out: list[Diagnostic] = []
-    flagged = _check_secrets(doc, out)
+    hidden = _check_secrets(doc, out)
+    secrets = len(out)
     _Checker(doc, out).check(catalog_schema(), doc.data, ())
     tools: dict[str, Tool] = {}
     rejected: set[str] = set()
@@ -524,15 +531,7 @@ def load_project_catalog(path: Path) -> tuple[Catalog, list[Diagnostic]]:
             rejected.add(tool_id)
             continue
         tools[tool_id] = tool_from_data(raw, folder, builtin=False)
-    out = [d for d in out if not _hides_secret(d, flagged, doc)]
-    return base.extended(tools, shown, frozenset(rejected)), out
-
-
-def _hides_secret(diag: Diagnostic, flagged: set[PathKey], doc: Document) -> bool:
-    """Drop a non-secret diagnostic on a field that holds a secret (it could echo it)."""
-    if diag.message.startswith("this looks like a credential"):
-        return False
-    return any(diag.field == format_path(p) for p in flagged)
+    return base.extended(tools, shown, frozenset(rejected)), _drop_echoes(out, secrets, hidden)
 
 
 # --------------------------------------------------------------------------- model
@@ -697,10 +696,11 @@ def _runbook(doc: Document) -> Runbook:
 def validate_document(doc: Document, catalog: Catalog) -> SpecResult:
     """Validate one loaded document; build its model when it has no errors."""
     out: list[Diagnostic] = []
-    flagged = _check_secrets(doc, out)
+    hidden = _check_secrets(doc, out)
+    secrets = len(out)
     _Checker(doc, out).check(spec_schema_cached(), doc.data, ())
     _References(doc, catalog, out).run()
-    out = [d for d in out if not _hides_secret(d, flagged, doc)]
+    out = _drop_echoes(out, secrets, hidden)
     result = SpecResult(doc.path, sorted(out, key=Diagnostic.sort_key), document=doc)
     if not out:
         result.architecture = build_model(doc, catalog)
