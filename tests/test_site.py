@@ -19,7 +19,7 @@ from mlopsdiag.errors import Severity
 from mlopsdiag.lint import LintConfig, find_config, lint, load_config
 from mlopsdiag.site import write_site
 from mlopsdiag.site.generate import is_generated
-from mlopsdiag.site.pages import dependencies
+from mlopsdiag.site.pagebase import dependencies
 from mlopsdiag.spec.model import Architecture
 from mlopsdiag.spec.validate import validate_paths
 from site_safety import assert_inert, built_pages

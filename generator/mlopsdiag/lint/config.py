@@ -12,10 +12,11 @@ from typing import Any
 
 from mlopsdiag.errors import Diagnostic, MlopsdiagError, Severity
 from mlopsdiag.lint.rules import RULES
+from mlopsdiag.spec.checker import SchemaChecker
 from mlopsdiag.spec.loader import Document, load_file
 from mlopsdiag.spec.schema import API_VERSION, DATE_PATTERN, SEVERITIES
 from mlopsdiag.spec.suggest import did_you_mean
-from mlopsdiag.spec.validate import CONFIG_FILE_NAME, _Checker, display_path, find_upwards
+from mlopsdiag.spec.validate import CONFIG_FILE_NAME, display_path, find_upwards
 
 CONFIG_KIND = "Config"
 
@@ -120,12 +121,12 @@ def load_config(path: Path) -> tuple[LintConfig, list[Diagnostic]]:
             if value is False:  # YAML 1.1 reads a bare `off` as false
                 levels[key] = "off"
     out: list[Diagnostic] = []
-    checker = _Checker(doc, out)
+    checker = SchemaChecker(doc, out)
     checker.check(config_schema(), doc.data, ())
     return _build(doc, checker, shown), sorted(out, key=Diagnostic.sort_key)
 
 
-def _build(doc: Document, checker: _Checker, shown: str) -> LintConfig:
+def _build(doc: Document, checker: SchemaChecker, shown: str) -> LintConfig:
     lint_raw = doc.data.get("lint")
     if not isinstance(lint_raw, dict):
         return LintConfig(source=shown)

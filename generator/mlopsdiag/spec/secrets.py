@@ -5,6 +5,11 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from mlopsdiag.errors import Diagnostic
+from mlopsdiag.spec.loader import Document, PathKey, format_path
 
 # (what it is, pattern). Order matters only for which name is reported first.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -105,3 +110,47 @@ def find_secret(text: str) -> str | None:
     if _high_entropy(text):
         return "long random-looking string (possible key or token)"
     return None
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def _strings(value: Any, at: PathKey) -> Iterator[tuple[PathKey, str]]:
+    if isinstance(value, str):
+        yield at, value
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, (*at, i))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield (*at, key), key
+            yield from _strings(item, (*at, key))
+
+
+def check_secrets(doc: Document, out: list[Diagnostic]) -> set[str]:
+    """Report credentials by field only; return the field paths that hold them."""
+    flagged: set[PathKey] = set()
+    for at, text in _strings(doc.data, ()):
+        kind = find_secret(text)
+        if kind is None or at in flagged:
+            continue
+        flagged.add(at)
+        line, col = doc.pos(at)
+        out.append(
+            Diagnostic(
+                doc.path,
+                line,
+                col,
+                f"this looks like a credential ({kind}); never put secrets in a spec. "
+                "Store it in a secret manager and write a reference here instead, "
+                "e.g. vault://secret/ml/<name> or \"1Password vault 'ML', item '<name>'\"",
+                format_path(at),
+            )
+        )
+    return {format_path(at) for at in flagged}
+
+
+def drop_echoes(out: list[Diagnostic], secrets: int, hidden: set[str]) -> list[Diagnostic]:
+    """Keep the first `secrets` diagnostics (the credential findings) and drop every other
+    one about a field that holds a credential: its message could quote it."""
+    return out[:secrets] + [d for d in out[secrets:] if d.field not in hidden]

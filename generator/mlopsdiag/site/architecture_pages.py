@@ -1,0 +1,100 @@
+"""The page of one architecture: diagrams, components, flows, coverage and findings."""
+
+from __future__ import annotations
+
+from mlopsdiag.site.pagebase import (
+    STAGE_NAMES,
+    STAGES,
+    ComponentRow,
+    CoverageRow,
+    FlowRow,
+    GroupRow,
+    Page,
+    SiteInput,
+    ViewBox,
+    architecture_path,
+    capability_ref,
+    component_ref,
+    finding_rows,
+    requirement_name,
+    summarize,
+    tool_ref,
+)
+from mlopsdiag.spec.model import Architecture
+
+
+def architecture_page(site: SiteInput, arch: Architecture) -> Page:
+    catalog = arch.catalog
+    analysis = site.analyses[arch.name]
+    rendered = site.diagrams.get(arch.name, frozenset())
+    views = tuple(
+        ViewBox(v.id, v.title, f"{v.id}.svg" if v.id in rendered else "") for v in arch.all_views()
+    )
+    components = tuple(
+        ComponentRow(
+            id=c.id,
+            name=c.name,
+            tool=tool_ref(catalog, c.tool),
+            capabilities=tuple(
+                capability_ref(catalog, cap) for cap in sorted(arch.capabilities_of(c.id))
+            ),
+            group=component_ref(arch, c.group) if c.group else None,
+            owner=c.owner,
+            links=c.links,
+            description=c.description,
+        )
+        for c in arch.components
+    )
+    groups = tuple(
+        GroupRow(
+            id=g.id,
+            name=g.name,
+            parent=component_ref(arch, g.parent) if g.parent else None,
+            tool=tool_ref(catalog, g.tool),
+            members=tuple(component_ref(arch, m) for m in arch.members(g.id)),
+        )
+        for g in arch.groups
+    )
+    flows = tuple(
+        FlowRow(
+            f.index,
+            component_ref(arch, f.source),
+            component_ref(arch, f.target),
+            f.kind,
+            f.label,
+        )
+        for f in arch.flows
+    )
+    coverage = []
+    for stage in (*STAGES, ""):
+        for cap in catalog.capabilities.values():
+            if (cap.stage if cap.stage in STAGES else "") != stage:
+                continue
+            providers = analysis.coverage.get(cap.id, ())
+            coverage.append(
+                CoverageRow(
+                    capability_ref(catalog, cap.id),
+                    STAGE_NAMES[stage],
+                    tuple(component_ref(arch, p) for p in providers),
+                )
+            )
+    context = {
+        "arch": arch,
+        "summary": summarize(site, arch),
+        "analysis": analysis,
+        "next_level": analysis.inferred_level + 1 if analysis.missing_for_next else None,
+        "missing_for_next": tuple(requirement_name(r, catalog) for r in analysis.missing_for_next),
+        "missing_for_claim": tuple(
+            requirement_name(r, catalog) for r in analysis.missing_for_claim
+        ),
+        "trigger_flows": tuple(f for f in flows if f.index in analysis.trigger_flows),
+        "views": views,
+        "components": components,
+        "groups": groups,
+        "flows": flows,
+        "flow_styles": site.flow_styles,
+        "coverage": tuple(coverage),
+        "covered": sum(1 for row in coverage if row.providers),
+        "findings": finding_rows(site, arch),
+    }
+    return Page(architecture_path(arch.name), "architecture.md.j2", arch.source_path, context)

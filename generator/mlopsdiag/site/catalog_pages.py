@@ -1,0 +1,210 @@
+"""Catalogue pages: a page per tool and per capability, their indexes and the capability matrix."""
+
+from __future__ import annotations
+
+from mlopsdiag.site.pagebase import (
+    CAPABILITIES,
+    MATRIX,
+    STAGE_NAMES,
+    STAGES,
+    TOOLS,
+    Page,
+    Ref,
+    SiteInput,
+    architecture_path,
+    capability_path,
+    capability_ref,
+    component_ref,
+    concept_ref,
+    has_capability,
+    rule_ref,
+    rules_for_concepts,
+    summarize,
+    tool_path,
+    tool_ref,
+)
+from mlopsdiag.spec.model import Architecture
+
+
+def _uses(site: SiteInput) -> dict[str, list[tuple[Architecture, list[Ref]]]]:
+    """Tool id -> the architectures using it and the components (or groups) that do."""
+    uses: dict[str, list[tuple[Architecture, list[Ref]]]] = {}
+    for arch in site.architectures:
+        per: dict[str, list[Ref]] = {}
+        for group in arch.groups:
+            if group.tool:
+                per.setdefault(group.tool, []).append(component_ref(arch, group.id))
+        for component in arch.components:
+            if component.tool:
+                per.setdefault(component.tool, []).append(component_ref(arch, component.id))
+        for tool_id, refs in per.items():
+            uses.setdefault(tool_id, []).append((arch, refs))
+    return uses
+
+
+def tool_pages(site: SiteInput) -> list[Page]:
+    catalog = site.catalog
+    uses = _uses(site)
+    pages = []
+    tools = sorted(catalog.tools.values(), key=lambda t: t.id)
+    for tool in tools:
+        similar = [
+            t for t in tools if t.id != tool.id and set(t.capabilities) & set(tool.capabilities)
+        ]
+        pages.append(
+            Page(
+                tool_path(tool.id),
+                "tool.md.j2",
+                "the tool catalogue"
+                if tool.builtin
+                else (catalog.source or "the project catalogue"),
+                {
+                    "tool": tool,
+                    "capabilities": tuple(
+                        (catalog.capabilities.get(c), capability_ref(catalog, c))
+                        for c in tool.capabilities
+                    ),
+                    "used_by": tuple(
+                        (Ref(arch.metadata.title, architecture_path(arch.name)), tuple(refs))
+                        for arch, refs in uses.get(tool.id, ())
+                    ),
+                    "similar": tuple(tool_ref(catalog, t.id) for t in similar),
+                },
+            )
+        )
+    by_capability = []
+    for stage in (*STAGES, ""):
+        for cap in catalog.capabilities.values():
+            if (cap.stage if cap.stage in STAGES else "") != stage:
+                continue
+            providers = tuple(
+                tool_ref(catalog, t.id) for t in tools if t.builtin and cap.id in t.capabilities
+            )
+            by_capability.append((STAGE_NAMES[stage], capability_ref(catalog, cap.id), providers))
+    used = tuple(
+        (
+            tool_ref(catalog, tool_id),
+            len(uses[tool_id]),
+            tuple(Ref(a.metadata.title, architecture_path(a.name)) for a, _ in uses[tool_id]),
+        )
+        for tool_id in sorted(uses, key=lambda t: (-len(uses[t]), t))
+        if tool_id in catalog.tools
+    )
+    project_tools = tuple(tool_ref(catalog, t.id) for t in tools if not t.builtin)
+    no_capability = tuple(
+        tool_ref(catalog, t.id) for t in tools if t.builtin and not t.capabilities
+    )
+    pages.append(
+        Page(
+            TOOLS,
+            "tools-index.md.j2",
+            "the tool catalogue",
+            {
+                "used": used,
+                "by_capability": tuple(by_capability),
+                "project_tools": project_tools,
+                "no_capability": no_capability,
+                "builtin_count": sum(1 for t in tools if t.builtin),
+            },
+        )
+    )
+    return pages
+
+
+def capability_pages(site: SiteInput) -> list[Page]:
+    catalog = site.catalog
+    pages = []
+    tools = sorted(catalog.tools.values(), key=lambda t: t.id)
+    concept_by_cap: dict[str, set[str]] = {}
+    for concept in site.concepts.values():
+        for cap_id in concept.capabilities:
+            concept_by_cap.setdefault(cap_id, set()).add(concept.id)
+    for cap in catalog.capabilities.values():
+        concept_ids = sorted(
+            {c for c in cap.concepts if c in site.concepts} | concept_by_cap.get(cap.id, set()),
+        )
+        having = []
+        lacking = []
+        for arch in site.architectures:
+            providers = site.analyses[arch.name].coverage.get(cap.id, ())
+            ref = Ref(arch.metadata.title, architecture_path(arch.name))
+            if providers:
+                having.append((ref, tuple(component_ref(arch, p) for p in providers)))
+            else:
+                lacking.append(ref)
+        pages.append(
+            Page(
+                capability_path(cap.id),
+                "capability.md.j2",
+                "the capability taxonomy",
+                {
+                    "capability": cap,
+                    "stage": STAGE_NAMES.get(cap.stage, cap.stage),
+                    "concepts": tuple(concept_ref(site.concepts, c) for c in concept_ids),
+                    "tools": tuple(
+                        tool_ref(catalog, t.id) for t in tools if cap.id in t.capabilities
+                    ),
+                    "rules": tuple(
+                        (site.rules[r], rule_ref(site.rules, r))
+                        for r in rules_for_concepts(site, concept_ids)
+                    ),
+                    "having": tuple(having),
+                    "lacking": tuple(lacking),
+                },
+            )
+        )
+    stages = []
+    for stage in (*STAGES, ""):
+        caps = [
+            c
+            for c in catalog.capabilities.values()
+            if (c.stage if c.stage in STAGES else "") == stage
+        ]
+        if caps:
+            stages.append(
+                (
+                    STAGE_NAMES[stage],
+                    tuple(
+                        (
+                            c,
+                            capability_ref(catalog, c.id),
+                            sum(1 for a in site.architectures if has_capability(site, a, c.id)),
+                        )
+                        for c in caps
+                    ),
+                )
+            )
+    pages.append(
+        Page(
+            CAPABILITIES,
+            "capabilities-index.md.j2",
+            "the capability taxonomy",
+            {"stages": tuple(stages), "architectures": len(site.architectures)},
+        )
+    )
+    columns = [c for stage, caps in stages for c, _, _ in caps]
+    rows = tuple(
+        (
+            summarize(site, arch),
+            tuple(has_capability(site, arch, c.id) for c in columns),
+        )
+        for arch in site.architectures
+    )
+    totals = tuple(sum(1 for _, marks in rows if marks[i]) for i in range(len(columns)))
+    pages.append(
+        Page(
+            MATRIX,
+            "matrix.md.j2",
+            "every spec",
+            meta={"hide": ["toc"]},
+            context={
+                "columns": tuple(
+                    (c, capability_ref(catalog, c.id), STAGE_NAMES.get(c.stage, ""))
+                    for c in columns
+                ),
+                "rows": rows,
+                "totals": totals,
+            },
+        )
+    )
+    return pages
