@@ -44,6 +44,8 @@ class Group:
     parent: str | None
     tool: str | None
     loc: Loc
+    drop_capabilities: tuple[str, ...] = ()
+    """Capabilities of the group's tool that this system does not use."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class Component:
     owner: str
     links: tuple[tuple[str, str], ...]
     loc: Loc
+    drop_capabilities: tuple[str, ...] = ()
+    """Capabilities of the component's tool that this system does not use."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,16 @@ class Access:
     name: str
     where: str
     granted_by: str = ""
+    id: str = ""
+    """Optional id that procedures name in `needs`."""
+
+
+@dataclass(frozen=True)
+class ProcedureStep:
+    """One step of a runbook procedure: what to do and, optionally, the command to run."""
+
+    do: str
+    run: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,8 +126,15 @@ class Procedure:
     title: str
     when: str
     steps: tuple[str, ...]
+    """What each step says to do (the `do` of a mapping step), in order."""
     components: tuple[str, ...]
     loc: Loc
+    needs: tuple[str, ...] = ()
+    """Ids of the runbook access entries this procedure needs."""
+    approver: str = ""
+    """Contact id of who must approve the procedure, if anyone."""
+    step_details: tuple[ProcedureStep, ...] = ()
+    """The steps with their commands; empty when built by older code (then see `steps`)."""
 
 
 @dataclass(frozen=True)
@@ -151,6 +172,63 @@ class Runbook:
 
 
 @dataclass(frozen=True)
+class Actor:
+    """Who does the work: a person, a team, an automation or an outside party."""
+
+    id: str
+    name: str
+    kind: str
+    """person | team | automation | external"""
+    contact: str
+    """Runbook contact id of who usually plays this actor, or empty."""
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Step:
+    """One numbered step of a process: at one element, or moving along flows from one to another."""
+
+    number: int
+    """1, 2, 3 ... in the order written."""
+    do: str
+    at: str | None
+    source: str | None
+    """The step's `from` (with `target`), when it has no `at`."""
+    target: str | None
+    by: str
+    """Actor id, or empty."""
+    manual: bool
+    otherwise: str
+    on_failure: str
+    """Runbook procedure id, or empty."""
+    loc: Loc
+
+    @property
+    def start(self) -> str:
+        """Where the step begins: its `from`, else its `at`."""
+        return self.source or self.at or ""
+
+    @property
+    def end(self) -> str:
+        """Where the step ends: its `to`, else its `at`."""
+        return self.target or self.at or ""
+
+
+@dataclass(frozen=True)
+class Process:
+    """How work moves through the system: ordered steps, with trigger, owner and outcome."""
+
+    id: str
+    title: str
+    trigger: str
+    owner: str
+    """Actor id, contact id or team name, or empty."""
+    outcome: str
+    steps: tuple[Step, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
 class RuleOverride:
     """A lint rule switched off for one spec."""
 
@@ -174,6 +252,8 @@ class Architecture:
     direction: str = "LR"
     lint_disable: tuple[RuleOverride, ...] = ()
     locations: Mapping[str, Loc] = field(default_factory=dict)
+    actors: tuple[Actor, ...] = ()
+    processes: tuple[Process, ...] = ()
     """Position of any field by its path text, e.g. `metadata.maturity`, `components[2].tool`."""
 
     @property
