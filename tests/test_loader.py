@@ -43,7 +43,7 @@ def test_file_size_limit(tmp_path: Path) -> None:
     big.write_bytes(b"a: " + b"x" * MAX_FILE_BYTES + b"\n")
     with pytest.raises(MlopsdiagError) as info:
         load_file(big, "big.yaml")
-    assert "limited to" in info.value.diagnostics[0].message
+    assert "larger than" in info.value.diagnostics[0].message
 
 
 def test_unreadable_path_is_a_user_error(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 
 from mlopsdiag.errors import MlopsdiagError
+from mlopsdiag.spec.names import file_name_problem
 from mlopsdiag.spec.schema import PUBLISHED_SCHEMA_PATH, SLUG_PATTERN, schema_json
 from mlopsdiag.templates_dir import template_dirs
 from mlopsdiag.writer import write_atomic
@@ -21,6 +22,9 @@ def new_spec(name: str, folder: Path, root: Path) -> list[Path]:
             f"{name!r} is not a valid name: use lowercase letters, digits and '-' "
             "(at most 63 characters, not starting or ending with '-')"
         )
+    reserved = file_name_problem(name, site_page=True)
+    if reserved is not None:
+        raise MlopsdiagError(reserved)
     target = folder / f"{name}.yaml"
     if target.exists():
         raise MlopsdiagError(f"{target} already exists; refusing to overwrite it")

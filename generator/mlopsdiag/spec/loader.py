@@ -29,6 +29,10 @@ MAX_FILE_BYTES = 1_048_576
 MAX_VALUES = 200_000
 """Upper bound on values after alias expansion: stops "billion laughs" files early."""
 
+MAX_CHARS = 2 * MAX_FILE_BYTES
+"""Upper bound on the text of all values and keys after alias expansion: a large value
+aliased many times would otherwise make a small file into gigabytes of pages."""
+
 MAX_DEPTH = 64
 """Deepest nesting accepted; real specs need about six levels."""
 
@@ -94,14 +98,21 @@ def load_file(path: Path, display: str | None = None) -> Document:
     """Load one spec file; raise MlopsdiagError with positioned diagnostics on any problem."""
     shown = display if display is not None else str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _fail(
-                shown, 1, 1, f"file is {size} bytes; specs are limited to {MAX_FILE_BYTES} bytes"
-            )
-        raw = path.read_bytes()
+        # Read at most one byte past the cap, whatever the file claims to be: /dev/zero, a
+        # pipe or a growing file has no meaningful stat size.
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise _fail(shown, 1, 1, f"cannot read file: {exc.strerror or exc}") from None
+    except ValueError as exc:  # a path with a NUL character
+        raise _fail(shown, 1, 1, f"cannot read file: {exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise _fail(
+            shown,
+            1,
+            1,
+            f"file is larger than {MAX_FILE_BYTES} bytes; the limit for a spec",
+        )
     return load_bytes(raw, shown)
 
 
@@ -109,7 +120,10 @@ def load_bytes(raw: bytes, path: str) -> Document:
     """Load spec text given as bytes; `path` is only used in diagnostics."""
     if len(raw) > MAX_FILE_BYTES:
         raise _fail(
-            path, 1, 1, f"file is {len(raw)} bytes; specs are limited to {MAX_FILE_BYTES} bytes"
+            path,
+            1,
+            1,
+            f"file is larger than {MAX_FILE_BYTES} bytes; the limit for a spec",
         )
     try:
         text = raw.decode("utf-8")
@@ -183,6 +197,7 @@ class _Builder:
         self.key_positions: dict[PathKey, tuple[int, int]] = {}
         self.errors: list[Diagnostic] = []
         self.count = 0
+        self.chars = 0
 
     def error(self, node: yaml.Node, message: str, at: PathKey) -> None:
         line, col = _mark(node)
@@ -213,7 +228,8 @@ class _Builder:
         # Fast path for the common case, plain text; everything else goes through build().
         if node.__class__ is yaml.ScalarNode and node.tag == _STR:
             self.count += 1
-            if self.count > MAX_VALUES:
+            self.chars += len(node.value)
+            if self.count > MAX_VALUES or self.chars > MAX_CHARS:
                 self.too_many(node)
             mark = node.start_mark
             self.positions[at] = (mark.line + 1, mark.column + 1)
@@ -222,16 +238,18 @@ class _Builder:
 
     def too_many(self, node: yaml.Node) -> None:
         line, col = _mark(node)
-        raise _fail(
-            self.path,
-            line,
-            col,
-            f"the document expands to more than {MAX_VALUES} values "
-            "(aliases referring to aliases?); refusing to load it",
+        why = (
+            f"more than {MAX_CHARS} characters of text (aliases repeating a large value?)"
+            if self.chars > MAX_CHARS
+            else f"more than {MAX_VALUES} values (aliases referring to aliases?)"
         )
+        raise _fail(self.path, line, col, f"the document expands to {why}; refusing to load it")
 
     def scalar(self, node: yaml.ScalarNode, at: PathKey) -> Any:
         tag = node.tag
+        self.chars += len(node.value)
+        if self.chars > MAX_CHARS:
+            self.too_many(node)
         if tag == _STR:
             return node.value
         if tag == _TIMESTAMP:
@@ -253,6 +271,7 @@ class _Builder:
                 merged.extend(self.merge_sources(value_node, at))
                 continue
             key = str(key_node.value)
+            self.chars += len(key)
             path = (*at, key)
             mark = key_node.start_mark
             if key in result:

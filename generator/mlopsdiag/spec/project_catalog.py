@@ -9,6 +9,7 @@ from mlopsdiag.errors import Diagnostic, MlopsdiagError
 from mlopsdiag.spec.checker import SchemaChecker
 from mlopsdiag.spec.discovery import display_path
 from mlopsdiag.spec.loader import PathKey, format_path, load_file
+from mlopsdiag.spec.names import file_name_problem
 from mlopsdiag.spec.references import items_of, str_field
 from mlopsdiag.spec.schema import catalog_schema
 from mlopsdiag.spec.secrets import check_secrets, drop_echoes
@@ -45,6 +46,12 @@ def load_project_catalog(path: Path) -> tuple[Catalog, list[Diagnostic]]:
                     format_path((*at, "id")),
                 )
             )
+            continue
+        reserved = file_name_problem(tool_id, site_page=True)
+        if reserved is not None:
+            line, col = doc.pos((*at, "id"))
+            out.append(Diagnostic(shown, line, col, reserved, format_path((*at, "id"))))
+            rejected.add(tool_id)
             continue
         if tool_id in tools:
             line, col = doc.pos((*at, "id"))
