@@ -320,3 +320,26 @@ def test_load_file_reports_a_path_with_nul() -> None:
 def test_validate_paths_of_a_good_spec_still_work() -> None:
     results = validate_paths([ROOT / "specs"])
     assert results and all(r.ok for r in results)
+
+
+# --------------------------------------------------------------------------- 7: icons
+
+
+def test_an_icon_over_the_byte_limit_is_refused_at_its_line(tmp_path: Path) -> None:
+    from mlopsdiag.spec.project_catalog import MAX_ICON_BYTES
+
+    good = ROOT / "tests" / "cases" / "invalid" / "icons" / "icons" / "good.png"
+    (tmp_path / "big.png").write_bytes(good.read_bytes() + b"\0" * MAX_ICON_BYTES)
+    (tmp_path / "mlopsdiag-catalog.yaml").write_text(
+        "tools:\n  - id: big-tool\n    name: Big\n    icon: big.png\n", encoding="utf-8"
+    )
+    (tmp_path / "spec.yaml").write_text(
+        spec_text().replace("tool: scikit-learn", "tool: big-tool"), encoding="utf-8"
+    )
+    code, output = cli(["render", "--format", "svg", "--out", "out", "spec.yaml"], tmp_path)
+    assert code == 1
+    size = (tmp_path / "big.png").stat().st_size
+    assert f"mlopsdiag-catalog.yaml:4:11: error: tools[0].icon: icon is {size} bytes" in output
+    assert f"icons are limited to {MAX_ICON_BYTES} bytes" in output
+    assert "This is a bug" not in output
+    assert not list((tmp_path / "out").rglob("*.svg"))
