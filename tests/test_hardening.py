@@ -343,3 +343,28 @@ def test_an_icon_over_the_byte_limit_is_refused_at_its_line(tmp_path: Path) -> N
     assert f"icons are limited to {MAX_ICON_BYTES} bytes" in output
     assert "This is a bug" not in output
     assert not list((tmp_path / "out").rglob("*.svg"))
+
+
+# --------------------------------------------------------------------------- 14: formats
+
+
+@pytest.mark.graphviz
+def test_rendering_one_format_keeps_the_other(tmp_path: Path) -> None:
+    specs, _ = _site(tmp_path)
+    args = ["render", "--out", "out", "--no-site", "specs"]
+    assert cli([*args, "--format", "svg,png"], tmp_path)[0] == 0
+    pngs = sorted((tmp_path / "out").rglob("*.png"))
+    assert pngs
+    code, output = cli([*args, "--format", "svg"], tmp_path)
+    assert code == 0, output
+    assert sorted((tmp_path / "out").rglob("*.png")) == pngs  # nothing deleted
+    # A view that is gone loses its files in every format, also those not asked for.
+    views = "views:\n  - id: training\n    include: [train]\n"
+    (specs / "demo.yaml").write_text(spec_text(extra=views), encoding="utf-8")
+    assert cli([*args, "--format", "svg,png"], tmp_path)[0] == 0
+    assert (tmp_path / "out" / "demo" / "training.png").is_file()
+    (specs / "demo.yaml").write_text(spec_text(), encoding="utf-8")
+    assert cli([*args, "--format", "svg"], tmp_path)[0] == 0
+    assert not (tmp_path / "out" / "demo" / "training.png").exists()
+    assert not (tmp_path / "out" / "demo" / "training.svg").exists()
+    assert sorted((tmp_path / "out").rglob("*.png")) == pngs

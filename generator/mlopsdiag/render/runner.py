@@ -253,12 +253,13 @@ def render_specs(
     try:
         for task, done in _run_tasks(tasks, models, workers, progress):
             report.rendered.append(done.name)
-            report.outputs[done.name] = tuple(out / f for f in done.files)
             report.written.extend(done.written)
             for stale in cache.record(key_of[task.spec], done.name, done.files):
                 if stale.is_file():
                     stale.unlink()
                     report.removed.append(stale)
+            recorded = cache.entries[key_of[task.spec]].files
+            report.outputs[done.name] = tuple(out / f for f in recorded)
     finally:
         if tasks:
             cache.save()
