@@ -368,3 +368,92 @@ def test_rendering_one_format_keeps_the_other(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / "demo" / "training.png").exists()
     assert not (tmp_path / "out" / "demo" / "training.svg").exists()
     assert sorted((tmp_path / "out").rglob("*.png")) == pngs
+
+
+# --------------------------------------------------------------------------- 10: user errors
+
+
+def test_an_icon_path_with_nul_is_an_error_at_its_line(tmp_path: Path) -> None:
+    (tmp_path / "mlopsdiag-catalog.yaml").write_text(
+        'tools:\n  - id: nul-tool\n    name: Nul\n    icon: "a\\0b.png"\n', encoding="utf-8"
+    )
+    (tmp_path / "spec.yaml").write_text(spec_text(), encoding="utf-8")
+    code, output = cli(["validate", "spec.yaml"], tmp_path)
+    assert code == 1
+    assert "mlopsdiag-catalog.yaml:4:11: error: tools[0].icon: icon path contains a NUL" in output
+
+
+def test_an_integer_of_5000_digits_is_an_error_at_its_line(tmp_path: Path) -> None:
+    text = spec_text().replace("  title: Demo\n", "  title: Demo\n  maturity: " + "9" * 5000 + "\n")
+    (tmp_path / "spec.yaml").write_text(text, encoding="utf-8")
+    code, output = cli(["validate", "spec.yaml"], tmp_path)
+    assert code == 1
+    assert "spec.yaml:6:13: error: metadata.maturity: this number is too long to be read" in output
+    assert "This is a bug" not in output and "9999999999" not in output
+
+
+def _in_tmpfs(tmp_path: Path, mount: Path, command: list[str], options: str) -> tuple[int, str]:
+    """Run mlopsdiag with a small tmpfs at `mount`, in a private mount namespace."""
+    import shlex
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("unshare") is None:
+        pytest.skip("no `unshare` to mount a private tmpfs")
+    mount.mkdir(parents=True, exist_ok=True)
+    probe = subprocess.run(
+        ["unshare", "-rm", "mount", "-t", "tmpfs", "-o", options, "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if probe.returncode != 0:
+        pytest.skip(f"this machine cannot mount a private tmpfs: {probe.stderr.decode()[:200]}")
+    run = shlex.join([sys.executable, "-m", "mlopsdiag", *command])
+    script = f"mount -t tmpfs -o {options} tmpfs {shlex.quote(str(mount))} && {run}; echo exit=$?"
+    proc = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        check=False,
+    )
+    return int(proc.stdout.rsplit("exit=", 1)[1]), proc.stdout + proc.stderr
+
+
+@pytest.mark.graphviz
+@pytest.mark.parametrize("options", ["size=8k", "ro"], ids=["full-disk", "read-only"])
+def test_render_into_a_full_or_read_only_folder_is_a_user_error(
+    tmp_path: Path, options: str
+) -> None:
+    _site(tmp_path)
+    out = tmp_path / "out"
+    code, output = _in_tmpfs(
+        tmp_path, out, ["render", "--format", "svg", "--out", "out", "specs"], options
+    )
+    assert code == 1, output
+    lines = [line for line in output.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1, output
+    cause = "No space left on device" if options != "ro" else "Read-only file system"
+    assert f"{out}" in lines[0] or "out/" in lines[0]
+    assert cause in lines[0]
+    assert "This is a bug" not in output and "Traceback" not in output
+
+
+def test_init_into_a_read_only_folder_is_a_user_error(tmp_path: Path) -> None:
+    target = tmp_path / "ro"
+    code, output = _in_tmpfs(tmp_path, target, ["init", "churn", "--dir", "ro/specs"], "ro")
+    assert code == 1, output
+    assert "error: cannot create folder ro/specs: Read-only file system" in output
+    assert "This is a bug" not in output
+
+
+def test_init_leaves_nothing_half_written_when_the_schema_cannot_be_written(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "schema").write_text("a file where the schema folder should be", "utf-8")
+    code, output = cli(["init", "churn", "--dir", "specs"], tmp_path)
+    assert code == 1
+    assert output == f"error: cannot create folder {tmp_path / 'schema'}: File exists\n"
+    assert not (tmp_path / "specs" / "churn.yaml").exists()

@@ -427,6 +427,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # the machine's fault, not ours: a full disk, a read-only folder
+        where = f" {exc.filename}" if exc.filename else ""
+        click.echo(f"error: cannot access{where}: {exc.strerror or exc}", err=True)
+        return EXIT_INVALID
     except Exception as exc:  # the last line of defence: report, never crash
         if show_traceback:
             traceback.print_exc()

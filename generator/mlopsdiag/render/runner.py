@@ -3,6 +3,7 @@ parallel (one spec per process at a time), write every file atomically."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from mlopsdiag.errors import Diagnostic, Severity
+from mlopsdiag.errors import Diagnostic, MlopsdiagError, Severity
 from mlopsdiag.render.cache import Entry, Keys, RenderCache
 from mlopsdiag.render.output import (
     DEFAULT_FORMATS,
@@ -260,9 +261,15 @@ def render_specs(
                     report.removed.append(stale)
             recorded = cache.entries[key_of[task.spec]].files
             report.outputs[done.name] = tuple(out / f for f in recorded)
-    finally:
+    except BaseException:
+        # Keep what was drawn before the failure, but never let a second error (the same
+        # read-only folder or full disk) hide the first one.
         if tasks:
-            cache.save()
+            with contextlib.suppress(OSError, MlopsdiagError):
+                cache.save()
+        raise
+    if tasks:
+        cache.save()
     order = {name: i for i, name in enumerate(report.spec_paths)}
     report.rendered.sort(key=order.__getitem__)
     return report

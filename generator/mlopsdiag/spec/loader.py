@@ -255,7 +255,11 @@ class _Builder:
         if tag == _TIMESTAMP:
             return node.value  # dates stay text, as JSON Schema sees them
         if tag in (_INT, _FLOAT, _BOOL, _NULL):
-            return _constructor.yaml_constructors[tag](_constructor, node)
+            try:
+                return _constructor.yaml_constructors[tag](_constructor, node)
+            except ValueError:  # Python refuses integers of more than 4300 digits
+                self.error(node, "this number is too long to be read; write it as text", at)
+                return node.value
         self.error(node, f"unsupported YAML tag {tag!r}; only plain values are allowed", at)
         return node.value
 

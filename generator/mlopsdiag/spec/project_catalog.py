@@ -97,10 +97,16 @@ def load_project_catalog(path: Path) -> tuple[Catalog, list[Diagnostic]]:
             continue
         icon = str_field(raw, "icon")
         if icon is not None:
-            icon_path = (folder / icon).resolve()
             line, col = doc.pos((*at, "icon"))
             problem = ""
-            if not icon_path.is_relative_to(folder):
+            icon_path = folder
+            if "\x00" in icon:
+                problem = "icon path contains a NUL character"
+            else:
+                icon_path = (folder / icon).resolve()
+            if problem:
+                pass
+            elif not icon_path.is_relative_to(folder):
                 problem = "icon must be a file inside the catalogue's folder"
             elif not icon_path.is_file():
                 problem = f"icon file {icon!r} not found (looked in {display_path(folder)})"
