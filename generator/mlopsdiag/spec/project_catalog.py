@@ -15,7 +15,6 @@ from mlopsdiag.spec.references import items_of, str_field
 from mlopsdiag.spec.schema import catalog_schema
 from mlopsdiag.spec.secrets import check_secrets, drop_echoes
 
-
 MAX_ICON_BYTES = 512 * 1024
 """Largest icon file accepted (the built-in icons are under 10 KB); every SVG embeds it."""
 
