@@ -401,7 +401,27 @@ def completion(shell: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: run the CLI and map every outcome to an exit code."""
+    """Entry point: run the CLI and map every outcome to an exit code.
+
+    SIGTERM (a CI runner cancelling, `kill`) unwinds like Ctrl-C while it runs, so that child
+    processes are stopped and temporary folders removed instead of left behind.
+    """
+    import signal
+    import threading
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        return _main(argv)
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        return _main(argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     show_traceback = "--traceback" in args
     try:
