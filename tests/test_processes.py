@@ -118,7 +118,15 @@ class Project:
             env["FAKE_DOT_HANG"] = "1"
         return subprocess.Popen(
             # Absolute paths: every process of the run shows the folder in its command line.
-            [sys.executable, "-m", "mlopsdiag", "render", "--out", str(self.root / "docs" / "architectures"), *args],
+            [
+                sys.executable,
+                "-m",
+                "mlopsdiag",
+                "render",
+                "--out",
+                str(self.root / "docs" / "architectures"),
+                *args,
+            ],
             cwd=self.root,
             env=env,
             stdout=subprocess.PIPE,
