@@ -457,3 +457,22 @@ def test_init_leaves_nothing_half_written_when_the_schema_cannot_be_written(
     assert code == 1
     assert output == f"error: cannot create folder {tmp_path / 'schema'}: File exists\n"
     assert not (tmp_path / "specs" / "churn.yaml").exists()
+
+
+# --------------------------------------------------------------------------- 13: the race
+
+
+def test_a_spec_that_turns_invalid_before_the_worker_draws_it_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlopsdiag.render import runner
+
+    monkeypatch.chdir(tmp_path)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(spec_text().replace("kind: Architecture", "kind: Nope"), encoding="utf-8")
+    done = runner._render_task(runner._Task(spec, tmp_path / "out", ("dot",), 1))
+    assert done.name == ""
+    assert [d.format() for d in done.problems] == [
+        "spec.yaml:2:7: error: kind: 'Nope' is not one of: Architecture"
+    ]
+    assert not (tmp_path / "out").exists()

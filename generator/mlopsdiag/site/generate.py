@@ -155,11 +155,31 @@ def header(source: str, *, css: bool = False, meta: Mapping[str, object] | None 
     return "\n".join([*lines, "---", ""])
 
 
-def render_page(env: jinja2.Environment, page: Page) -> str:
-    """A page's Markdown: the generated-file line, then the template's output."""
+def render_page(
+    env: jinja2.Environment, page: Page, notices: Mapping[str, Sequence[str]] | None = None
+) -> str:
+    """A page's Markdown: the generated-file line, then the template's output.
+
+    `notices` (spec path -> problems) puts an error banner on every page made from a spec
+    that is shown in its last valid version because the current one has errors.
+    """
     body = env.get_template(page.template).render(root=page.root, page=page, **page.context)
     body = _BLANK_RUNS.sub("\n\n", body).strip("\n") + "\n"
-    return header(page.source, meta=page.meta) + "\n" + body
+    problems = (notices or {}).get(page.source)
+    banner = error_banner(page.source, problems) if problems else ""
+    return header(page.source, meta=page.meta) + "\n" + banner + body
+
+
+def error_banner(source: str, problems: Sequence[str]) -> str:
+    """An admonition saying the spec has errors and the page shows its last valid version."""
+    lines = [
+        f'!!! failure "{markdown.md_text(source)} has errors"',
+        "    This page shows the last valid version of the spec. Fix these problems and "
+        "save the file:",
+        "",
+    ]
+    lines += [f"    - {markdown.md_text(problem)}" for problem in problems]
+    return "\n".join(lines) + "\n\n"
 
 
 def _merged_catalog(architectures: Iterable[Architecture]) -> Catalog:
@@ -301,18 +321,22 @@ def write_site(
     config: LintConfig | None = None,
     findings: Mapping[str, Sequence[Diagnostic]] | None = None,
     site_name: str = "ML systems",
+    notices: Mapping[str, Sequence[str]] | None = None,
 ) -> SiteReport:
     """Write every page of the site under `docs_dir` and remove stale generated pages.
 
     `templates` is the project's own templates folder (searched before the built-in one);
     `config` overrides the lint settings found next to each spec; `findings` (spec name ->
-    diagnostics) skips linting altogether.
+    diagnostics) skips linting altogether; `notices` (spec path -> problems) marks the
+    pages of specs shown in their last valid version.
     """
     site = site_input(
         architectures, docs_dir, config=config, findings=findings, site_name=site_name
     )
     env = environment(templates)
-    outputs: dict[str, str] = {page.path: render_page(env, page) for page in build_pages(site)}
+    outputs: dict[str, str] = {
+        page.path: render_page(env, page, notices) for page in build_pages(site)
+    }
     for asset in ASSETS:
         assert env.loader is not None
         text, _, _ = env.loader.get_source(env, f"assets/{asset}")
@@ -432,6 +456,7 @@ def write_site_cached(
     config: LintConfig | None = None,
     site_name: str = "ML systems",
     force: bool = False,
+    notices: Mapping[str, Sequence[str]] | None = None,
 ) -> SiteReport:
     """`write_site`, skipped when nothing the pages depend on changed since the last run.
 
@@ -441,6 +466,8 @@ def write_site_cached(
     key = site_fingerprint(
         list(spec_files), docs_dir, templates=templates, config=config, site_name=site_name
     )
+    if notices:
+        key = hashlib.sha256((key + json.dumps(notices, sort_keys=True)).encode()).hexdigest()
     cache_file = docs_dir / SITE_CACHE
     try:
         cached = json.loads(cache_file.read_bytes())
@@ -451,7 +478,12 @@ def write_site_cached(
         if files and all(f.is_file() for f in files):
             return SiteReport(unchanged=files)
     report = write_site(
-        architectures(), docs_dir, templates=templates, config=config, site_name=site_name
+        architectures(),
+        docs_dir,
+        templates=templates,
+        config=config,
+        site_name=site_name,
+        notices=notices,
     )
     listed = sorted(p.relative_to(docs_dir).as_posix() for p in report.files)
     data = json.dumps({"format": CACHE_FORMAT, "key": key, "files": listed}, indent=0)
