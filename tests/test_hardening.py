@@ -476,3 +476,136 @@ def test_a_spec_that_turns_invalid_before_the_worker_draws_it_is_reported(
         "spec.yaml:2:7: error: kind: 'Nope' is not one of: Architecture"
     ]
     assert not (tmp_path / "out").exists()
+
+
+# --------------------------------------------------------------------------- 15: poor errors
+
+
+def test_a_folder_with_only_upper_case_suffixes_fails_and_says_what_was_skipped(
+    tmp_path: Path,
+) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "churn.YAML").write_text(spec_text(), encoding="utf-8")
+    (specs / "fraud.YML").write_text(spec_text(name="fraud"), encoding="utf-8")
+    code, output = cli(["validate", "specs"], tmp_path)
+    assert code == 1
+    assert (
+        "specs/churn.YAML:1:1: warning: skipped: spec files end in .yaml or .yml in lower "
+        "case, not .YAML; rename it to check it" in output
+    )
+    assert "specs/fraud.YML:1:1: warning: skipped:" in output
+    assert "error: no spec file found in specs (spec files end in .yaml or .yml)" in output
+
+
+def test_an_unreadable_subfolder_is_an_error(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    if shutil.which("setpriv") is None and os.geteuid() == 0:
+        pytest.skip("running as root without setpriv: no folder is unreadable")
+    # A folder outside pytest's private tmp, so that an unprivileged user can reach it.
+    root = Path(tempfile.mkdtemp(prefix="mlopsdiag-test-"))
+    try:
+        root.chmod(0o755)
+        specs = root / "specs"
+        (specs / "team-a").mkdir(parents=True)
+        (specs / "team-b").mkdir()
+        (specs / "team-a" / "churn.yaml").write_text(spec_text(name="churn"), "utf-8")
+        (specs / "team-b" / "fraud.yaml").write_text(spec_text(name="fraud"), "utf-8")
+        for folder in (specs, specs / "team-a"):
+            folder.chmod(0o755)
+        (specs / "team-a" / "churn.yaml").chmod(0o644)
+        (specs / "team-b").chmod(0o000)
+        command = [sys.executable, "-m", "mlopsdiag", "validate", "specs"]
+        if os.geteuid() == 0:
+            command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "generator")}
+        proc = subprocess.run(
+            command, cwd=root, capture_output=True, text=True, timeout=60, env=env, check=False
+        )
+    finally:
+        (root / "specs" / "team-b").chmod(0o755)
+        shutil.rmtree(root)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output
+    assert (
+        "specs/team-b:1:1: error: cannot read this folder (Permission denied); the specs in "
+        "it were not checked" in output
+    )
+    assert "1 file checked" in output
+
+
+def test_the_same_file_by_two_paths_is_one_file(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "churn.yaml").write_text(spec_text(), encoding="utf-8")
+    (tmp_path / "link").symlink_to(specs)
+    code, output = cli(
+        ["validate", "specs", "specs/churn.yaml", "./specs/../specs/churn.yaml", "link"],
+        tmp_path,
+    )
+    assert code == 0, output
+    assert "\n1 file checked: valid" in output
+
+
+def test_a_control_character_error_is_one_line_at_its_position(tmp_path: Path) -> None:
+    (tmp_path / "spec.yaml").write_bytes(spec_text().encode().replace(b"Demo", b"De\x01mo", 1))
+    code, output = cli(["validate", "spec.yaml"], tmp_path)
+    assert code == 1
+    first = output.splitlines()[0]
+    assert first == (
+        "spec.yaml:5:12: error: the file contains the control character U+0001, which YAML "
+        "does not allow; remove it (in a double-quoted string, write it as \\x01 if you need it)"
+    )
+
+
+def test_a_broken_catalogue_entry_says_where_its_errors_are(tmp_path: Path) -> None:
+    (tmp_path / "mlopsdiag-catalog.yaml").write_text(
+        "tools:\n  - id: broken-tool\n    name: Broken\n    icon: missing.png\n", "utf-8"
+    )
+    # "a.yaml" sorts before the catalogue, so "see above" would point at nothing.
+    (tmp_path / "a.yaml").write_text(
+        spec_text().replace("scikit-learn", "broken-tool"), encoding="utf-8"
+    )
+    code, output = cli(["validate", "."], tmp_path)
+    assert code == 1
+    assert "see above" not in output
+    assert "(reported with the file mlopsdiag-catalog.yaml)" in output
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "json"])
+def test_a_key_with_a_line_break_cannot_forge_a_diagnostic(tmp_path: Path, fmt: str) -> None:
+    forged = "x\\r\\nspec.yaml:1:1: error: forged"
+    extra = f'    links:\n      "{forged}": not-a-url\n'
+    (tmp_path / "spec.yaml").write_text(spec_text(extra=extra), encoding="utf-8")
+    code, output = cli(["validate", "--format", fmt, "spec.yaml"], tmp_path)
+    assert code == 1
+    assert "\nspec.yaml:1:1: error: forged" not in output.replace("\r", "\n")
+    assert len(output.splitlines()) == len(output.replace("\r", "\n").splitlines())
+    if fmt == "text":
+        assert 'components[0].links["x\\r\\nspec.yaml:1:1: error: forged"]: must be' in output
+
+
+def test_specs_outside_the_working_folder_are_shown_relative(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlopsdiag.spec.discovery import display_path
+
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    shared = tmp_path / "shared" / "specs" / "churn.yaml"
+    assert display_path(shared) == "../shared/specs/churn.yaml"
+    shared.parent.mkdir(parents=True)
+    shared.write_text(spec_text(), encoding="utf-8")
+    code, output = cli(
+        ["render", "--format", "dot", "--out", "docs/architectures", "--site", str(shared)], work
+    )
+    assert code == 0, output
+    page = (work / "docs" / "architectures" / "demo" / "index.md").read_text("utf-8")
+    assert "../shared/specs/churn.yaml" in page
+    for generated in (work / "docs").rglob("*.md"):
+        assert str(tmp_path) not in generated.read_text("utf-8"), generated

@@ -102,6 +102,13 @@ def validate(
     click.echo(
         render_report(chosen, result.diagnostics, len(result.results), result.specs), nl=False
     )
+    if not result.results:  # CI must not pass on nothing
+        searched = ", ".join(str(p) for p in resolve_paths(paths))
+        click.echo(
+            f"error: no spec file found in {searched} (spec files end in .yaml or .yml)",
+            err=True,
+        )
+        sys.exit(EXIT_INVALID)
     sys.exit(EXIT_INVALID if result.failed() else EXIT_OK)
 
 

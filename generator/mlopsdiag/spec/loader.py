@@ -7,6 +7,7 @@ keys are refused, and every value and key keeps its 1-based line and column.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -75,23 +76,42 @@ class Document:
         return found if found is not None else self.pos(path)
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ -]*")
+_UNSEEN = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
+)
+
+
 def format_path(path: PathKey) -> str:
-    """Render a path as `components[3].tool`."""
+    """Render a path as `components[3].tool`.
+
+    A key that is not plain words is written quoted and escaped, `links["a.b\\r\\n"]`,
+    so that no key can break a diagnostic line or pose as another field.
+    """
     out: list[str] = []
     for part in path:
         if isinstance(part, int):
             out.append(f"[{part}]")
-        else:
+        elif _PLAIN_KEY.fullmatch(part) and not part.endswith(" "):
             out.append(f".{part}" if out else part)
+        else:
+            quoted = json.dumps(part, ensure_ascii=False)
+            out.append("[" + _UNSEEN.sub(lambda m: f"\\u{ord(m.group(0)):04x}", quoted) + "]")
     return "".join(out)
 
 
-_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_PART = re.compile(r'\[("(?:[^"\\]|\\.)*")\]|([^.\[\]]+)|\[(\d+)\]')
 
 
 def parse_path(text: str) -> PathKey:
     """Inverse of `format_path`: `components[3].tool` -> ("components", 3, "tool")."""
-    return tuple(int(index) if index else name for name, index in _PART.findall(text))
+    parts: list[str | int] = []
+    for quoted, name, index in _PART.findall(text):
+        if quoted:
+            parts.append(str(json.loads(quoted)))
+        else:
+            parts.append(int(index) if index else name)
+    return tuple(parts)
 
 
 def load_file(path: Path, display: str | None = None) -> Document:
@@ -169,8 +189,20 @@ def _compose(text: str, path: str) -> yaml.Node | None:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         raise _fail(path, line, col, _describe_yaml_error(exc)) from None
-    except yaml.YAMLError as exc:  # reader errors (e.g. control characters) have no mark
-        raise _fail(path, 1, 1, f"YAML error: {exc}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, no mark
+        line, col = _text_pos(text, exc.position)
+        raise _fail(
+            path,
+            line,
+            col,
+            f"the file contains the control character U+{exc.character:04X}, which YAML "
+            "does not allow; remove it (in a double-quoted string, write it as "
+            f"\\x{exc.character:02x} if you need it)"
+            if isinstance(exc.character, int)
+            else "the file contains a character YAML does not allow; remove it",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise _fail(path, 1, 1, "YAML error: " + " ".join(str(exc).split())) from None
     except RecursionError:
         raise _fail(path, 1, 1, "YAML nesting is too deep") from None
     finally:
@@ -313,6 +345,11 @@ class _Builder:
 def _mark(node: yaml.Node) -> tuple[int, int]:
     mark = node.start_mark
     return (mark.line + 1, mark.column + 1)
+
+
+def _text_pos(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
 def _offset_to_pos(raw: bytes, offset: int) -> tuple[int, int]:

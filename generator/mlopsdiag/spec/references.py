@@ -131,7 +131,7 @@ class References:
                     self.error(
                         (section, i, "tool"),
                         f"tool {tool!r} is defined in {self.catalog.source}, but that entry has "
-                        "errors (see above)",
+                        f"errors (reported with the file {self.catalog.source})",
                     )
                 elif tool is not None and tool not in self.catalog.tools:
                     self.error(
