@@ -356,7 +356,8 @@ def render(
     """Draw every view of every spec (files or folders; default specs/) as diagrams.
 
     Specs whose inputs did not change since the last run are skipped. An invalid spec is
-    reported and writes nothing; the exit code is then 1. Then write the site's pages for
+    reported and writes nothing; the exit code is then 1. A spec whose diagrams cannot be
+    drawn is reported too, without stopping the others. Then write the site's pages for
     the valid specs (templates/ here overrides the built-in templates) and delete the
     pages of specs that are gone; build the site with `mkdocs build`.
     """
