@@ -149,9 +149,9 @@ def test_serve_keeps_the_last_good_pages_with_an_error_banner(tmp_path: Path) ->
     spec = project / "specs" / "first.yaml"
     good = spec.read_text(encoding="utf-8")
     try:
-        assert _wait_for(lambda: "component-" in _get(page), 90), "the site was never served"
+        assert _wait_for(lambda: "component-" in _get(page), 240), "the site was never served"
         spec.write_text(good.replace("kind: Architecture", "kind: Architcture"), "utf-8")
-        assert _wait_for(lambda: "has errors" in _get(page), 60), "no error banner"
+        assert _wait_for(lambda: "has errors" in _get(page), 240), "no error banner"
         html = _get(page)
         assert "component-" in html  # the last good page, not a 404
         assert "Architcture" in html and "is not one of" in html
@@ -160,7 +160,7 @@ def test_serve_keeps_the_last_good_pages_with_an_error_banner(tmp_path: Path) ->
         title_line = next(line for line in good.splitlines() if line.strip().startswith("title:"))
         fixed = good.replace(title_line, title_line.split("title:")[0] + "title: Fixed by the test")
         spec.write_text(fixed, encoding="utf-8")
-        assert _wait_for(lambda: "Fixed by the test" in _get(page), 60), "watcher died"
+        assert _wait_for(lambda: "Fixed by the test" in _get(page), 240), "watcher died"
         assert "has errors" not in _get(page)
     finally:
         process.send_signal(signal.SIGINT)

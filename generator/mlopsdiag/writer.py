@@ -41,9 +41,14 @@ def write_atomic(path: Path, data: bytes, *, exclusive: bool = False) -> bool:
     return True
 
 
-def write_error(path: Path, exc: OSError) -> MlopsdiagError:
+class OutputError(MlopsdiagError):
+    """An output file could not be written (a full disk, a read-only folder): the machine's
+    problem, not one spec's, so a run stops on it."""
+
+
+def write_error(path: Path, exc: OSError) -> OutputError:
     """The one-line error for a file that could not be written (full disk, read-only...)."""
-    return MlopsdiagError(f"cannot write {path}: {exc.strerror or exc}")
+    return OutputError(f"cannot write {path}: {exc.strerror or exc}")
 
 
 def inside(root: Path, path: Path) -> Path:

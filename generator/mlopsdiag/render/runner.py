@@ -34,7 +34,7 @@ from mlopsdiag.render.output import (
 )
 from mlopsdiag.spec.model import Architecture
 from mlopsdiag.spec.validate import SpecResult, discover, display_path, validate_paths
-from mlopsdiag.writer import inside, write_atomic
+from mlopsdiag.writer import OutputError, inside, write_atomic
 
 
 @dataclass
@@ -226,6 +226,8 @@ def _run_tasks(
                     files, written = render_architecture(
                         arch, task.out, task.formats, task.in_flight
                     )
+                except OutputError:
+                    raise  # a full disk or read-only folder stops the run, not one spec
                 except Exception as exc:
                     yield task, exc
                 else:
@@ -244,9 +246,13 @@ def _run_tasks(
             for future in as_completed(futures):
                 advance()
                 try:
-                    yield futures[future], future.result()
+                    done = future.result()
+                except OutputError:
+                    raise  # a full disk or read-only folder stops the run, not one spec
                 except Exception as exc:
                     yield futures[future], exc
+                else:
+                    yield futures[future], done
         except BaseException:
             _stop_workers(pool)
             raise
