@@ -368,6 +368,12 @@ def render(
         chosen = parse_formats([formats])
     except MlopsdiagError as exc:
         raise click.BadParameter(exc.message, param_hint="--format") from None
+    if site is None:
+        site = out == DEFAULT_DIAGRAMS
+    if site:  # a page that would replace a hand-written file stops the run before drawing
+        from mlopsdiag.site.generate import check_clashes
+
+        check_clashes(resolve_paths(paths), out.parent)
     report = render_specs(
         resolve_paths(paths), out, chosen, force=force, jobs=jobs, progress=sys.stderr.isatty()
     )

@@ -391,6 +391,36 @@ def page_clashes(docs_dir: Path, outputs: Iterable[str]) -> list[Diagnostic]:
     return clashes
 
 
+def foreign_files(docs_dir: Path) -> list[Path]:
+    """Files where the site writes its pages that mlopsdiag did not write (usually none)."""
+    return [p for p in _generated_files(docs_dir) if p.is_file() and not is_generated(p)]
+
+
+def check_clashes(spec_files: Sequence[Path], docs_dir: Path) -> None:
+    """Raise (naming each file and why) if a page of the site would replace a file the user
+    wrote; `render` calls it before drawing anything, so a clash writes nothing at all.
+
+    Cheap when the docs folder holds only generated files, which is the usual case.
+    """
+    if not foreign_files(docs_dir):
+        return
+    from mlopsdiag.spec.validate import validate_paths
+
+    archs = [r.architecture for r in validate_paths(spec_files) if r.architecture is not None]
+    names = [a.name for a in archs]
+    if len(set(names)) != len(names):
+        return  # validation reports it; the site is not written then anyway
+    site = site_input(archs, docs_dir, findings={a.name: () for a in archs})
+    planned = [page.path for page in build_pages(site)]
+    planned += [f"{ASSETS_DIR}/{asset}" for asset in ASSETS]
+    clashes = page_clashes(docs_dir, planned)
+    if clashes:
+        raise MlopsdiagError(
+            "refusing to overwrite files that mlopsdiag did not generate; nothing was written",
+            clashes,
+        )
+
+
 SITE_CACHE = f"{ASSETS_DIR}/.site-cache.json"
 """What the last `write_site` was made from; a dotfile, so MkDocs and Zensical skip it."""
 CACHE_FORMAT = 1
