@@ -42,14 +42,14 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "Kaggle API key",
         re.compile(
-            r"(?i:\bkaggle[^\n]{0,40}?\bkey['\"]?\s*[:=]\s*['\"]?[0-9a-f]{32}\b)"
+            r"(?i:\bkaggle[^\n]{0,40}?key['\"]?\s*[:=]\s*['\"]?[0-9a-f]{32}\b)"
             r"|\"key\"\s*:\s*\"[0-9a-f]{32}\""
         ),
     ),
     (
         "API key after a login command",
         re.compile(
-            r"(?i:\b[a-z][a-z0-9_-]*\s+login\b(?:\s+--?[a-z][a-z-]*(?:=\S+)?)*"
+            r"(?i:\b[a-z][a-z0-9_-]*\s+login\b(?:\s+--?[a-z][a-z-]*(?:[= ](?!['\"]?[0-9a-f]{32})\S+)?)*"
             r"\s+['\"]?[0-9a-f]{32,}\b)"
         ),
     ),
