@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
@@ -142,7 +143,7 @@ def test_invalid_specs_write_nothing_and_do_not_stop_the_others(tmp_path: Path) 
     report = render_specs([specs], tmp_path / "out", ["svg"], jobs=2)
     assert report.failed()
     assert report.rendered == ["also-good", "good"]
-    assert report.invalid == [str(specs / "bad.yaml")]
+    assert report.invalid == [os.path.relpath(specs / "bad.yaml")]  # relative, also outside
     assert not (tmp_path / "out" / "bad").exists()
     assert [d.field for d in report.diagnostics] == ["components[3].tool"]
     assert "unknown tool 'mlfow'" in report.diagnostics[0].format()

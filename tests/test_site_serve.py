@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -119,3 +120,54 @@ def test_serve_renders_serves_and_reloads_on_a_spec_change(tmp_path: Path) -> No
             output, _ = process.communicate()
     assert "rendered 1 spec" in output, output
     assert f"127.0.0.1:{port}" in output, output
+
+
+@pytest.mark.site
+@pytest.mark.graphviz
+def test_serve_keeps_the_last_good_pages_with_an_error_banner(tmp_path: Path) -> None:
+    """Issue 8, item 13: no docs/ yet; an invalid spec keeps its last good pages with a
+    banner; the watcher survives and shows the next good version."""
+    import shutil
+
+    project = tmp_path / "kb"
+    CliRunner().invoke(
+        main_group, ["init", "first", "--site", str(project)], catch_exceptions=False
+    )
+    shutil.rmtree(project / "docs")  # a fresh checkout: docs/ does not exist yet
+    port = _free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mlopsdiag", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    page = f"http://127.0.0.1:{port}/architectures/first/index.html"
+    runbook = f"http://127.0.0.1:{port}/runbooks/first.html"
+    spec = project / "specs" / "first.yaml"
+    good = spec.read_text(encoding="utf-8")
+    try:
+        assert _wait_for(lambda: "component-" in _get(page), 240), "the site was never served"
+        spec.write_text(good.replace("kind: Architecture", "kind: Architcture"), "utf-8")
+        assert _wait_for(lambda: "has errors" in _get(page), 240), "no error banner"
+        html = _get(page)
+        assert "component-" in html  # the last good page, not a 404
+        assert "Architcture" in html and "is not one of" in html
+        assert "has errors" in _get(runbook)
+        assert (project / "docs" / "architectures" / "first" / "overview.svg").is_file()
+        title_line = next(line for line in good.splitlines() if line.strip().startswith("title:"))
+        fixed = good.replace(title_line, title_line.split("title:")[0] + "title: Fixed by the test")
+        spec.write_text(fixed, encoding="utf-8")
+        assert _wait_for(lambda: "Fixed by the test" in _get(page), 240), "watcher died"
+        assert "has errors" not in _get(page)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            output, _ = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+    assert re.search(r"specs/first\.yaml:\d+:7: error: kind: 'Architcture' is not one of", output)
+    assert "Traceback" not in output, output

@@ -10,6 +10,7 @@ from typing import Any
 
 from mlopsdiag.errors import Diagnostic, Severity
 from mlopsdiag.lint import ConfigLookup, analyze, lint
+from mlopsdiag.spec.discovery import skipped
 from mlopsdiag.spec.model import Architecture
 from mlopsdiag.spec.validate import SpecResult, validate_paths
 
@@ -72,7 +73,7 @@ def run_checks(
 ) -> CheckResult:
     """Validate every spec below `paths`, lint the valid ones, and collect all diagnostics."""
     results = validate_paths(paths)
-    diagnostics = [d for r in results for d in r.diagnostics]
+    diagnostics = [*skipped(paths), *(d for r in results for d in r.diagnostics)]
     configs = ConfigLookup()
     specs: list[dict[str, Any]] = []
     strict_paths: set[str] = set()

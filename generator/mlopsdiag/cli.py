@@ -102,6 +102,13 @@ def validate(
     click.echo(
         render_report(chosen, result.diagnostics, len(result.results), result.specs), nl=False
     )
+    if not result.results:  # CI must not pass on nothing
+        searched = ", ".join(str(p) for p in resolve_paths(paths))
+        click.echo(
+            f"error: no spec file found in {searched} (spec files end in .yaml or .yml)",
+            err=True,
+        )
+        sys.exit(EXIT_INVALID)
     sys.exit(EXIT_INVALID if result.failed() else EXIT_OK)
 
 
@@ -349,7 +356,8 @@ def render(
     """Draw every view of every spec (files or folders; default specs/) as diagrams.
 
     Specs whose inputs did not change since the last run are skipped. An invalid spec is
-    reported and writes nothing; the exit code is then 1. Then write the site's pages for
+    reported and writes nothing; the exit code is then 1. A spec whose diagrams cannot be
+    drawn is reported too, without stopping the others. Then write the site's pages for
     the valid specs (templates/ here overrides the built-in templates) and delete the
     pages of specs that are gone; build the site with `mkdocs build`.
     """
@@ -360,6 +368,12 @@ def render(
         chosen = parse_formats([formats])
     except MlopsdiagError as exc:
         raise click.BadParameter(exc.message, param_hint="--format") from None
+    if site is None:
+        site = out == DEFAULT_DIAGRAMS
+    if site:  # a page that would replace a hand-written file stops the run before drawing
+        from mlopsdiag.site.generate import check_clashes
+
+        check_clashes(resolve_paths(paths), out.parent)
     report = render_specs(
         resolve_paths(paths), out, chosen, force=force, jobs=jobs, progress=sys.stderr.isatty()
     )
@@ -401,7 +415,27 @@ def completion(shell: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: run the CLI and map every outcome to an exit code."""
+    """Entry point: run the CLI and map every outcome to an exit code.
+
+    SIGTERM (a CI runner cancelling, `kill`) unwinds like Ctrl-C while it runs, so that child
+    processes are stopped and temporary folders removed instead of left behind.
+    """
+    import signal
+    import threading
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        return _main(argv)
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        return _main(argv)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     show_traceback = "--traceback" in args
     try:
@@ -427,6 +461,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # the machine's fault, not ours: a full disk, a read-only folder
+        where = f" {exc.filename}" if exc.filename else ""
+        click.echo(f"error: cannot access{where}: {exc.strerror or exc}", err=True)
+        return EXIT_INVALID
     except Exception as exc:  # the last line of defence: report, never crash
         if show_traceback:
             traceback.print_exc()

@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 
 from mlopsdiag.errors import MlopsdiagError
+from mlopsdiag.spec.names import file_name_problem
 from mlopsdiag.spec.schema import PUBLISHED_SCHEMA_PATH, SLUG_PATTERN, schema_json
 from mlopsdiag.templates_dir import template_dirs
 from mlopsdiag.writer import write_atomic
@@ -21,6 +22,9 @@ def new_spec(name: str, folder: Path, root: Path) -> list[Path]:
             f"{name!r} is not a valid name: use lowercase letters, digits and '-' "
             "(at most 63 characters, not starting or ending with '-')"
         )
+    reserved = file_name_problem(name, site_page=True)
+    if reserved is not None:
+        raise MlopsdiagError(reserved)
     target = folder / f"{name}.yaml"
     if target.exists():
         raise MlopsdiagError(f"{target} already exists; refusing to overwrite it")
@@ -39,14 +43,26 @@ def new_spec(name: str, folder: Path, root: Path) -> list[Path]:
         spec_path=target.as_posix(),
     )
     written = []
-    folder.mkdir(parents=True, exist_ok=True)
+    make_dir(folder)
     write_atomic(target, text.encode("utf-8"), exclusive=True)
     written.append(target)
     if not schema_file.exists():
-        schema_file.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(schema_file, schema_json().encode("utf-8"))
+        try:
+            make_dir(schema_file.parent)
+            write_atomic(schema_file, schema_json().encode("utf-8"))
+        except MlopsdiagError:
+            target.unlink(missing_ok=True)  # nothing half-written
+            raise
         written.append(schema_file)
     return written
+
+
+def make_dir(folder: Path) -> None:
+    """Create `folder` and its parents, or fail with a one-line error naming it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise MlopsdiagError(f"cannot create folder {folder}: {exc.strerror or exc}") from None
 
 
 SITE_FILES = (
@@ -78,11 +94,16 @@ def new_site(name: str, root: Path, *, site_name: str = "") -> list[Path]:
     )
     title = site_name or f"{root.resolve().name.replace('-', ' ').capitalize()} ML systems"
     written = new_spec(name, root / "specs", root)
-    for path, template in SITE_FILES:
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        text = env.get_template(template).render(site_name=title)
-        write_atomic(target, text.encode("utf-8"), exclusive=True)
-        written.append(target)
-    (root / "templates").mkdir(exist_ok=True)
+    try:
+        for path, template in SITE_FILES:
+            target = root / path
+            make_dir(target.parent)
+            text = env.get_template(template).render(site_name=title)
+            write_atomic(target, text.encode("utf-8"), exclusive=True)
+            written.append(target)
+        make_dir(root / "templates")
+    except MlopsdiagError:
+        for done in written:  # nothing half-written: the files of this run go again
+            done.unlink(missing_ok=True)
+        raise
     return written

@@ -21,8 +21,11 @@ def write_atomic(path: Path, data: bytes, *, exclusive: bool = False) -> bool:
             return False
     except OSError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise write_error(path, exc) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -30,10 +33,22 @@ def write_atomic(path: Path, data: bytes, *, exclusive: bool = False) -> bool:
             os.fsync(handle.fileno())
         os.chmod(tmp_name, 0o644)  # noqa: PTH101 - mkstemp makes 0600 files
         Path(tmp_name).replace(path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp_name).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise write_error(path, exc) from None
         raise
     return True
+
+
+class OutputError(MlopsdiagError):
+    """An output file could not be written (a full disk, a read-only folder): the machine's
+    problem, not one spec's, so a run stops on it."""
+
+
+def write_error(path: Path, exc: OSError) -> OutputError:
+    """The one-line error for a file that could not be written (full disk, read-only...)."""
+    return OutputError(f"cannot write {path}: {exc.strerror or exc}")
 
 
 def inside(root: Path, path: Path) -> Path:

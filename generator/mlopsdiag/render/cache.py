@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mlopsdiag import __version__
@@ -144,13 +144,29 @@ class RenderCache:
         return entry
 
     def record(self, key: str, name: str, files: Mapping[str, int]) -> list[Path]:
-        """Store a fresh render; return the files of the name's older renders it no longer makes."""
+        """Store a fresh render; return the files of the name's older renders it no longer makes.
+
+        A file in a format this render did not make (a PNG after `--format svg`) is kept, and
+        listed with the new render, as long as its view still exists: rendering one format
+        never deletes another.
+        """
+        made = {PurePosixPath(f).suffix for f in files}
+        views = {str(PurePosixPath(f).with_suffix("")) for f in files}
+        kept = dict(files)
         stale: list[Path] = []
         for old_key, entry in list(self.entries.items()):
-            if entry.name == name:
-                stale += [inside(self.out, Path(f)) for f in entry.files if f not in files]
-                del self.entries[old_key]
-        self.entries[key] = Entry(name, dict(files))
+            if entry.name != name:
+                continue
+            for relative, size in entry.files.items():
+                if relative in files:
+                    continue
+                path = PurePosixPath(relative)
+                if path.suffix not in made and str(path.with_suffix("")) in views:
+                    kept.setdefault(relative, size)
+                else:
+                    stale.append(inside(self.out, Path(relative)))
+            del self.entries[old_key]
+        self.entries[key] = Entry(name, dict(sorted(kept.items())))
         return stale
 
     def save(self) -> None:

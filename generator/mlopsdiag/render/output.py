@@ -4,6 +4,7 @@ self-contained and byte-stable."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import html
 import re
@@ -18,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from mlopsdiag.errors import MlopsdiagError
+from mlopsdiag.render import lifecycle
 from mlopsdiag.render.labels import comment_text
 
 MISSING_GRAPHVIZ = (
@@ -200,15 +202,20 @@ class GraphvizRun:
         for fmt, path in self.paths.items():
             args += [f"-T{fmt}", f"-o{path}"]
         self.errors = (self.workdir / "stderr").open("wb")
+        lifecycle.prepare()
         self.proc = subprocess.Popen(
             [*args, str(graph)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=self.errors,
+            preexec_fn=lifecycle.dot_preexec,  # a single prctl call: safe after fork
         )
 
     def result(self, note: str) -> dict[str, bytes]:
-        """Wait for Graphviz; return each format's finished bytes."""
+        """Wait for Graphviz; return each format's finished bytes.
+
+        Whatever goes wrong (an interrupt while waiting included), `dot` is killed and reaped.
+        """
         try:
             code = self.proc.wait()
             self.errors.close()
@@ -222,13 +229,18 @@ class GraphvizRun:
                 out[fmt] = finish(data, note, self.icons) if finish is not None else data
             return out
         finally:
-            self.errors.close()
-            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.kill()
 
     def kill(self) -> None:
-        """Stop Graphviz (on an error elsewhere) and remove the temporary files."""
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+        """Stop Graphviz if it still runs, reap it, and remove the temporary files."""
+        if self.proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.proc.kill()
+            while True:  # reap it even if an interrupt lands while waiting
+                try:
+                    self.proc.wait()
+                    break
+                except KeyboardInterrupt:
+                    continue
         self.errors.close()
         shutil.rmtree(self.workdir, ignore_errors=True)

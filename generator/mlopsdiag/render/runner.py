@@ -3,10 +3,15 @@ parallel (one spec per process at a time), write every file atomically."""
 
 from __future__ import annotations
 
+import contextlib
 import math
+import multiprocessing
+import multiprocessing.context
 import os
+import signal
 import sys
 import tempfile
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -16,7 +21,8 @@ from pathlib import Path
 
 import click
 
-from mlopsdiag.errors import Diagnostic, Severity
+from mlopsdiag.errors import Diagnostic, MlopsdiagError, Severity
+from mlopsdiag.render import lifecycle
 from mlopsdiag.render.cache import Entry, Keys, RenderCache
 from mlopsdiag.render.output import (
     DEFAULT_FORMATS,
@@ -28,7 +34,7 @@ from mlopsdiag.render.output import (
 )
 from mlopsdiag.spec.model import Architecture
 from mlopsdiag.spec.validate import SpecResult, discover, display_path, validate_paths
-from mlopsdiag.writer import inside, write_atomic
+from mlopsdiag.writer import OutputError, inside, write_atomic
 
 
 @dataclass
@@ -51,6 +57,8 @@ class RenderReport:
     """Files of views that no longer exist, deleted by this run."""
     invalid: list[str] = field(default_factory=list)
     """Spec files (as shown in diagnostics) that failed validation and were not drawn."""
+    undrawn: list[str] = field(default_factory=list)
+    """Spec files (as shown in diagnostics) whose diagrams could not be drawn."""
     _models: dict[str, Architecture] = field(default_factory=dict, repr=False)
 
     def summary(self, out: Path) -> str:
@@ -62,6 +70,8 @@ class RenderReport:
         ]
         if self.invalid:
             parts.append(f"{len(self.invalid)} invalid")
+        if self.undrawn:
+            parts.append(f"{len(self.undrawn)} failed")
         return f"{', '.join(parts)}: {files} file{'s' if files != 1 else ''} in {out}"
 
     def failed(self) -> bool:
@@ -96,6 +106,8 @@ class _Done:
     name: str
     files: dict[str, int]
     written: tuple[Path, ...]
+    problems: tuple[Diagnostic, ...] = ()
+    """Why the spec was not drawn after all (empty when it was)."""
 
 
 def render_architecture(
@@ -120,12 +132,17 @@ def render_architecture(
             written.append(target)
         files[relative.as_posix()] = len(data)
 
-    def finish(graph: DotGraph, run: GraphvizRun) -> None:
+    pending: deque[tuple[DotGraph, GraphvizRun]] = deque()
+
+    def finish_first() -> None:
+        # Leave the run in `pending` until it is done, so that an error or an interrupt
+        # while it is collected still finds it below and reaps its `dot`.
+        graph, run = pending[0]
         for fmt, data in run.result(note).items():
             store(graph.view_id, fmt, data)
+        pending.popleft()
 
     with tempfile.TemporaryDirectory(prefix="mlopsdiag-") as tmp:
-        pending: deque[tuple[DotGraph, GraphvizRun]] = deque()
         try:
             for view in arch.all_views():
                 graph = draw(arch, view)
@@ -136,25 +153,50 @@ def render_architecture(
                         (graph, GraphvizRun(graph.source, graph.icons, drawn, Path(tmp)))
                     )
                 if len(pending) >= max(1, in_flight):
-                    finish(*pending.popleft())
+                    finish_first()
             while pending:
-                finish(*pending.popleft())
-        except BaseException:
+                finish_first()
+        finally:
             for _, run in pending:
                 run.kill()
-            raise
     return dict(sorted(files.items())), written
 
 
 def _render_task(task: _Task) -> _Done:
-    """Worker side: validate one spec again (models do not cross processes) and draw it."""
-    results = [r for r in validate_paths([task.spec]) if r.architecture is not None]
-    if not results:
-        raise RuntimeError(f"{task.spec} was valid a moment ago and is not any more")
-    arch = results[0].architecture
-    assert arch is not None
-    files, written = render_architecture(arch, task.out, task.formats, task.in_flight)
-    return _Done(arch.name, files, tuple(written))
+    """Worker side: validate one spec again (models do not cross processes) and draw it.
+
+    A spec that changed and became invalid since the parent checked it is reported with its
+    diagnostics, like any invalid spec.
+    """
+    try:
+        results = validate_paths([task.spec])
+        arch = next((r.architecture for r in results if r.architecture is not None), None)
+        if arch is None:
+            problems = [d for r in results for d in r.diagnostics]
+            return _Done("", {}, (), tuple(problems) or (_changed(task.spec),))
+        files, written = render_architecture(arch, task.out, task.formats, task.in_flight)
+        return _Done(arch.name, files, tuple(written))
+    except lifecycle.Terminated as exc:
+        # Asked to stop (the parent was interrupted or died): the render above has killed
+        # its `dot` processes and removed its temporary folder; leave at once.
+        os._exit(exc.code if isinstance(exc.code, int) else 1)
+
+
+def _changed(spec: Path) -> Diagnostic:
+    return Diagnostic(
+        display_path(spec), 1, 1, "the file changed while it was being drawn; run again"
+    )
+
+
+def _failed(task: _Task, exc: BaseException) -> Diagnostic:
+    """A spec whose drawing failed: reported on its own, the other specs go on."""
+    if isinstance(exc, MlopsdiagError):
+        reason = exc.message
+    elif isinstance(exc, RuntimeError):  # Graphviz refused or failed: its own message
+        reason = str(exc)
+    else:
+        reason = f"{type(exc).__name__}: {exc}"
+    return Diagnostic(display_path(task.spec), 1, 1, f"cannot draw its diagrams: {reason}")
 
 
 @contextmanager
@@ -170,26 +212,76 @@ def _progress(total: int, show: bool) -> Iterator[Callable[[], None]]:
 
 def _run_tasks(
     tasks: list[_Task], models: dict[Path, Architecture], jobs: int, show_progress: bool
-) -> Iterator[tuple[_Task, _Done]]:
-    """Draw every task, in this process when one worker is enough, else in a process pool."""
+) -> Iterator[tuple[_Task, _Done | BaseException]]:
+    """Draw every task, in this process when one worker is enough, else in a process pool.
+
+    Yields each task with what came of it: drawn, or the error that stopped it (an error
+    in one spec never stops the others).
+    """
     with _progress(len(tasks), show_progress) as advance:
         if jobs <= 1 or len(tasks) <= 1:
             for task in tasks:
                 arch = models[task.spec]
-                files, written = render_architecture(arch, task.out, task.formats, task.in_flight)
+                try:
+                    files, written = render_architecture(
+                        arch, task.out, task.formats, task.in_flight
+                    )
+                except OutputError:
+                    raise  # a full disk or read-only folder stops the run, not one spec
+                except Exception as exc:
+                    yield task, exc
+                else:
+                    yield task, _Done(arch.name, files, tuple(written))
                 advance()
-                yield task, _Done(arch.name, files, tuple(written))
             return
-        with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+        lifecycle.prepare()
+        pool = ProcessPoolExecutor(
+            max_workers=min(jobs, len(tasks)),
+            mp_context=_pool_context(),
+            initializer=lifecycle.worker_start,
+            initargs=(os.getpid(),),
+        )
+        try:
             futures: dict[Future[_Done], _Task] = {pool.submit(_render_task, t): t for t in tasks}
-            try:
-                for future in as_completed(futures):
-                    advance()
-                    yield futures[future], future.result()
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
+            for future in as_completed(futures):
+                advance()
+                try:
+                    done = future.result()
+                except OutputError:
+                    raise  # a full disk or read-only folder stops the run, not one spec
+                except Exception as exc:
+                    yield futures[future], exc
+                else:
+                    yield futures[future], done
+        except BaseException:
+            _stop_workers(pool)
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # Workers are forked on Linux, so that each can check that its parent is the one that
+    # asked for it (see lifecycle.worker_start); elsewhere the platform's default applies.
+    method = "fork" if sys.platform.startswith("linux") else None
+    return multiprocessing.get_context(method)
+
+
+def _stop_workers(pool: ProcessPoolExecutor, grace: float = 10.0) -> None:
+    """End every worker of `pool` now: SIGTERM lets each kill and reap its `dot` processes
+    and remove its temporary folder; a worker still there after `grace` seconds is killed."""
+    processes = list((pool._processes or {}).values())
+    for process in processes:
+        if process.is_alive() and process.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join()
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -252,16 +344,34 @@ def render_specs(
     tasks = [_Task(f, out, chosen, in_flight) for f in files if f in models]
     try:
         for task, done in _run_tasks(tasks, models, workers, progress):
+            if isinstance(done, BaseException):
+                # One spec's drawing failed (Graphviz refused a view, say): report it and
+                # go on; its page is still written, without the missing pictures.
+                report.diagnostics.append(_failed(task, done))
+                report.undrawn.append(display_path(task.spec))
+                continue
+            if done.problems:  # the spec changed and is invalid now: as if it were all along
+                report.diagnostics.extend(done.problems)
+                report.invalid.append(display_path(task.spec))
+                report.spec_paths = {n: p for n, p in report.spec_paths.items() if p != task.spec}
+                continue
             report.rendered.append(done.name)
-            report.outputs[done.name] = tuple(out / f for f in done.files)
             report.written.extend(done.written)
             for stale in cache.record(key_of[task.spec], done.name, done.files):
                 if stale.is_file():
                     stale.unlink()
                     report.removed.append(stale)
-    finally:
+            recorded = cache.entries[key_of[task.spec]].files
+            report.outputs[done.name] = tuple(out / f for f in recorded)
+    except BaseException:
+        # Keep what was drawn before the failure, but never let a second error (the same
+        # read-only folder or full disk) hide the first one.
         if tasks:
-            cache.save()
+            with contextlib.suppress(OSError, MlopsdiagError):
+                cache.save()
+        raise
+    if tasks:
+        cache.save()
     order = {name: i for i, name in enumerate(report.spec_paths)}
     report.rendered.sort(key=order.__getitem__)
     return report

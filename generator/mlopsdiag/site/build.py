@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mlopsdiag.catalog import CATALOG_FILE_NAME
-from mlopsdiag.errors import Diagnostic
+from mlopsdiag.errors import Diagnostic, MlopsdiagError
 from mlopsdiag.site.generate import SiteReport, write_site_cached
 from mlopsdiag.site.serve import serve_site
-from mlopsdiag.spec.validate import CONFIG_FILE_NAME, find_upwards
+from mlopsdiag.spec.model import Architecture
+from mlopsdiag.spec.validate import CONFIG_FILE_NAME, display_path, find_upwards
 
 DIAGRAM_FORMATS = ("svg",)
 """The site embeds SVG: components in it are links to their rows."""
@@ -26,11 +27,33 @@ class SiteBuild:
 
 
 def docs_dir_of(config_file: Path) -> Path:
-    """The docs folder a MkDocs configuration names (default: docs/ next to it)."""
+    """The docs folder a MkDocs configuration names (default: docs/ next to it).
+
+    The folder is created when it does not exist yet (a new project before its first
+    render): MkDocs refuses a configuration whose docs folder is missing.
+    """
     from mkdocs.config import load_config
 
+    _named_docs_dir(config_file).mkdir(parents=True, exist_ok=True)
     config = load_config(config_file=str(config_file))
     return Path(config.docs_dir)
+
+
+def _named_docs_dir(config_file: Path) -> Path:
+    """`docs_dir` as written in the configuration, read without MkDocs' checks."""
+    import yaml
+
+    class _Lenient(yaml.SafeLoader):
+        """Reads MkDocs' `!!python/name:` and `!ENV` tags as plain values."""
+
+    _Lenient.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Lenient)  # noqa: S506
+    except (OSError, yaml.YAMLError):
+        data = None
+    named = data.get("docs_dir") if isinstance(data, dict) else None
+    folder = Path(named) if isinstance(named, str) and named else Path("docs")
+    return folder if folder.is_absolute() else config_file.resolve().parent / folder
 
 
 def project_templates(config_file: Path) -> Path | None:
@@ -46,19 +69,48 @@ def render_site(
     templates: Path | None = None,
     force: bool = False,
     jobs: int | None = None,
+    last_good: dict[Path, Architecture] | None = None,
 ) -> SiteBuild:
-    """Draw the diagrams of every valid spec into the docs folder, then write the pages."""
+    """Draw the diagrams of every valid spec into the docs folder, then write the pages.
+
+    With `last_good` (what `serve` remembers between renders: spec file -> its last valid
+    model), a spec that now has errors keeps its pages in their last valid version, with
+    the errors in a banner on top, instead of losing them.
+    """
     from mlopsdiag.render import render_specs
 
     report = render_specs(
         list(paths), docs_dir / "architectures", list(DIAGRAM_FORMATS), force=force, jobs=jobs
     )
+    if last_good is None:
+        site = write_site_cached(
+            report.spec_paths.values(),
+            lambda: report.architectures,
+            docs_dir,
+            templates=templates,
+            force=force,
+        )
+        return SiteBuild(list(report.diagnostics), site, len(report.spec_paths))
+    current = report.architectures
+    by_name = {arch.name: arch for arch in current}
+    for name, path in report.spec_paths.items():
+        if name in by_name:
+            last_good[path.resolve()] = by_name[name]
+    kept: dict[Path, Architecture] = {}
+    notices: dict[str, list[str]] = {}
+    invalid = set(report.invalid)
+    for path, arch in last_good.items():
+        shown = display_path(path)
+        if shown in invalid and arch.name not in by_name and path.is_file():
+            kept[path] = arch
+            notices[arch.source_path] = [d.format() for d in report.diagnostics if d.path == shown]
     site = write_site_cached(
-        report.spec_paths.values(),
-        lambda: report.architectures,
+        [*report.spec_paths.values(), *kept],
+        lambda: [*current, *kept.values()],
         docs_dir,
         templates=templates,
         force=force,
+        notices=notices,
     )
     return SiteBuild(list(report.diagnostics), site, len(report.spec_paths))
 
@@ -77,6 +129,19 @@ def watched_paths(paths: Sequence[Path], templates: Path | None) -> list[Path]:
     return watched
 
 
+def error_lines(exc: BaseException) -> list[str]:
+    """What `serve` prints when a re-render fails; it then keeps serving the last pages."""
+    if isinstance(exc, MlopsdiagError):
+        return [d.format() for d in exc.diagnostics] or [f"error: {exc.message}"]
+    if isinstance(exc, OSError):
+        where = f" {exc.filename}" if exc.filename else ""
+        return [f"error: cannot access{where}: {exc.strerror or exc}"]
+    return [
+        f"internal error: {type(exc).__name__}: {exc}; still serving the last pages. "
+        "This is a bug in mlopsdiag; please report it."
+    ]
+
+
 def serve_specs(
     paths: Sequence[Path],
     *,
@@ -88,9 +153,10 @@ def serve_specs(
     """Render, serve the site and re-render whenever a spec changes (until Ctrl-C)."""
     docs_dir = docs_dir_of(config_file)
     templates = project_templates(config_file)
+    last_good: dict[Path, Architecture] = {}
 
     def render() -> None:
-        built = render_site(paths, docs_dir, templates=templates)
+        built = render_site(paths, docs_dir, templates=templates, last_good=last_good)
         for diagnostic in built.diagnostics:
             echo(diagnostic.format())
         echo(
@@ -104,6 +170,6 @@ def serve_specs(
         config_file=config_file,
         dev_addr=dev_addr,
         open_browser=open_browser,
-        on_error=lambda exc: echo(f"error: {exc}"),
+        on_error=lambda exc: [echo(line) for line in error_lines(exc)],
         ignore=[docs_dir],
     )

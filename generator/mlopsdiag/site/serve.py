@@ -14,8 +14,6 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from mlopsdiag.errors import MlopsdiagError
-
 DEFAULT_DEV_ADDR = "127.0.0.1:8000"
 WATCHED_SUFFIXES = (".yaml", ".yml", ".j2", ".png", ".css", ".js")
 
@@ -73,7 +71,7 @@ class SpecWatcher(threading.Thread):
         self.last = current
         try:
             self.on_change()
-        except (MlopsdiagError, OSError) as exc:
+        except Exception as exc:  # the watcher must outlive any one failed render
             if self.on_error is None:
                 raise
             self.on_error(exc)

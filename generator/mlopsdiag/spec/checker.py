@@ -93,6 +93,11 @@ class SchemaChecker:
 
 @cache
 def _compiled(pattern: str) -> re.Pattern[str]:
+    # JSON Schema patterns are ECMA-262, where `$` ends the text; Python's `$` also matches
+    # before a final newline, which would let "churn\n" through as a name. `\Z` is the
+    # ECMA meaning.
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
     return re.compile(pattern)
 
 

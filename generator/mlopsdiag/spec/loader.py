@@ -7,6 +7,7 @@ keys are refused, and every value and key keeps its 1-based line and column.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,6 +29,10 @@ MAX_FILE_BYTES = 1_048_576
 
 MAX_VALUES = 200_000
 """Upper bound on values after alias expansion: stops "billion laughs" files early."""
+
+MAX_CHARS = 2 * MAX_FILE_BYTES
+"""Upper bound on the text of all values and keys after alias expansion: a large value
+aliased many times would otherwise make a small file into gigabytes of pages."""
 
 MAX_DEPTH = 64
 """Deepest nesting accepted; real specs need about six levels."""
@@ -71,37 +76,63 @@ class Document:
         return found if found is not None else self.pos(path)
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ -]*")
+_UNSEEN = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
+)
+
+
 def format_path(path: PathKey) -> str:
-    """Render a path as `components[3].tool`."""
+    """Render a path as `components[3].tool`.
+
+    A key that is not plain words is written quoted and escaped, `links["a.b\\r\\n"]`,
+    so that no key can break a diagnostic line or pose as another field.
+    """
     out: list[str] = []
     for part in path:
         if isinstance(part, int):
             out.append(f"[{part}]")
-        else:
+        elif _PLAIN_KEY.fullmatch(part) and not part.endswith(" "):
             out.append(f".{part}" if out else part)
+        else:
+            quoted = json.dumps(part, ensure_ascii=False)
+            out.append("[" + _UNSEEN.sub(lambda m: f"\\u{ord(m.group(0)):04x}", quoted) + "]")
     return "".join(out)
 
 
-_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_PART = re.compile(r'\[("(?:[^"\\]|\\.)*")\]|([^.\[\]]+)|\[(\d+)\]')
 
 
 def parse_path(text: str) -> PathKey:
     """Inverse of `format_path`: `components[3].tool` -> ("components", 3, "tool")."""
-    return tuple(int(index) if index else name for name, index in _PART.findall(text))
+    parts: list[str | int] = []
+    for quoted, name, index in _PART.findall(text):
+        if quoted:
+            parts.append(str(json.loads(quoted)))
+        else:
+            parts.append(int(index) if index else name)
+    return tuple(parts)
 
 
 def load_file(path: Path, display: str | None = None) -> Document:
     """Load one spec file; raise MlopsdiagError with positioned diagnostics on any problem."""
     shown = display if display is not None else str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _fail(
-                shown, 1, 1, f"file is {size} bytes; specs are limited to {MAX_FILE_BYTES} bytes"
-            )
-        raw = path.read_bytes()
+        # Read at most one byte past the cap, whatever the file claims to be: /dev/zero, a
+        # pipe or a growing file has no meaningful stat size.
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise _fail(shown, 1, 1, f"cannot read file: {exc.strerror or exc}") from None
+    except ValueError as exc:  # a path with a NUL character
+        raise _fail(shown, 1, 1, f"cannot read file: {exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise _fail(
+            shown,
+            1,
+            1,
+            f"file is larger than {MAX_FILE_BYTES} bytes; the limit for a spec",
+        )
     return load_bytes(raw, shown)
 
 
@@ -109,7 +140,10 @@ def load_bytes(raw: bytes, path: str) -> Document:
     """Load spec text given as bytes; `path` is only used in diagnostics."""
     if len(raw) > MAX_FILE_BYTES:
         raise _fail(
-            path, 1, 1, f"file is {len(raw)} bytes; specs are limited to {MAX_FILE_BYTES} bytes"
+            path,
+            1,
+            1,
+            f"file is larger than {MAX_FILE_BYTES} bytes; the limit for a spec",
         )
     try:
         text = raw.decode("utf-8")
@@ -155,8 +189,20 @@ def _compose(text: str, path: str) -> yaml.Node | None:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         raise _fail(path, line, col, _describe_yaml_error(exc)) from None
-    except yaml.YAMLError as exc:  # reader errors (e.g. control characters) have no mark
-        raise _fail(path, 1, 1, f"YAML error: {exc}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, no mark
+        line, col = _text_pos(text, exc.position)
+        raise _fail(
+            path,
+            line,
+            col,
+            f"the file contains the control character U+{exc.character:04X}, which YAML "
+            "does not allow; remove it (in a double-quoted string, write it as "
+            f"\\x{exc.character:02x} if you need it)"
+            if isinstance(exc.character, int)
+            else "the file contains a character YAML does not allow; remove it",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise _fail(path, 1, 1, "YAML error: " + " ".join(str(exc).split())) from None
     except RecursionError:
         raise _fail(path, 1, 1, "YAML nesting is too deep") from None
     finally:
@@ -183,6 +229,7 @@ class _Builder:
         self.key_positions: dict[PathKey, tuple[int, int]] = {}
         self.errors: list[Diagnostic] = []
         self.count = 0
+        self.chars = 0
 
     def error(self, node: yaml.Node, message: str, at: PathKey) -> None:
         line, col = _mark(node)
@@ -213,7 +260,8 @@ class _Builder:
         # Fast path for the common case, plain text; everything else goes through build().
         if node.__class__ is yaml.ScalarNode and node.tag == _STR:
             self.count += 1
-            if self.count > MAX_VALUES:
+            self.chars += len(node.value)
+            if self.count > MAX_VALUES or self.chars > MAX_CHARS:
                 self.too_many(node)
             mark = node.start_mark
             self.positions[at] = (mark.line + 1, mark.column + 1)
@@ -222,22 +270,28 @@ class _Builder:
 
     def too_many(self, node: yaml.Node) -> None:
         line, col = _mark(node)
-        raise _fail(
-            self.path,
-            line,
-            col,
-            f"the document expands to more than {MAX_VALUES} values "
-            "(aliases referring to aliases?); refusing to load it",
+        why = (
+            f"more than {MAX_CHARS} characters of text (aliases repeating a large value?)"
+            if self.chars > MAX_CHARS
+            else f"more than {MAX_VALUES} values (aliases referring to aliases?)"
         )
+        raise _fail(self.path, line, col, f"the document expands to {why}; refusing to load it")
 
     def scalar(self, node: yaml.ScalarNode, at: PathKey) -> Any:
         tag = node.tag
+        self.chars += len(node.value)
+        if self.chars > MAX_CHARS:
+            self.too_many(node)
         if tag == _STR:
             return node.value
         if tag == _TIMESTAMP:
             return node.value  # dates stay text, as JSON Schema sees them
         if tag in (_INT, _FLOAT, _BOOL, _NULL):
-            return _constructor.yaml_constructors[tag](_constructor, node)
+            try:
+                return _constructor.yaml_constructors[tag](_constructor, node)
+            except ValueError:  # Python refuses integers of more than 4300 digits
+                self.error(node, "this number is too long to be read; write it as text", at)
+                return node.value
         self.error(node, f"unsupported YAML tag {tag!r}; only plain values are allowed", at)
         return node.value
 
@@ -253,6 +307,7 @@ class _Builder:
                 merged.extend(self.merge_sources(value_node, at))
                 continue
             key = str(key_node.value)
+            self.chars += len(key)
             path = (*at, key)
             mark = key_node.start_mark
             if key in result:
@@ -290,6 +345,11 @@ class _Builder:
 def _mark(node: yaml.Node) -> tuple[int, int]:
     mark = node.start_mark
     return (mark.line + 1, mark.column + 1)
+
+
+def _text_pos(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
 def _offset_to_pos(raw: bytes, offset: int) -> tuple[int, int]:

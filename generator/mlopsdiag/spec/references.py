@@ -10,6 +10,7 @@ from mlopsdiag.catalog import CATALOG_FILE_NAME, Catalog
 from mlopsdiag.errors import Diagnostic
 from mlopsdiag.spec.checker import show_value
 from mlopsdiag.spec.loader import Document, PathKey, format_path
+from mlopsdiag.spec.names import file_name_problem
 from mlopsdiag.spec.suggest import did_you_mean
 
 
@@ -56,6 +57,18 @@ class References:
                     self.unknown(("flows", i, end), target, "component or group", elements)
         self.check_views(elements)
         self.check_runbook(set(components))
+        self.check_file_names()
+
+    def check_file_names(self) -> None:
+        """Values that become file names must not be taken by the site or by Windows."""
+        meta = self.data.get("metadata")
+        name = str_field(meta, "name") if isinstance(meta, dict) else None
+        if name is not None and (problem := file_name_problem(name, site_page=True)):
+            self.error(("metadata", "name"), problem)
+        for i, view in items_of(self.data, "views"):
+            vid = str_field(view, "id")
+            if vid is not None and (problem := file_name_problem(vid)):
+                self.error(("views", i, "id"), problem)
 
     def unknown(self, at: PathKey, name: str, what: str, known: Iterable[str]) -> None:
         self.error(at, f"unknown {what} {show_value(name)}{did_you_mean(name, known)}")
@@ -118,7 +131,7 @@ class References:
                     self.error(
                         (section, i, "tool"),
                         f"tool {tool!r} is defined in {self.catalog.source}, but that entry has "
-                        "errors (see above)",
+                        f"errors (reported with the file {self.catalog.source})",
                     )
                 elif tool is not None and tool not in self.catalog.tools:
                     self.error(

@@ -6,6 +6,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from mlopsdiag.errors import Diagnostic
@@ -20,9 +21,14 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(r"(?i:aws.{0,20}(?:secret|key).{0,20}[:=]\s*['\"]?)[A-Za-z0-9/+]{40}\b"),
     ),
     ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}")),
+    (
+        "Google service account private_key_id",
+        re.compile(r"(?i:\bprivate_key_id['\"]?\s*[:=]\s*['\"]?[0-9a-f]{40}\b)"),
+    ),
     ("GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})")),
     ("GitLab token", re.compile(r"\bgl(?:pat|dt|rt|ptt|cbt)-[A-Za-z0-9_\-]{20,}")),
     ("Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
+    ("Slack app token", re.compile(r"\bxapp-\d+-[A-Za-z0-9]+-\d+-[A-Za-z0-9]{16,}")),
     (
         "Slack webhook URL",
         re.compile(
@@ -31,11 +37,26 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("Stripe key", re.compile(r"\b[sr]k_(?:live|test)_[0-9A-Za-z]{16,}")),
     ("OpenAI-style API key", re.compile(r"\bsk-(?:proj-)?[A-Za-z0-9_\-]{32,}")),
+    ("Twilio API key", re.compile(r"\bSK[0-9a-fA-F]{32}\b")),
+    ("Databricks token", re.compile(r"\bdapi[0-9a-f]{32}(?:-\d+)?\b")),
+    (
+        "Kaggle API key",
+        re.compile(
+            r"(?i:\bkaggle[^\n]{0,40}?key['\"]?\s*[:=]\s*['\"]?[0-9a-f]{32}\b)"
+            r"|\"key\"\s*:\s*\"[0-9a-f]{32}\""
+        ),
+    ),
+    (
+        "API key after a login command",
+        re.compile(
+            r"(?i:\b[a-z][a-z0-9_-]*\s+login\b(?:\s+--?[a-z][a-z-]*(?:[= ](?!['\"]?[0-9a-f]{32})\S+)?)*"
+            r"\s+['\"]?[0-9a-f]{32,}\b)"
+        ),
+    ),
     (
         "JSON Web Token",
         re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
     ),
-    ("URL with an embedded password", re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@")),
     ("Azure storage account key", re.compile(r"(?i:AccountKey=)[A-Za-z0-9+/=]{20,}")),
 )
 
@@ -45,16 +66,78 @@ _ANY = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in _PATTERNS)
 MIN_LENGTH = 8
 """Shorter text is never reported: no credential format is that short."""
 
+# `password=x`, `DB_PASSWORD=x`, `PGPASSWORD=x`, `client-secret: x`. The prefix may be any
+# word glued on with `_` or `-` (or nothing, as in PGPASSWORD), except for the short `pass`,
+# which only counts on its own (`bypass=1` is no secret).
 _ASSIGNMENT = re.compile(
-    r"(?i)\b(?:password|passwd|pwd|pass|secret|client[_-]?secret|token|api[_-]?key|"
-    r"access[_-]?key|auth[_-]?token|private[_-]?key)\b\s*(?P<op>[:=])\s*"
-    r"(?P<q>['\"]?)(?P<value>[^\s'\",;]+)"
+    r"(?i)(?<![a-z0-9])(?P<name>(?:[a-z0-9]*?(?:password|passwd|secret|token|api[_-]?key|"
+    r"access[_-]?key|private[_-]?key))|(?:[a-z0-9]+[_-])?(?:pwd|pass|auth[_-]?token))"
+    r"(?![a-z0-9])\s*(?P<op>[:=])\s*(?P<q>['\"]?)(?P<value>[^\s'\",;]+)"
 )
 
-# Values after `password=` that are references or placeholders, not secrets.
+# "the password is 'swordfish'"
+_PROSE_QUOTED = re.compile(
+    r"(?i)\b(?:password|passphrase|passwd|token|secret)\s+(?:is|was|=)\s+"
+    r"(?P<q>['\"`])(?P<value>[^'\"`\s]{4,})(?P=q)"
+)
+
+# `--password SECRET`, `--token=SECRET`, `mysql -pSECRET`
+_OPTION = re.compile(
+    r"(?i)(?:--(?:password|passwd|pass|token|api-key|secret|client-secret)(?:=|\s+)"
+    r"|\bmysql(?:dump|admin|import|show|check)?\b[^\n]*?\s-p)"
+    r"(?P<q>['\"]?)(?P<value>[^\s'\"]+)"
+)
+
+_AUTH_HEADER = re.compile(
+    r"(?i)\b(?:authorization\s*:\s*)?(?P<scheme>basic|bearer)\s+(?P<value>[A-Za-z0-9._~+/=-]{8,})"
+)
+
+# scheme://user:password@host, with any scheme case and an empty user (redis://:pw@host)
+_URL_PASSWORD = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://[^/\s:@]*:(?P<value>[^/\s@]+)@")
+
+# Values that are references or placeholders, not secrets.
 _REFERENCE = re.compile(
-    r"(?i)^(?:[a-z][a-z0-9+.-]*://|\$\{|\$[A-Z_]|<[^>]*>$|\{\{|%\(|\*+$|x+$|\.\.\.|…|"
-    r"none$|null$|redacted$|changeme$|see$|stored$|in$|from$|via$)"
+    r"(?i)^(?:[a-z][a-z0-9+.-]*://|\$\{|\$\(|\$[A-Z_]|%[A-Z_]+%|<[^>]*>?$|\{\{|%\(|\*+$|x+$|"
+    r"\.\.\.|…|none$|null$|redacted$|changeme$|see$|stored$|in$|from$|via$|prompt$|"
+    r"required$|optional$|unset$|empty$|set$)"
+)
+
+# `password: X` with X a single word at the end of the text is a pasted secret; these
+# words are what people write there instead.
+_PROSE_WORDS = frozenset(
+    {
+        "none",
+        "null",
+        "empty",
+        "unset",
+        "required",
+        "optional",
+        "rotated",
+        "managed",
+        "provided",
+        "n/a",
+        "tbd",
+        "todo",
+        "secret",
+        "hidden",
+        "redacted",
+        "changeme",
+        "yes",
+        "no",
+        "true",
+        "false",
+        "enabled",
+        "disabled",
+        "below",
+        "above",
+        "vault",
+        "sso",
+        "ldap",
+        "oauth",
+        "oidc",
+        "kerberos",
+        "iam",
+    }
 )
 
 _TOKEN = re.compile(r"[A-Za-z0-9+/=_\-]{32,}")
@@ -66,7 +149,7 @@ def _entropy(text: str) -> float:
     return -sum(n / total * math.log2(n / total) for n in counts.values())
 
 
-def _high_entropy(text: str) -> bool:
+def _high_entropy(text: str) -> str | None:
     for match in _TOKEN.finditer(text):
         token = match.group(0)
         start = match.start()
@@ -83,74 +166,179 @@ def _high_entropy(text: str) -> bool:
             )
         )
         if classes == 3 and _entropy(token) >= 4.2:
-            return True
-    return False
+            return token
+    return None
 
 
-def find_secret(text: str) -> str | None:
-    """Name the kind of credential `text` seems to contain, or None. Never returns the value."""
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\ufeff\ufff9-\ufffb]"
+)
+"""Control characters (but tab and line breaks) and zero-width or direction marks: the
+renderers drop them or nobody sees them, so `ghp_\\x01abc` is `ghp_abc` to a reader."""
+
+
+def normalise(text: str) -> str:
+    """`text` without control and zero-width characters: what the scanner looks at."""
+    return _INVISIBLE.sub("", text)
+
+
+def _is_reference(value: str) -> bool:
+    return _REFERENCE.match(value) is not None
+
+
+def _find(text: str) -> tuple[str, str] | None:
+    """(kind, the credential-looking part) of normalised text, or None."""
     if len(text) < MIN_LENGTH:
         return None
     if _ANY.search(text):
         for name, pattern in _PATTERNS:
-            if pattern.search(text):
-                return name
+            match = pattern.search(text)
+            if match:
+                return name, match.group(0)
+    for match in _URL_PASSWORD.finditer(text):
+        if not _is_reference(match.group("value")):
+            return "URL with an embedded password", match.group(0)
+    for match in _AUTH_HEADER.finditer(text):
+        value = match.group("value")
+        scheme = match.group("scheme").lower()
+        # "Bearer tokens expire" is prose: a credential has a digit or is long and mixed.
+        if not _is_reference(value) and (
+            any(c.isdigit() for c in value) or (scheme == "basic" and value.endswith("="))
+        ):
+            return f"HTTP {scheme.capitalize()} credentials", match.group(0)
+    for match in _OPTION.finditer(text):
+        value = match.group("value")
+        if not _is_reference(value) and not value.startswith("-") and len(value) >= 4:
+            return "password given on a command line", match.group(0)
     for match in _ASSIGNMENT.finditer(text):
         value = match.group("value")
-        if _REFERENCE.match(value):
+        if _is_reference(value):
             continue
-        # "token: stored in vault" is prose; "password: hunter2" is a pasted secret.
-        if (
-            match.group("op") == ":"
-            and not match.group("q")
-            and (len(value) < 6 or value.isalpha())
-        ):
+        if match.group("op") == ":" and not match.group("q") and _looks_like_prose(match, text):
             continue
-        return f"'{match.group(0).split(match.group('op'))[0].strip()}' assignment with a value"
-    if _high_entropy(text):
-        return "long random-looking string (possible key or token)"
+        return f"'{match.group('name')}' assignment with a value", match.group(0)
+    match = _PROSE_QUOTED.search(text)
+    if match and not _is_reference(match.group("value")):
+        return "a password in a sentence", match.group(0)
+    token = _high_entropy(text)
+    if token is not None:
+        return "long random-looking string (possible key or token)", token
     return None
+
+
+def _looks_like_prose(match: re.Match[str], text: str) -> bool:
+    """`token: stored in vault` is prose; `password: swordfish` is a pasted secret."""
+    value = match.group("value")
+    if len(value) >= 6 and not value.isalpha():
+        return False  # digits or symbols: a secret, whatever follows
+    rest = text[match.end() :]
+    last_word = not rest.strip() or rest.lstrip(" \t").startswith(("\n", ".", ")", "]"))
+    name = match.group("name").lower()
+    # `password: swordfish` as the whole statement is a pasted secret
+    return not (last_word and "pass" in name and value.lower() not in _PROSE_WORDS)
+
+
+def find_secret(text: str) -> str | None:
+    """Name the kind of credential `text` seems to contain, or None. Never returns the value."""
+    found = _find(normalise(text))
+    return found[0] if found is not None else None
 
 
 # --------------------------------------------------------------------------- documents
 
 
-def _strings(value: Any, at: PathKey) -> Iterator[tuple[PathKey, str]]:
+Flagged = dict[PathKey, str]
+
+
+def _strings(value: Any, at: PathKey) -> Iterator[tuple[PathKey, str, bool]]:
+    """(path, text, is a key) of every string in `value`, keys included."""
     if isinstance(value, str):
-        yield at, value
+        yield at, value, False
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _strings(item, (*at, i))
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield (*at, key), key
+            yield (*at, key), key, True
             yield from _strings(item, (*at, key))
 
 
-def check_secrets(doc: Document, out: list[Diagnostic]) -> set[str]:
-    """Report credentials by field only; return the field paths that hold them."""
-    flagged: set[PathKey] = set()
-    for at, text in _strings(doc.data, ()):
-        kind = find_secret(text)
-        if kind is None or at in flagged:
+@dataclass
+class Hidden:
+    """What the credential findings of one document flagged, so no other message repeats it."""
+
+    fields: set[str] = field(default_factory=set)
+    """Field paths (as written in diagnostics) that hold or lie below a flagged value or key."""
+    pieces: set[str] = field(default_factory=set)
+    """The start of every credential-looking part, as found and as quoted by `repr`."""
+
+    def echoes(self, diagnostic: Diagnostic) -> bool:
+        """True when `diagnostic` is about a flagged field or could quote a credential."""
+        where = diagnostic.field
+        if any(where == f or where.startswith((f + ".", f + "[")) for f in self.fields):
+            return True
+        seen = (where + "\n" + diagnostic.message, normalise(where + "\n" + diagnostic.message))
+        return any(piece in text for piece in self.pieces for text in seen)
+
+    def __contains__(self, field_path: object) -> bool:
+        return field_path in self.fields
+
+
+_PIECE = 12
+"""Characters of a credential's start that are enough to recognise a quote of it."""
+
+
+def check_secrets(doc: Document, out: list[Diagnostic]) -> Hidden:
+    """Report credentials by field only (a flagged key is never named); return what to hide.
+
+    Text is normalised first (control and zero-width characters removed), as every output
+    shows it. A value shared through YAML aliases is the same string object each time, so
+    it is scanned once.
+    """
+    hidden = Hidden()
+    seen: dict[str, tuple[str, str] | None] = {}
+    flagged_keys: set[PathKey] = set()
+    for at, text, is_key in _strings(doc.data, ()):
+        if any(at[: len(k)] == k for k in flagged_keys):
+            continue  # below a flagged key: its path would name the key
+        if text in seen:
+            found = seen[text]
+        else:
+            found = seen[text] = _find(normalise(text))
+        if found is None:
             continue
-        flagged.add(at)
-        line, col = doc.pos(at)
+        kind, part = found
+        raw_path = format_path(at)
+        if raw_path in hidden.fields:
+            continue
+        hidden.fields.add(raw_path)
+        for piece in (part, text, repr(text)[1:-1], repr(part)[1:-1]):
+            hidden.pieces.add(piece[:_PIECE])
+        if is_key:
+            flagged_keys.add(at)
+            line, col = doc.key_pos(at)
+            shown = format_path(at[:-1])
+            message = f"a key of this mapping looks like a credential ({kind}); "
+        else:
+            line, col = doc.pos(at)
+            shown = raw_path
+            message = f"this looks like a credential ({kind}); "
         out.append(
             Diagnostic(
                 doc.path,
                 line,
                 col,
-                f"this looks like a credential ({kind}); never put secrets in a spec. "
+                message + "never put secrets in a spec. "
                 "Store it in a secret manager and write a reference here instead, "
                 "e.g. vault://secret/ml/<name> or \"1Password vault 'ML', item '<name>'\"",
-                format_path(at),
+                shown,
             )
         )
-    return {format_path(at) for at in flagged}
+    return hidden
 
 
-def drop_echoes(out: list[Diagnostic], secrets: int, hidden: set[str]) -> list[Diagnostic]:
+def drop_echoes(out: list[Diagnostic], secrets: int, hidden: Hidden) -> list[Diagnostic]:
     """Keep the first `secrets` diagnostics (the credential findings) and drop every other
-    one about a field that holds a credential: its message could quote it."""
-    return out[:secrets] + [d for d in out[secrets:] if d.field not in hidden]
+    one about a field that holds a credential, or that quotes one."""
+    return out[:secrets] + [d for d in out[secrets:] if not hidden.echoes(d)]

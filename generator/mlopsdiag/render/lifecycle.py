@@ -1,0 +1,65 @@
+"""Child processes that end with their parent: pool workers and the `dot` programs they run.
+
+On Linux a process can ask the kernel for a signal when its parent dies (prctl
+PR_SET_PDEATHSIG), so a `kill -9` of `mlopsdiag render` does not leave workers or Graphviz
+running. Elsewhere these functions do nothing, and the normal shutdown paths still apply.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+from collections.abc import Callable
+from functools import cache
+from types import FrameType
+from typing import NoReturn
+
+_PR_SET_PDEATHSIG = 1
+
+
+@cache
+def _prctl() -> Callable[..., int] | None:
+    """libc's prctl, looked up once before any fork (a child must not load libraries)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function: Callable[..., int] = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return function
+
+
+def prepare() -> None:
+    """Look up what `die_with_parent` needs, in the parent, before starting children."""
+    _prctl()
+
+
+def die_with_parent(signum: int) -> bool:
+    """Ask for `signum` when this process's parent dies; True if the platform supports it."""
+    prctl = _prctl()
+    return prctl is not None and prctl(_PR_SET_PDEATHSIG, signum, 0, 0, 0) == 0
+
+
+def dot_preexec() -> None:
+    """Run in a new `dot` process before it starts Graphviz: die with its parent."""
+    die_with_parent(signal.SIGKILL)
+
+
+class Terminated(SystemExit):
+    """Raised in a pool worker by SIGTERM: unwinds the render so it kills and reaps its
+    `dot` processes and removes its temporary folder, then the worker exits."""
+
+
+def _on_terminate(signum: int, frame: FrameType | None) -> NoReturn:
+    raise Terminated(128 + signum)
+
+
+def worker_start(parent: int) -> None:
+    """Set up a pool worker: Ctrl-C is the parent's to handle (no traceback from every
+    worker), SIGTERM ends the worker cleanly, and the parent's death sends SIGTERM."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_terminate)
+    if die_with_parent(signal.SIGTERM) and os.getppid() != parent:
+        os._exit(1)  # the parent died before the request took effect
