@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -103,12 +104,15 @@ class Runner:
         self.summary.write_text("", encoding="utf-8")
         self.output = tmp_path / "github-output"
         self.output.write_text("", encoding="utf-8")
+        self.stderr = ""
         # The install step's venv: this test's own mlopsdiag, where the step puts it.
         venv_bin = self.temp / "mlopsdiag-venv" / "bin"
         venv_bin.mkdir(parents=True)
         (venv_bin / "mlopsdiag").symlink_to(BIN / "mlopsdiag")
 
-    def run(self, inputs: dict[str, str] | None = None) -> tuple[int, str]:
+    def run(
+        self, inputs: dict[str, str] | None = None, event: dict[str, str] | None = None
+    ) -> tuple[int, str]:
         """Run every `run:` step but the install step; return the exit code and stdout."""
         spec = action()
         values = {f"inputs.{k}": str(v.get("default", "")) for k, v in spec["inputs"].items()}
@@ -131,7 +135,10 @@ class Runner:
                 "GITHUB_OUTPUT": str(self.output),
                 "GITHUB_EVENT_NAME": "push",
                 "RUNNER_TEMP": str(self.temp),
+                **(event or {}),
             }
+            if "PYTHONPATH" in os.environ:  # a test run against another source tree
+                env["PYTHONPATH"] = os.environ["PYTHONPATH"]
             env.update({k: _substitute(str(v), values) for k, v in step.get("env", {}).items()})
             script = self.temp / f"{step['id']}.sh"
             script.write_text(_substitute(step["run"], values), encoding="utf-8")
@@ -144,6 +151,7 @@ class Runner:
                 timeout=300,
             )
             out.append(result.stdout)
+            self.stderr += result.stderr
             if result.returncode != 0:
                 return result.returncode, "".join(out)
         return 0, "".join(out)
@@ -246,10 +254,95 @@ def test_sarif_format_writes_a_file_for_upload_sarif(tmp_path: Path, workspace: 
     assert "2 files checked: 1 error" in runner.summary.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("name", "value"), [("format", "xml"), ("strict", "yes")])
+@pytest.mark.parametrize(
+    ("name", "value"), [("format", "xml"), ("strict", "yes"), ("diff", "maybe")]
+)
 def test_bad_inputs_fail_with_an_annotation(
     tmp_path: Path, workspace: Path, name: str, value: str
 ) -> None:
     code, out = Runner(tmp_path, workspace).run({name: value})
     assert code == 2
     assert out.startswith(f"::error title=mlopsdiag::input {name} must be")
+
+
+def _git(cwd: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.com",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.com",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True, timeout=60
+    ).stdout
+
+
+def _has_diff_command() -> bool:
+    from mlopsdiag.cli import main_group
+
+    return "diff" in main_group.commands
+
+
+@pytest.mark.skipif(
+    not _has_diff_command(), reason="`mlopsdiag diff` arrives with issue 13's branch"
+)
+def test_diff_input_summarizes_a_pull_request(tmp_path: Path) -> None:
+    # The target branch on a "remote", and a shallow checkout of the pull request's branch
+    # that does not have it: the step fetches what it needs.
+    origin = tmp_path / "origin"
+    (origin / "specs").mkdir(parents=True)
+    (origin / "specs" / "b.yaml").write_text(GOOD.format(name="b"), encoding="utf-8")
+    _git(origin, "init", "-q", "-b", "main")
+    _git(origin, "add", "-A")
+    _git(origin, "commit", "-q", "-m", "base")
+    _git(origin, "checkout", "-q", "-b", "feature")
+    changed = GOOD.format(name="b").replace(
+        "  - id: notes\n", "  - id: registry\n    tool: mlflow\n  - id: notes\n"
+    )
+    (origin / "specs" / "b.yaml").write_text(changed, encoding="utf-8")
+    _git(origin, "commit", "-q", "-am", "add a registry")
+    workspace = tmp_path / "workspace"
+    _git(
+        tmp_path, "clone", "-q", "--depth", "1", "--branch", "feature", origin.as_uri(), "workspace"
+    )
+    assert "origin/main" not in _git(workspace, "branch", "-r")
+
+    pull_request = {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_BASE_REF": "main"}
+    runner = Runner(tmp_path, workspace)
+    code, out = runner.run({"diff": "true"}, pull_request)
+    assert code == 0, out + runner.stderr
+    summary = runner.summary.read_text(encoding="utf-8")
+    diff_part, _, validate_part = summary.partition("## mlopsdiag validate")
+    assert "registry" in diff_part
+    assert "origin/main" in diff_part
+    assert "1 file checked: 0 errors" in validate_part
+    assert "::warning title=mlopsdiag diff" not in out
+
+    # Not a pull request, or diff not asked for: no diff in the summary.
+    for event, inputs in (({"GITHUB_EVENT_NAME": "push"}, {"diff": "true"}), (pull_request, {})):
+        (tmp_path / "again").mkdir()
+        runner = Runner(tmp_path / "again", workspace)
+        assert runner.run(inputs, event)[0] == 0
+        assert runner.summary.read_text(encoding="utf-8").startswith("## mlopsdiag validate")
+        shutil.rmtree(tmp_path / "again")
+
+
+@pytest.mark.skipif(
+    not _has_diff_command(), reason="`mlopsdiag diff` arrives with issue 13's branch"
+)
+def test_diff_that_cannot_run_warns_and_validation_still_reports(
+    tmp_path: Path, workspace: Path
+) -> None:
+    # Not a git repository: diff cannot compare, validate still runs and fails on a.yaml.
+    runner = Runner(tmp_path, workspace)
+    code, out = runner.run(
+        {"diff": "true"}, {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_BASE_REF": "main"}
+    )
+    assert code == 1
+    assert out.startswith(
+        "::warning title=mlopsdiag diff::no architecture diff against origin/main"
+    )
+    assert "::error file=specs/a.yaml,line=10,col=11" in out
