@@ -148,7 +148,7 @@ def test_junit_is_xml_with_one_failure_per_diagnostic(project: Path) -> None:
     assert code == 1
     root = ET.fromstring(out)
     assert root.tag == "testsuites"
-    text_code, text = run("--format", "json")
+    _, text = run("--format", "json")
     diagnostics = json.loads(text)["diagnostics"]
     failures = root.findall("./testsuite/testcase/failure")
     assert len(failures) == len(diagnostics) == int(root.get("failures", "-1"))
