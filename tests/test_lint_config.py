@@ -261,12 +261,13 @@ def test_json_has_findings_maturity_and_coverage(project: Path) -> None:
 def test_github_annotations_carry_the_rule(project: Path) -> None:
     code, lines = validate("--format", "github", "--reference-date", "2026-11-26")
     assert code == 0
-    assert lines[0] == (
+    # By severity first (GitHub shows only the first ten of each kind), then by position.
+    assert lines[0].startswith(
+        "::warning file=specs/small.yaml,line=18,col=18,title=mlopsdiag [runbook-stale]::"
+    )
+    assert lines[1] == (
         "::notice file=specs/small.yaml,line=13,col=5,title=mlopsdiag [orphan-component]::"
         "components[3]: 'notes' has no flow to or from it; connect it or remove it"
-    )
-    assert lines[1].startswith(
-        "::warning file=specs/small.yaml,line=18,col=18,title=mlopsdiag [runbook-stale]::"
     )
 
 

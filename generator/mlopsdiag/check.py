@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -9,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from mlopsdiag.errors import Diagnostic, Severity
-from mlopsdiag.lint import ConfigLookup, analyze, lint
+from mlopsdiag.lint import RULES, ConfigLookup, analyze, lint
 from mlopsdiag.spec.discovery import skipped
 from mlopsdiag.spec.model import Architecture
+from mlopsdiag.spec.spans import with_end_positions
 from mlopsdiag.spec.validate import SpecResult, validate_paths
 
 
@@ -68,13 +70,37 @@ def _facts(result: SpecResult, findings: Sequence[Diagnostic]) -> dict[str, Any]
     return entry
 
 
+@dataclass(frozen=True)
+class RuleSelection:
+    """Which lint rules run: `--select` (None: all) minus `--ignore`."""
+
+    select: frozenset[str] | None = None
+    ignore: frozenset[str] = frozenset()
+
+    def disabled(self) -> frozenset[str]:
+        """The rule ids to switch off on top of the configuration's."""
+        off = set(self.ignore)
+        if self.select is not None:
+            off |= set(RULES) - self.select
+        return frozenset(off)
+
+
 def run_checks(
-    paths: Sequence[Path], *, reference_date: dt.date | None = None, strict: bool | None = None
+    paths: Sequence[Path],
+    *,
+    reference_date: dt.date | None = None,
+    strict: bool | None = None,
+    rules: RuleSelection | None = None,
+    config_file: Path | None = None,
 ) -> CheckResult:
-    """Validate every spec below `paths`, lint the valid ones, and collect all diagnostics."""
+    """Validate every spec below `paths`, lint the valid ones, and collect all diagnostics.
+
+    `config_file` replaces the mlopsdiag-config.yaml each spec would find above itself.
+    """
     results = validate_paths(paths)
     diagnostics = [*skipped(paths), *(d for r in results for d in r.diagnostics)]
-    configs = ConfigLookup()
+    configs = ConfigLookup(config_file)
+    switched_off = rules.disabled() if rules is not None else frozenset()
     specs: list[dict[str, Any]] = []
     strict_paths: set[str] = set()
     for result in results:
@@ -83,9 +109,13 @@ def run_checks(
         findings: list[Diagnostic] = []
         if result.architecture is not None:
             config = config.replace(reference_date=reference_date)
+            if switched_off:
+                config = dataclasses.replace(config, disabled=config.disabled | switched_off)
             findings = lint(result.architecture, config)
             diagnostics.extend(findings)
             if config.strict:
                 strict_paths.add(result.path)
         specs.append(_facts(result, findings))
+    documents = {r.path: r.document for r in results if r.document is not None}
+    diagnostics = with_end_positions(diagnostics, documents)
     return CheckResult(results, diagnostics, specs, strict, frozenset(strict_paths))

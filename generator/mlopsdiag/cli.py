@@ -58,19 +58,93 @@ def main_group(ctx: click.Context, show_traceback: bool) -> None:
     ctx.obj["traceback"] = show_traceback
 
 
+def _report_formats() -> list[str]:
+    from mlopsdiag.report import FORMATS
+
+    return list(FORMATS)
+
+
+def _format_help() -> str:
+    from mlopsdiag.report import FORMATS
+
+    listed = "; ".join(f"{name}: {entry.help}" for name, entry in FORMATS.items())
+    return f"Output format ({listed}). Default: github inside GitHub Actions, text elsewhere."
+
+
+def _complete_rules(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from mlopsdiag.lint import RULES
+
+    return [rule_id for rule_id in RULES if rule_id.startswith(incomplete)]
+
+
+def _rule_list(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> frozenset[str]:
+    """Rule ids from repeated and comma-separated values; an unknown id is a usage error."""
+    from mlopsdiag.lint import RULES
+    from mlopsdiag.spec.suggest import did_you_mean
+
+    ids = frozenset(part.strip() for item in value for part in item.split(",") if part.strip())
+    for rule_id in sorted(ids):
+        if rule_id not in RULES:
+            raise click.BadParameter(
+                f"unknown rule {rule_id!r}{did_you_mean(rule_id, RULES)}; "
+                "`mlopsdiag explain` lists the rules"
+            )
+    return ids
+
+
 @main_group.command()
 @spec_paths
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "github"]),
+    type=click.Choice(_report_formats()),
     default=None,
-    help="Output format. Default: github inside GitHub Actions, text elsewhere.",
+    help=_format_help(),
+)
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write the report in --format to this file (replaced whole, never half-written); "
+    "the terminal still gets the text summary.",
 )
 @click.option(
     "--strict/--no-strict",
     default=None,
     help="Fail (exit 1) on warnings and infos too. Default: lint.strict of mlopsdiag-config.yaml.",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="RULE[,RULE...]",
+    callback=_rule_list,
+    shell_complete=_complete_rules,
+    help="Run only these lint rules (repeat or separate with commas). Spec errors are "
+    "always reported.",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="RULE[,RULE...]",
+    callback=_rule_list,
+    shell_complete=_complete_rules,
+    help="Do not run these lint rules (repeat or separate with commas).",
+)
+@click.option(
+    "--exit-zero",
+    is_flag=True,
+    help="Exit 0 even when specs are invalid or findings fail the run (report only).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Settings file to use for every spec, instead of the mlopsdiag-config.yaml found "
+    "next to or above each spec.",
 )
 @click.option(
     "--reference-date",
@@ -82,34 +156,60 @@ def main_group(ctx: click.Context, show_traceback: bool) -> None:
 def validate(
     paths: tuple[Path, ...],
     fmt: str | None,
+    output_file: Path | None,
     strict: bool | None,
+    select: frozenset[str],
+    ignore: frozenset[str],
+    exit_zero: bool,
+    config_file: Path | None,
     reference_date: dt.datetime | None,
 ) -> None:
     """Check specs (files or folders; default specs/) and report every problem.
 
     Reports errors and the findings of the MLOps lint rules (see `mlopsdiag explain`) together.
-    Exit 0 when valid, 1 when any spec has errors (or findings with --strict).
+
+    Exit codes:
+
+    \b
+    - 0: every spec is valid (and, when strict, has no findings), or --exit-zero was given
+    - 1: a spec is invalid, or has findings that fail the run (--strict or lint.strict),
+      or no spec file was found
+    - 2: bad usage: unknown option, format or rule id, a path that does not exist
+    - 3: internal error (a bug in mlopsdiag: please report it)
     """
-    from mlopsdiag.check import run_checks
+    from mlopsdiag.check import RuleSelection, run_checks
     from mlopsdiag.report import render_report
 
-    chosen = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    terminal = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    chosen = fmt or terminal
     result = run_checks(
         resolve_paths(paths),
         reference_date=reference_date.date() if reference_date else None,
         strict=strict,
+        rules=RuleSelection(select or None, ignore),
+        config_file=config_file,
     )
-    click.echo(
-        render_report(chosen, result.diagnostics, len(result.results), result.specs), nl=False
-    )
-    if not result.results:  # CI must not pass on nothing
+
+    def report(name: str) -> str:
+        return render_report(name, result.diagnostics, len(result.results), result.specs)
+
+    if output_file is not None:
+        from mlopsdiag.writer import write_atomic
+
+        try:
+            write_atomic(output_file, report(chosen).encode("utf-8"))
+        except OSError as exc:
+            raise MlopsdiagError(f"cannot write {output_file}: {exc.strerror or exc}") from None
+        chosen = "text"
+    click.echo(report(chosen), nl=False)
+    if not result.results:  # CI must not pass on nothing, --exit-zero or not
         searched = ", ".join(str(p) for p in resolve_paths(paths))
         click.echo(
             f"error: no spec file found in {searched} (spec files end in .yaml or .yml)",
             err=True,
         )
         sys.exit(EXIT_INVALID)
-    sys.exit(EXIT_INVALID if result.failed() else EXIT_OK)
+    sys.exit(EXIT_INVALID if result.failed() and not exit_zero else EXIT_OK)
 
 
 def _rule_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:

@@ -28,6 +28,10 @@ class Diagnostic:
     field: str = ""
     severity: Severity = Severity.ERROR
     code: str = ""
+    end_line: int = 0
+    """Line of the end of the offending value (0: not known)."""
+    end_col: int = 0
+    """Column just after the offending value, on `end_line` (0: not known)."""
 
     def sort_key(self) -> tuple[str, int, int, int, str, str]:
         """Order by file, then position, then severity."""

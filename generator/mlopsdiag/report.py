@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from mlopsdiag.errors import Diagnostic, Severity
+from mlopsdiag.reports.gitlab import render_gitlab
+from mlopsdiag.reports.junit import render_junit
+from mlopsdiag.reports.markdown import render_markdown
+from mlopsdiag.reports.sarif import render_sarif
 
 
 def _text(diagnostics: Sequence[Diagnostic], summary: dict[str, Any]) -> str:
@@ -81,7 +87,32 @@ def _json(diagnostics: Sequence[Diagnostic], summary: dict[str, Any]) -> str:
 
 Formatter = Callable[[Sequence[Diagnostic], dict[str, Any]], str]
 
-FORMATS: dict[str, Formatter] = {"text": _text, "json": _json, "github": _github}
+
+@dataclass(frozen=True)
+class ReportFormat:
+    """One output format of `mlopsdiag validate`."""
+
+    render: Formatter
+    help: str
+    """What the format is for, as `--help` and the CLI reference list it."""
+    errors_first: bool = False
+    """List errors, then warnings, then infos (by position otherwise): GitHub shows only the
+    first ten annotations of each kind per step, and a summary reader wants errors first."""
+
+
+FORMATS: Mapping[str, ReportFormat] = MappingProxyType(
+    {
+        "text": ReportFormat(_text, "file:line:col: severity: message lines and a summary"),
+        "json": ReportFormat(_json, "diagnostics and per-spec facts (maturity, coverage)"),
+        "github": ReportFormat(_github, "GitHub Actions annotations", errors_first=True),
+        "sarif": ReportFormat(render_sarif, "SARIF 2.1.0 for GitHub code scanning"),
+        "junit": ReportFormat(render_junit, "JUnit XML test report"),
+        "gitlab": ReportFormat(render_gitlab, "GitLab Code Quality report (JSON)"),
+        "markdown": ReportFormat(
+            render_markdown, "a Markdown table of every finding (job summaries)", errors_first=True
+        ),
+    }
+)
 
 
 def summarize(diagnostics: Sequence[Diagnostic], files: int) -> dict[str, Any]:
@@ -101,8 +132,12 @@ def render_report(
     specs: list[dict[str, Any]] | None = None,
 ) -> str:
     """Format diagnostics (sorted by file and position) in one of FORMATS."""
+    chosen = FORMATS[fmt]
     ordered = sorted(diagnostics, key=Diagnostic.sort_key)
+    if chosen.errors_first:
+        rank = {severity: i for i, severity in enumerate(Severity)}
+        ordered.sort(key=lambda d: rank[d.severity])
     summary = summarize(ordered, files)
     if specs is not None:
         summary["specs"] = specs
-    return FORMATS[fmt](ordered, summary)
+    return chosen.render(ordered, summary)

@@ -95,12 +95,14 @@ def find_config(spec: Path) -> Path | None:
 class ConfigLookup:
     """The settings of each spec, reading every configuration file once per run."""
 
-    def __init__(self) -> None:
+    def __init__(self, config_file: Path | None = None) -> None:
         self._loaded: dict[Path | None, tuple[LintConfig, list[Diagnostic]]] = {}
+        self._config_file = config_file
+        """A file given explicitly (`validate --config`): it applies to every spec."""
 
     def for_spec(self, spec: Path) -> tuple[LintConfig, list[Diagnostic]]:
         """A spec's settings; a configuration file's problems come only the first time."""
-        found = find_config(spec)
+        found = self._config_file or find_config(spec)
         if found in self._loaded:
             return self._loaded[found][0], []
         self._loaded[found] = load_config(found) if found is not None else (LintConfig(), [])

@@ -60,6 +60,10 @@ class Document:
     data: dict[str, Any]
     positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    ends: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    """Where each value ends: line and the column just after its last character."""
+    key_ends: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    """Where each key ends, like `ends`."""
 
     def pos(self, path: PathKey) -> tuple[int, int]:
         """Line and column of the value at `path`, or of its nearest existing ancestor."""
@@ -74,6 +78,17 @@ class Document:
         """Line and column of the key that introduces `path` (falls back to `pos`)."""
         found = self.key_positions.get(path)
         return found if found is not None else self.pos(path)
+
+    def end_of(self, path: PathKey, start: tuple[int, int]) -> tuple[int, int] | None:
+        """End of the value or key at `path` (or an ancestor) that starts at `start`."""
+        while True:
+            if self.positions.get(path) == start:
+                return self.ends.get(path)
+            if self.key_positions.get(path) == start:
+                return self.key_ends.get(path)
+            if not path:
+                return None
+            path = path[:-1]
 
 
 _PLAIN_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_ -]*")
@@ -176,7 +191,12 @@ def load_bytes(raw: bytes, path: str) -> Document:
             path, line, col, f"the document is {kind}; a spec must be a mapping of keys to values"
         )
     return Document(
-        path=path, data=data, positions=builder.positions, key_positions=builder.key_positions
+        path=path,
+        data=data,
+        positions=builder.positions,
+        key_positions=builder.key_positions,
+        ends=builder.ends,
+        key_ends=builder.key_ends,
     )
 
 
@@ -227,6 +247,8 @@ class _Builder:
         self.path = path
         self.positions: dict[PathKey, tuple[int, int]] = {}
         self.key_positions: dict[PathKey, tuple[int, int]] = {}
+        self.ends: dict[PathKey, tuple[int, int]] = {}
+        self.key_ends: dict[PathKey, tuple[int, int]] = {}
         self.errors: list[Diagnostic] = []
         self.count = 0
         self.chars = 0
@@ -243,18 +265,35 @@ class _Builder:
             raise _fail(
                 self.path, *_mark(node), f"values are nested more than {MAX_DEPTH} levels deep"
             )
-        self.positions.setdefault(at, _mark(node))
+        if at not in self.positions:
+            self.positions[at] = _mark(node)
+            self.ends[at] = _end_mark(node)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, at)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ:
                 self.error(node, f"unsupported YAML tag {node.tag!r}", at)
-            return [self.child(item, (*at, i), depth + 1) for i, item in enumerate(node.value)]
+            items = [self.child(item, (*at, i), depth + 1) for i, item in enumerate(node.value)]
+            if items and not node.flow_style:
+                self.end_at_last(at, (*at, len(items) - 1))
+            return items
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP:
                 self.error(node, f"unsupported YAML tag {node.tag!r}", at)
-            return self.mapping(node, at, depth)
+            mapping = self.mapping(node, at, depth)
+            if node.value and not node.flow_style:
+                last = node.value[-1][0]
+                if isinstance(last, yaml.ScalarNode):
+                    self.end_at_last(at, (*at, str(last.value)))
+            return mapping
         raise AssertionError(f"unexpected YAML node {node!r}")  # pragma: no cover
+
+    def end_at_last(self, at: PathKey, last: PathKey) -> None:
+        # A block collection's own end mark lies past the comments and blank lines that
+        # follow it; its last value's end is where a reader sees it end.
+        end = self.ends.get(last)
+        if end is not None and self.positions.get(at) is not None:
+            self.ends[at] = end
 
     def child(self, node: yaml.Node, at: PathKey, depth: int) -> Any:
         # Fast path for the common case, plain text; everything else goes through build().
@@ -265,6 +304,8 @@ class _Builder:
                 self.too_many(node)
             mark = node.start_mark
             self.positions[at] = (mark.line + 1, mark.column + 1)
+            end = node.end_mark
+            self.ends[at] = (end.line + 1, end.column + 1)
             return node.value
         return self.build(node, at, depth)
 
@@ -299,6 +340,7 @@ class _Builder:
         result: dict[str, Any] = {}
         merged: list[yaml.MappingNode] = []
         key_positions = self.key_positions
+        key_ends = self.key_ends
         for key_node, value_node in node.value:
             if key_node.__class__ is not yaml.ScalarNode:
                 self.error(key_node, "mapping keys must be plain text", at)
@@ -319,6 +361,8 @@ class _Builder:
                 )
                 continue
             key_positions[path] = (mark.line + 1, mark.column + 1)
+            end = key_node.end_mark
+            key_ends[path] = (end.line + 1, end.column + 1)
             result[key] = self.child(value_node, path, depth + 1)
         for source in merged:  # explicit keys win over merged ones, as in YAML's merge rules
             for key_node, value_node in source.value:
@@ -328,6 +372,7 @@ class _Builder:
                 if key in result:
                     continue
                 key_positions[(*at, key)] = _mark(key_node)
+                key_ends[(*at, key)] = _end_mark(key_node)
                 result[key] = self.build(value_node, (*at, key), depth + 1)
         return result
 
@@ -350,6 +395,11 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 def _text_pos(text: str, offset: int) -> tuple[int, int]:
     before = text[:offset]
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+def _end_mark(node: yaml.Node) -> tuple[int, int]:
+    mark = node.end_mark
+    return (mark.line + 1, mark.column + 1)
 
 
 def _offset_to_pos(raw: bytes, offset: int) -> tuple[int, int]:

@@ -1,0 +1,53 @@
+"""A Markdown summary of every finding, for GitHub's job summary or a merge request comment."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+from mlopsdiag.errors import Diagnostic, Severity
+from mlopsdiag.reports.rules_info import SPEC_ERROR, rule_id, rule_url
+
+_ICON = {Severity.ERROR: "❌ error", Severity.WARNING: "⚠️ warning", Severity.INFO: "ℹ️ info"}
+
+
+def _cell(value: str) -> str:
+    """Table-cell text: no live HTML, no column breaks, one line."""
+    return html.escape(" ".join(value.split()), quote=False).replace("|", "\\|")
+
+
+def _code(value: str) -> str:
+    """A code span: shown literally, so only backticks and column breaks need care."""
+    return "`" + " ".join(value.split()).replace("`", "'").replace("|", "\\|") + "`"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def render_markdown(diagnostics: Sequence[Diagnostic], summary: dict[str, Any]) -> str:
+    """A heading with the counts, then a table of all diagnostics, errors first."""
+    files, errors = summary["files"], summary["errors"]
+    counts = ", ".join(
+        (
+            _plural(errors, "error"),
+            _plural(summary["warnings"], "warning"),
+            f"{summary['infos']} info",
+        )
+    )
+    verdict = "❌" if errors else ("⚠️" if diagnostics else "✅")
+    lines = [
+        "## mlopsdiag validate",
+        "",
+        f"{verdict} {_plural(files, 'file')} checked: {counts}",
+    ]
+    if diagnostics:
+        lines += ["", "| Severity | Where | Rule | Message |", "| --- | --- | --- | --- |"]
+        for d in diagnostics:
+            rid = rule_id(d)
+            rule = rid if rid == SPEC_ERROR else f"[{rid}]({rule_url(rid)})"
+            where = _code(f"{d.path}:{d.line}:{d.col}")
+            field = f"{_code(d.field)}: " if d.field else ""
+            lines.append(f"| {_ICON[d.severity]} | {where} | {rule} | {field}{_cell(d.message)} |")
+    return "\n".join(lines) + "\n"
