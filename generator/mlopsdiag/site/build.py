@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
+
 from mlopsdiag.catalog import CATALOG_FILE_NAME
 from mlopsdiag.errors import Diagnostic
 from mlopsdiag.site.generate import SiteReport, write_site_cached
@@ -46,8 +48,12 @@ def render_site(
     templates: Path | None = None,
     force: bool = False,
     jobs: int | None = None,
+    cli: click.Command | None = None,
 ) -> SiteBuild:
-    """Draw the diagrams of every valid spec into the docs folder, then write the pages."""
+    """Draw the diagrams of every valid spec into the docs folder, then write the pages.
+
+    `cli` is the command group the CLI reference page documents (handed in by the caller).
+    """
     from mlopsdiag.render import render_specs
 
     report = render_specs(
@@ -59,6 +65,7 @@ def render_site(
         docs_dir,
         templates=templates,
         force=force,
+        cli=cli,
     )
     return SiteBuild(list(report.diagnostics), site, len(report.spec_paths))
 
@@ -84,13 +91,14 @@ def serve_specs(
     dev_addr: str,
     open_browser: bool = False,
     echo: Callable[[str], object] = print,
+    cli: click.Command | None = None,
 ) -> None:
     """Render, serve the site and re-render whenever a spec changes (until Ctrl-C)."""
     docs_dir = docs_dir_of(config_file)
     templates = project_templates(config_file)
 
     def render() -> None:
-        built = render_site(paths, docs_dir, templates=templates)
+        built = render_site(paths, docs_dir, templates=templates, cli=cli)
         for diagnostic in built.diagnostics:
             echo(diagnostic.format())
         echo(

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
+import click
 import jinja2
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -200,8 +201,14 @@ def site_input(
     findings: Mapping[str, Sequence[Diagnostic]] | None = None,
     commands: Sequence[CommandDoc] | None = None,
     site_name: str = "ML systems",
+    cli: click.Command | None = None,
 ) -> SiteInput:
-    """Gather what the pages are made from (the only part that looks at the disk)."""
+    """Gather what the pages are made from (the only part that looks at the disk).
+
+    `cli` is the command group the CLI reference documents: the caller hands it in (the
+    site never imports the command line); without it (or `commands`) there is no CLI
+    reference page.
+    """
     archs = tuple(sorted(architectures, key=lambda a: a.name))
     names = [a.name for a in archs]
     if len(set(names)) != len(names):
@@ -210,9 +217,7 @@ def site_input(
         configs = _configs(archs) if config is None else dict.fromkeys(names, config)
         findings = {a.name: lint(a, configs[a.name]) for a in archs}
     if commands is None:
-        from mlopsdiag.cli import main_group
-
-        commands = command_docs(main_group)
+        commands = command_docs(cli) if cli is not None else ()
     return SiteInput(
         architectures=archs,
         catalog=_merged_catalog(archs),
@@ -270,15 +275,16 @@ def write_site(
     config: LintConfig | None = None,
     findings: Mapping[str, Sequence[Diagnostic]] | None = None,
     site_name: str = "ML systems",
+    cli: click.Command | None = None,
 ) -> SiteReport:
     """Write every page of the site under `docs_dir` and remove stale generated pages.
 
     `templates` is the project's own templates folder (searched before the built-in one);
     `config` overrides the lint settings found next to each spec; `findings` (spec name ->
-    diagnostics) skips linting altogether.
+    diagnostics) skips linting altogether; `cli` is the command group of the CLI reference.
     """
     site = site_input(
-        architectures, docs_dir, config=config, findings=findings, site_name=site_name
+        architectures, docs_dir, config=config, findings=findings, site_name=site_name, cli=cli
     )
     env = environment(templates)
     outputs: dict[str, str] = {page.path: render_page(env, page) for page in build_pages(site)}
@@ -334,6 +340,7 @@ def site_fingerprint(
     templates: Path | None = None,
     config: LintConfig | None = None,
     site_name: str = "ML systems",
+    cli: click.Command | None = None,
 ) -> str:
     """A key that changes whenever the pages could: specs, their catalogue and settings
     files, templates, mlopsdiag's own code and data, the drawn diagrams, and today's date
@@ -346,6 +353,7 @@ def site_fingerprint(
         digest.update(text.encode("utf-8", "surrogateescape") + b"\0")
 
     add(f"site-cache {CACHE_FORMAT} mlopsdiag {__version__} {site_name}")
+    add(repr(command_docs(cli)) if cli is not None else "no CLI reference")
     project_files: set[Path] = set()
     for spec in sorted(spec_files):
         add(spec.as_posix())
@@ -377,6 +385,7 @@ def write_site_cached(
     config: LintConfig | None = None,
     site_name: str = "ML systems",
     force: bool = False,
+    cli: click.Command | None = None,
 ) -> SiteReport:
     """`write_site`, skipped when nothing the pages depend on changed since the last run.
 
@@ -384,7 +393,12 @@ def write_site_cached(
     to do does not even validate the specs. `force` writes them anyway.
     """
     key = site_fingerprint(
-        list(spec_files), docs_dir, templates=templates, config=config, site_name=site_name
+        list(spec_files),
+        docs_dir,
+        templates=templates,
+        config=config,
+        site_name=site_name,
+        cli=cli,
     )
     cache_file = docs_dir / SITE_CACHE
     try:
@@ -396,7 +410,12 @@ def write_site_cached(
         if files and all(f.is_file() for f in files):
             return SiteReport(unchanged=files)
     report = write_site(
-        architectures(), docs_dir, templates=templates, config=config, site_name=site_name
+        architectures(),
+        docs_dir,
+        templates=templates,
+        config=config,
+        site_name=site_name,
+        cli=cli,
     )
     listed = sorted(p.relative_to(docs_dir).as_posix() for p in report.files)
     data = json.dumps({"format": CACHE_FORMAT, "key": key, "files": listed}, indent=0)
