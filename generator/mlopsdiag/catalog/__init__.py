@@ -11,7 +11,10 @@ from typing import Any
 
 import yaml
 
-DATA_DIR = Path(__file__).resolve().parent
+from mlopsdiag.templates_dir import package_data_dir
+
+DATA_DIR = package_data_dir(__name__)
+"""The catalogue's data files and icons, found with importlib.resources."""
 CATALOG_FILE_NAME = "mlopsdiag-catalog.yaml"
 """A project's own tools live in a file of this name next to (or above) its specs."""
 
