@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
@@ -25,6 +25,8 @@ class SiteBuild:
     diagnostics: list[Diagnostic]
     site: SiteReport
     specs: int
+    diagrams: list[Path] = field(default_factory=list)
+    """The diagram files of the specs rendered this time (drawn now or up to date)."""
 
 
 def docs_dir_of(config_file: Path) -> Path:
@@ -67,7 +69,8 @@ def render_site(
         force=force,
         cli=cli,
     )
-    return SiteBuild(list(report.diagnostics), site, len(report.spec_paths))
+    diagrams = sorted(f for files in report.outputs.values() for f in files)
+    return SiteBuild(list(report.diagnostics), site, len(report.spec_paths), diagrams)
 
 
 def watched_paths(paths: Sequence[Path], templates: Path | None) -> list[Path]:
