@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import sys
+from collections import Counter
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -121,7 +122,7 @@ def test_the_mlflow_icon_reads_on_every_cluster_background() -> None:
     assert not builtin_catalog().tools["mlflow"].icon.diagrams  # not the white-lettered one
     with Image.open(DATA_DIR / "icons" / "mlflow.png") as image:
         pixels = [p[:3] for p in _rgba(image) if p[3] == 255]
-    tile = max(set(pixels), key=pixels.count)
+    tile = Counter(pixels).most_common(1)[0][0]
     ink = max(pixels, key=_luminance)
     for cluster in (*CLUSTER_COLORS, "#FFFFFF"):
         # WCAG 2.1 non-text contrast: 3:1 between the tile and what it sits on.
