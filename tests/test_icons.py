@@ -94,7 +94,10 @@ def test_logos_are_recorded_with_licence_and_trademark_note() -> None:
         assert "trademark" in logo["trademark"] and entry["name"] in logo["trademark"]
         assert (ROOT / "scripts" / "logos" / f"{logo['slug']}.svg").is_file()
         assert entry["icon"]["file"] == f"icons/{tool_id}.png"
-        assert builtin_catalog().tools[tool_id].icon.file == DATA_DIR / "icons" / f"{tool_id}.png"
+        icon = builtin_catalog().tools[tool_id].icon
+        assert icon.file == DATA_DIR / "icons" / f"{tool_id}.png"
+        assert icon.logo is not None and icon.logo.license == "CC0-1.0"
+        assert icon.logo.trademark == logo["trademark"]  # shown on the tool's page
 
 
 @pytest.mark.parametrize("tool_id", LOGO_TOOLS)
