@@ -1,22 +1,30 @@
 #!/usr/bin/env python3
 """Draw mlopsdiag's own icons into generator/mlopsdiag/catalog/icons/.
 
-The icons are the project's own drawings, never copies or traces of any logo:
+The icons are the project's own drawings; the only logos used are the CC0 ones of the
+Simple Icons project that tools.yaml names (with their trademark note):
 
 * one per catalogue tool whose ``icon`` is ``file: icons/<id>.png`` in tools.yaml: a shape
   whose form and colour encode the tool's MAIN (first) capability, with a short monogram;
+  or, where the entry names a ``logo`` from Simple Icons (CC0), that logo in white instead
+  of the monogram, on the same shape (the tile keeps it readable on light and dark
+  clusters alike);
 * one per taxonomy capability, ``icons/capability-<id>.png``: the same shape and colour with
   a simple white pictogram (used for components that have no tool);
 * ``icons/generic.png`` for a component with neither a tool nor a capability.
 
-Output is byte-deterministic for a given Pillow build: no metadata, no timestamps, fixed
-compression settings. ``--check`` compares what it would write with what is on disk (bytes,
+Logos are rasterised with resvg (the pinned ``resvg-py`` wheel of the test extra, which
+carries its own renderer, so no system library is involved) from the SVG files vendored in
+scripts/logos/: ``--update-logos`` copies them from the installed mkdocs-material, which
+ships Simple Icons. Output is byte-deterministic for a given Pillow and resvg build: no
+metadata, no timestamps, fixed compression settings. ``--check`` compares what it would write with what is on disk (bytes,
 or decoded pixels when only the zlib build differs) and exits 1 on any difference.
 
 Usage::
 
     python scripts/make_icons.py            # (re)write the icons
     python scripts/make_icons.py --check    # verify the committed icons are up to date
+    python scripts/make_icons.py --update-logos   # refresh scripts/logos/ from mkdocs-material
 """
 
 from __future__ import annotations
@@ -39,6 +47,9 @@ CATALOG_DIR = REPO / "generator" / "mlopsdiag" / "catalog"
 TOOLS_YAML = CATALOG_DIR / "tools.yaml"
 ICONS_DIR = CATALOG_DIR / "icons"
 FONT_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")  # fonts-dejavu-core
+LOGOS_DIR = REPO / "scripts" / "logos"
+"""Simple Icons SVGs (CC0) the catalogue uses, copied from mkdocs-material by --update-logos."""
+LOGO_LICENSE = "CC0-1.0"
 
 SIZE = 256  # final icon size in pixels
 SCALE = 4  # supersampling factor: draw at SIZE*SCALE, then downsample for anti-aliasing
@@ -474,6 +485,74 @@ def pict_generic(d: ImageDraw.ImageDraw) -> None:  # a plain component box
     _line(d, [(104, 140), (136, 140)], 10)
 
 
+# --------------------------------------------------------------------------- logos
+
+# How much of the canvas a logo's square box may use, per shape (like TEXT_WIDTH).
+LOGO_BOX = {"hexagon": 0.50, "octagon": 0.52, "diamond": 0.42, "square": 0.54, "circle": 0.50}
+
+
+def logo_of(tool: dict[str, Any]) -> dict[str, Any] | None:
+    """The tool's `icon.logo` entry of tools.yaml, checked; None for a monogram icon."""
+    logo = (tool.get("icon") or {}).get("logo")
+    if logo is None:
+        return None
+    missing = [k for k in ("source", "slug", "license", "trademark") if not logo.get(k)]
+    if missing:
+        raise SystemExit(f"tool {tool['id']}: icon.logo needs {', '.join(missing)}")
+    if logo["source"] != "Simple Icons" or logo["license"] != LOGO_LICENSE:
+        raise SystemExit(f"tool {tool['id']}: only Simple Icons logos ({LOGO_LICENSE}) are used")
+    return dict(logo)
+
+
+def logo_svg(slug: str) -> str:
+    path = LOGOS_DIR / f"{slug}.svg"
+    if not path.is_file():
+        raise SystemExit(f"{path} is missing: run python scripts/make_icons.py --update-logos")
+    return path.read_text(encoding="utf-8")
+
+
+def logo_mask(slug: str, px: int) -> Image.Image:
+    """The logo rasterised at px x px as an 8-bit coverage mask (resvg, anti-aliased)."""
+    try:
+        import resvg_py
+    except ImportError as exc:
+        raise SystemExit("resvg-py is missing: pip install -e '.[test]'") from exc
+    svg = logo_svg(slug)
+    # One colour for the whole logo (Simple Icons are single paths without fill).
+    svg = svg.replace("<svg ", '<svg fill="#000" ', 1)
+    png = resvg_py.svg_to_bytes(svg_string=svg, width=px, height=px, skip_system_fonts=True)
+    with Image.open(io.BytesIO(bytes(png))) as raster:
+        return raster.convert("RGBA").getchannel("A")
+
+
+def draw_logo(img: Image.Image, slug: str, shape: str) -> None:
+    big = SIZE * SCALE
+    box = round(big * LOGO_BOX[shape])
+    mask = logo_mask(slug, box)
+    offset = ((big - box) // 2, (big - box) // 2)
+    img.paste(Image.new("RGBA", (box, box), WHITE), offset, mask)
+
+
+def update_logos(tools: list[dict[str, Any]]) -> int:
+    """Copy the logos tools.yaml names from the installed mkdocs-material into LOGOS_DIR."""
+    import material
+
+    simple = Path(material.__file__).resolve().parent / "templates" / ".icons" / "simple"
+    LOGOS_DIR.mkdir(parents=True, exist_ok=True)
+    wanted = {str(logo["slug"]) for t in tools if (logo := logo_of(t)) is not None}
+    for slug in sorted(wanted):
+        source = simple / f"{slug}.svg"
+        if not source.is_file():
+            raise SystemExit(f"Simple Icons in mkdocs-material has no {slug}.svg")
+        (LOGOS_DIR / f"{slug}.svg").write_bytes(source.read_bytes())
+    for path in sorted(LOGOS_DIR.glob("*.svg")):
+        if path.stem not in wanted:
+            path.unlink()
+            print(f"removed unused {path.name}")
+    print(f"{len(wanted)} logos in {LOGOS_DIR.relative_to(REPO)} from {simple}")
+    return 0
+
+
 # --------------------------------------------------------------------------- icons
 
 
@@ -481,7 +560,11 @@ def tool_icon(tool: dict[str, Any]) -> Image.Image:
     caps = tool.get("capabilities") or []
     style = PALETTE.get(str(caps[0]), GENERIC) if caps else GENERIC
     img, draw = base_image(style)
-    draw_monogram(img, draw, monogram(tool), style.shape)
+    logo = logo_of(tool)
+    if logo is not None:
+        draw_logo(img, str(logo["slug"]), style.shape)
+    else:
+        draw_monogram(img, draw, monogram(tool), style.shape)
     return finish(img)
 
 
@@ -584,7 +667,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="do not write; exit 1 if the icons on disk differ from what would be generated",
     )
+    parser.add_argument(
+        "--update-logos",
+        action="store_true",
+        help="copy the Simple Icons logos tools.yaml names from mkdocs-material into "
+        "scripts/logos/, then exit",
+    )
     args = parser.parse_args(argv)
+    if args.update_logos:
+        return update_logos(load_tools())
     expected = build_all(load_tools())
     if args.check:
         return check(expected, ICONS_DIR)

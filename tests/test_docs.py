@@ -29,7 +29,7 @@ COMMANDS = sorted(main_group.commands)
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Every page of a site without architectures, rendered (path -> Markdown)."""
     docs = tmp_path_factory.mktemp("docs")
-    site = site_input([], docs, findings={})
+    site = site_input([], docs, findings={}, cli=main_group)
     env = environment()
     return {page.path: render_page(env, page) for page in build_pages(site)}
 

@@ -596,3 +596,75 @@ def test_hostile_text_never_runs_in_the_browser(
         injected += [f"{path}: {i}" for i in page.evaluate(_INJECTED)]
     assert not injected, "\n".join(injected)
     assert not watch.dialogs, watch.dialogs
+
+
+# --------------------------------------------------------------------------- light and dark
+
+
+def _channel(value: float) -> float:
+    c = value / 255
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    """WCAG 2 relative luminance of an sRGB colour."""
+    r, g, b = (_channel(v) for v in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21)."""
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _pixels(png: bytes) -> list[tuple[int, int, int]]:
+    from io import BytesIO
+
+    from PIL import Image
+
+    with Image.open(BytesIO(png)) as image:
+        data = image.convert("RGB").tobytes()
+    return [(data[i], data[i + 1], data[i + 2]) for i in range(0, len(data), 3)]
+
+
+def _commonest(pixels: list[tuple[int, int, int]]) -> tuple[int, int, int]:
+    from collections import Counter
+
+    return Counter(pixels).most_common(1)[0][0]
+
+
+def test_dark_scheme_keeps_diagrams_readable_and_the_toggle_switches(
+    site: Served, tab: tuple[Page, Watch]
+) -> None:
+    page, _ = tab
+    page.add_init_script(NO_SEARCH_WORKER)
+    page.emulate_media(color_scheme="dark")  # a first visit follows the system setting
+    name = _specs()[0]["metadata"]["name"]
+    page.goto(f"{site.url}architectures/{name}/index.html", wait_until="load")
+    body = page.locator("body")
+    expect(body).to_have_attribute("data-md-color-scheme", "slate")
+    _diagram(page, "overview.svg")
+    frame = page.locator(".mlopsdiag-diagram-frame").first
+    frame.scroll_into_view_if_needed()
+    _screenshot(page, "architecture-dark.png", full_page=False)
+
+    # Measured on the screen: the page is dark, the diagram's card is light, and the darkest
+    # ink in the diagram (its labels) reads on that card as body text must (WCAG AA: 4.5).
+    page_pixels = _pixels(page.locator(".md-main").screenshot())
+    page_bg = _commonest(page_pixels)
+    card = _pixels(frame.screenshot())
+    card_bg = _commonest(card)
+    ink = min(card, key=_luminance)
+    assert _luminance(page_bg) < 0.1, f"the page is not dark: {page_bg}"
+    assert _luminance(card_bg) > 0.8, f"the diagram sits on a dark background: {card_bg}"
+    assert _contrast(ink, card_bg) >= 4.5, f"labels {ink} on {card_bg}"
+    assert _contrast(card_bg, page_bg) >= 3, "the diagram card does not stand out"
+
+    # The toggle in the header switches to the light scheme, and the choice sticks.
+    page.locator("label[title='Switch to the light scheme']").first.click()
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+    page.reload(wait_until="load")
+    expect(body).to_have_attribute("data-md-color-scheme", "default")
+    light = _pixels(page.locator(".md-main").screenshot())
+    assert _luminance(_commonest(light)) > 0.9

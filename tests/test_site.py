@@ -68,6 +68,7 @@ def fake_diagrams(docs: Path, archs: list[Architecture]) -> None:
 
 
 def generate(docs: Path, archs: list[Architecture], **kwargs: object):  # type: ignore[no-untyped-def]
+    kwargs.setdefault("cli", main_group)
     return write_site(archs, docs, findings=findings(archs), **kwargs)  # type: ignore[arg-type]
 
 

@@ -411,6 +411,7 @@ def serve(paths: tuple[Path, ...], config_file: Path, dev_addr: str, open_browse
         dev_addr=dev_addr,
         open_browser=open_browser,
         echo=lambda line: click.echo(line, err=True),
+        cli=main_group,
     )
 
 
@@ -492,6 +493,7 @@ def render(
             out.parent,
             templates=templates if templates.is_dir() else None,
             force=force,
+            cli=main_group,
         )
         click.echo(pages.summary(out.parent))
     sys.exit(EXIT_INVALID if report.failed() else EXIT_OK)

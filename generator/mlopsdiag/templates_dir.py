@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
-PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
-"""Installed copy of the repository's top-level templates/ folder."""
-SOURCE_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-"""The repository's own templates/ folder, used when running from a checkout."""
+from mlopsdiag.errors import MlopsdiagError
+
+TEMPLATES_PACKAGE = "mlopsdiag.templates"
+"""The repository's top-level templates/ folder, installed as this package."""
+
+
+def package_data_dir(package: str) -> Path:
+    """The folder of a package's data files, found with importlib.resources.
+
+    Jinja2's loader, the site cache and `serve`'s watcher need a real folder; an install
+    that keeps packages inside a zip file has none.
+    """
+    found = files(package)
+    if not isinstance(found, Path) or not found.is_dir():
+        raise MlopsdiagError(
+            f"the data files of {package} are not in a folder on disk ({found}); "
+            "install mlopsdiag unpacked (pip install mlopsdiag)"
+        )
+    return found
+
+
+def builtin_templates() -> Path:
+    """The folder of the built-in templates."""
+    return package_data_dir(TEMPLATES_PACKAGE)
 
 
 def template_dirs(project: Path | None = None) -> list[Path]:
@@ -15,8 +36,5 @@ def template_dirs(project: Path | None = None) -> list[Path]:
     dirs: list[Path] = []
     if project is not None and project.is_dir():
         dirs.append(project)
-    for candidate in (SOURCE_TEMPLATES, PACKAGE_TEMPLATES):
-        if (candidate / "spec.yaml.j2").is_file():
-            dirs.append(candidate)
-            break
+    dirs.append(builtin_templates())
     return dirs

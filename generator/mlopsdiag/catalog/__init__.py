@@ -11,7 +11,10 @@ from typing import Any
 
 import yaml
 
-DATA_DIR = Path(__file__).resolve().parent
+from mlopsdiag.templates_dir import package_data_dir
+
+DATA_DIR = package_data_dir(__name__)
+"""The catalogue's data files and icons, found with importlib.resources."""
 CATALOG_FILE_NAME = "mlopsdiag-catalog.yaml"
 """A project's own tools live in a file of this name next to (or above) its specs."""
 
@@ -51,11 +54,23 @@ class Capability:
 
 
 @dataclass(frozen=True)
+class Logo:
+    """Where a drawn icon's logo comes from: its source, licence and trademark note."""
+
+    source: str
+    slug: str
+    license: str
+    trademark: str
+
+
+@dataclass(frozen=True)
 class Icon:
     """What a tool looks like: a `diagrams` node class, or a PNG file."""
 
     diagrams: str = ""
     file: Path | None = None
+    logo: Logo | None = None
+    """For a built-in icon drawn with the tool's logo (scripts/make_icons.py)."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +134,22 @@ def tool_from_data(raw: Mapping[str, Any], base: Path, *, builtin: bool) -> Tool
         icon = Icon(file=base / icon_raw)
     else:
         file = icon_raw.get("file")
-        icon = Icon(diagrams=str(icon_raw.get("diagrams", "")), file=base / file if file else None)
+        logo_raw = icon_raw.get("logo") if builtin else None
+        logo = (
+            Logo(
+                source=str(logo_raw["source"]),
+                slug=str(logo_raw["slug"]),
+                license=str(logo_raw["license"]),
+                trademark=str(logo_raw["trademark"]),
+            )
+            if logo_raw
+            else None
+        )
+        icon = Icon(
+            diagrams=str(icon_raw.get("diagrams", "")),
+            file=base / file if file else None,
+            logo=logo,
+        )
     return Tool(
         id=str(raw["id"]),
         name=str(raw.get("name") or raw["id"]),

@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from types import MappingProxyType
 
 from mlopsdiag.catalog import Source, read_data_yaml, source_from_data
@@ -25,8 +24,9 @@ from mlopsdiag.lint.graph import (
     flow_graph,
 )
 from mlopsdiag.spec.model import Architecture, Loc
+from mlopsdiag.templates_dir import package_data_dir
 
-RULES_FILE = Path(__file__).resolve().parent / "rules.yaml"
+RULES_FILE = package_data_dir("mlopsdiag.lint") / "rules.yaml"
 STALE_AFTER_DAYS = 180
 SERVING = ("online-serving", "batch-prediction")
 

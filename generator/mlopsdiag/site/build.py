@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import click
 
 from mlopsdiag.catalog import CATALOG_FILE_NAME
 from mlopsdiag.errors import Diagnostic, MlopsdiagError
@@ -24,6 +26,8 @@ class SiteBuild:
     diagnostics: list[Diagnostic]
     site: SiteReport
     specs: int
+    diagrams: list[Path] = field(default_factory=list)
+    """The diagram files of the specs rendered this time (drawn now or up to date)."""
 
 
 def docs_dir_of(config_file: Path) -> Path:
@@ -70,12 +74,14 @@ def render_site(
     force: bool = False,
     jobs: int | None = None,
     last_good: dict[Path, Architecture] | None = None,
+    cli: click.Command | None = None,
 ) -> SiteBuild:
     """Draw the diagrams of every valid spec into the docs folder, then write the pages.
 
     With `last_good` (what `serve` remembers between renders: spec file -> its last valid
     model), a spec that now has errors keeps its pages in their last valid version, with
-    the errors in a banner on top, instead of losing them.
+    the errors in a banner on top, instead of losing them. `cli` is the command group the
+    CLI reference page documents (handed in by the caller).
     """
     from mlopsdiag.render import render_specs
 
@@ -111,8 +117,10 @@ def render_site(
         templates=templates,
         force=force,
         notices=notices,
+        cli=cli,
     )
-    return SiteBuild(list(report.diagnostics), site, len(report.spec_paths))
+    diagrams = sorted(f for files in report.outputs.values() for f in files)
+    return SiteBuild(list(report.diagnostics), site, len(report.spec_paths), diagrams)
 
 
 def watched_paths(paths: Sequence[Path], templates: Path | None) -> list[Path]:
@@ -149,6 +157,7 @@ def serve_specs(
     dev_addr: str,
     open_browser: bool = False,
     echo: Callable[[str], object] = print,
+    cli: click.Command | None = None,
 ) -> None:
     """Render, serve the site and re-render whenever a spec changes (until Ctrl-C)."""
     docs_dir = docs_dir_of(config_file)
@@ -156,7 +165,9 @@ def serve_specs(
     last_good: dict[Path, Architecture] = {}
 
     def render() -> None:
-        built = render_site(paths, docs_dir, templates=templates, last_good=last_good)
+        built = render_site(
+            paths, docs_dir, templates=templates, last_good=last_good, cli=cli
+        )
         for diagnostic in built.diagnostics:
             echo(diagnostic.format())
         echo(

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
+import click
 import jinja2
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -220,8 +221,14 @@ def site_input(
     findings: Mapping[str, Sequence[Diagnostic]] | None = None,
     commands: Sequence[CommandDoc] | None = None,
     site_name: str = "ML systems",
+    cli: click.Command | None = None,
 ) -> SiteInput:
-    """Gather what the pages are made from (the only part that looks at the disk)."""
+    """Gather what the pages are made from (the only part that looks at the disk).
+
+    `cli` is the command group the CLI reference documents: the caller hands it in (the
+    site never imports the command line); without it (or `commands`) there is no CLI
+    reference page.
+    """
     archs = tuple(sorted(architectures, key=lambda a: a.name))
     names = [a.name for a in archs]
     if len(set(names)) != len(names):
@@ -230,9 +237,7 @@ def site_input(
         configs = _configs(archs) if config is None else dict.fromkeys(names, config)
         findings = {a.name: lint(a, configs[a.name]) for a in archs}
     if commands is None:
-        from mlopsdiag.cli import main_group
-
-        commands = command_docs(main_group)
+        commands = command_docs(cli) if cli is not None else ()
     return SiteInput(
         architectures=archs,
         catalog=_merged_catalog(archs),
@@ -322,16 +327,18 @@ def write_site(
     findings: Mapping[str, Sequence[Diagnostic]] | None = None,
     site_name: str = "ML systems",
     notices: Mapping[str, Sequence[str]] | None = None,
+    cli: click.Command | None = None,
 ) -> SiteReport:
     """Write every page of the site under `docs_dir` and remove stale generated pages.
 
     `templates` is the project's own templates folder (searched before the built-in one);
     `config` overrides the lint settings found next to each spec; `findings` (spec name ->
     diagnostics) skips linting altogether; `notices` (spec path -> problems) marks the
-    pages of specs shown in their last valid version.
+    pages of specs shown in their last valid version; `cli` is the command group of the CLI
+    reference.
     """
     site = site_input(
-        architectures, docs_dir, config=config, findings=findings, site_name=site_name
+        architectures, docs_dir, config=config, findings=findings, site_name=site_name, cli=cli
     )
     env = environment(templates)
     outputs: dict[str, str] = {
@@ -443,6 +450,7 @@ def site_fingerprint(
     templates: Path | None = None,
     config: LintConfig | None = None,
     site_name: str = "ML systems",
+    cli: click.Command | None = None,
 ) -> str:
     """A key that changes whenever the pages could: specs, their catalogue and settings
     files, templates, mlopsdiag's own code and data, the drawn diagrams, and today's date
@@ -455,6 +463,7 @@ def site_fingerprint(
         digest.update(text.encode("utf-8", "surrogateescape") + b"\0")
 
     add(f"site-cache {CACHE_FORMAT} mlopsdiag {__version__} {site_name}")
+    add(repr(command_docs(cli)) if cli is not None else "no CLI reference")
     project_files: set[Path] = set()
     for spec in sorted(spec_files):
         add(spec.as_posix())
@@ -487,6 +496,7 @@ def write_site_cached(
     site_name: str = "ML systems",
     force: bool = False,
     notices: Mapping[str, Sequence[str]] | None = None,
+    cli: click.Command | None = None,
 ) -> SiteReport:
     """`write_site`, skipped when nothing the pages depend on changed since the last run.
 
@@ -494,7 +504,12 @@ def write_site_cached(
     to do does not even validate the specs. `force` writes them anyway.
     """
     key = site_fingerprint(
-        list(spec_files), docs_dir, templates=templates, config=config, site_name=site_name
+        list(spec_files),
+        docs_dir,
+        templates=templates,
+        config=config,
+        site_name=site_name,
+        cli=cli,
     )
     if notices:
         key = hashlib.sha256((key + json.dumps(notices, sort_keys=True)).encode()).hexdigest()
@@ -514,6 +529,7 @@ def write_site_cached(
         config=config,
         site_name=site_name,
         notices=notices,
+        cli=cli,
     )
     listed = sorted(p.relative_to(docs_dir).as_posix() for p in report.files)
     data = json.dumps({"format": CACHE_FORMAT, "key": key, "files": listed}, indent=0)

@@ -13,8 +13,9 @@ import yaml
 
 from mlopsdiag.catalog import Source, source_from_data
 from mlopsdiag.errors import MlopsdiagError
+from mlopsdiag.templates_dir import package_data_dir
 
-KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
+KNOWLEDGE_DIR = package_data_dir("mlopsdiag") / "knowledge"
 
 
 @dataclass(frozen=True)

@@ -55,15 +55,24 @@ def _reference_pages(site: SiteInput) -> list[Page]:
         (title, tuple(schema_sections(schema, prefix)))
         for title, prefix, schema in site.extra_schemas
     )
-    return [
+    pages = [
         Page(
             SPEC_REFERENCE,
             "spec-reference.md.j2",
             "the spec schema",
             {"sections": sections, "extras": extras},
         ),
-        Page(CLI_REFERENCE, "cli-reference.md.j2", "the command line", {"commands": site.commands}),
     ]
+    if site.commands:  # handed in by the caller: the site never imports the command line
+        pages.append(
+            Page(
+                CLI_REFERENCE,
+                "cli-reference.md.j2",
+                "the command line",
+                {"commands": site.commands},
+            )
+        )
+    return pages
 
 
 def build_pages(site: SiteInput) -> list[Page]:

@@ -1,0 +1,170 @@
+"""The opt-in MkDocs plugin, run as users run it: real `mkdocs build` and `mkdocs serve`."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from mlopsdiag.cli import main_group
+
+pytestmark = [pytest.mark.site, pytest.mark.graphviz]
+
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def _project(tmp_path: Path, plugin: object = "mlopsdiag") -> Path:
+    """A knowledge repository from `mlopsdiag init --site`, with the plugin switched on."""
+    project = tmp_path / "kb"
+    result = CliRunner().invoke(
+        main_group, ["init", "demo", "--site", str(project)], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    config_file = project / "mkdocs.yml"
+    config = config_file.read_text(encoding="utf-8")
+    plugins = "plugins:\n  - search\n  - offline"
+    assert plugins in config
+    entry = yaml.safe_dump([plugin], default_flow_style=False).strip().replace("\n", "\n  ")
+    config_file.write_text(config.replace(plugins, f"{plugins}\n  {entry}"), encoding="utf-8")
+    return project
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    """Every file below `folder` with a digest of its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _build(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*MKDOCS, "build", "--strict"],
+        cwd=project,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+
+
+def test_build_generates_pages_and_diagrams_without_touching_docs(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    before = _tree(project / "docs")
+    done = _build(project)
+    assert done.returncode == 0, done.stderr
+    site = project / "site"
+    for page in (
+        "index.html",
+        "architectures/index.html",
+        "architectures/demo/index.html",
+        "runbooks/demo.html",
+        "tools/index.html",
+        "reference/cli.html",
+        "reference/spec.html",
+    ):
+        assert (site / page).is_file(), page
+    for view in ("overview", "training"):
+        svg = (site / "architectures" / "demo" / f"{view}.svg").read_text(encoding="utf-8")
+        assert svg.lstrip().startswith(("<?xml", "<svg", "<!--")), svg[:80]
+        assert "Raw events" in svg or view != "overview"
+    page = (site / "architectures" / "demo" / "index.html").read_text(encoding="utf-8")
+    assert 'data="overview.svg"' in page
+    assert "mlopsdiag validate" in (site / "reference" / "cli.html").read_text(encoding="utf-8")
+    assert _tree(project / "docs") == before, "the plugin wrote into docs/"
+    assert "mlopsdiag: 1 spec(s) rendered" in done.stderr
+
+
+def test_an_invalid_spec_fails_the_strict_build_at_its_line(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    spec = project / "specs" / "demo.yaml"
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace("tool: scikit-learn", "tool: scikit-lern"), encoding="utf-8")
+    line = next(n for n, row in enumerate(spec.read_text().splitlines(), 1) if "scikit-lern" in row)
+    done = _build(project)
+    assert done.returncode != 0
+    assert f"specs/demo.yaml:{line}:" in done.stderr, done.stderr
+    assert "scikit-learn" in done.stderr  # the did-you-mean hint
+
+
+def test_a_missing_spec_path_is_a_clear_configuration_error(tmp_path: Path) -> None:
+    project = _project(tmp_path, {"mlopsdiag": {"specs": ["architecture"]}})
+    done = _build(project)
+    assert done.returncode != 0
+    assert "spec path 'architecture' (plugins.mlopsdiag.specs) does not exist" in done.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return str(response.read().decode("utf-8"))
+
+
+def _wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return True
+        except OSError:
+            pass
+        time.sleep(0.3)
+    return False
+
+
+def test_serve_rebuilds_pages_and_diagrams_when_a_spec_changes(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    before = _tree(project / "docs")
+    port = _free_port()
+    process = subprocess.Popen(
+        [*MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    page = f"{base}/architectures/demo/index.html"
+    svg = f"{base}/architectures/demo/overview.svg"
+    try:
+        assert _wait_for(lambda: "component-" in _get(page), 180), "the site was never served"
+        assert "Raw events" in _get(svg)
+        spec = project / "specs" / "demo.yaml"
+        text = spec.read_text(encoding="utf-8")
+        spec.write_text(
+            text.replace("title: Demo", "title: Renamed by the test").replace(
+                "name: Raw events", "name: Clickstream renamed"
+            ),
+            encoding="utf-8",
+        )
+        assert _wait_for(lambda: "Renamed by the test" in _get(page), 120), "no rebuild"
+        assert _wait_for(lambda: "Clickstream renamed" in _get(svg), 30), "diagram not redrawn"
+        assert _tree(project / "docs") == before, "the plugin wrote into docs/"
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            output, _ = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+    assert output.count("mlopsdiag: 1 spec(s) rendered") >= 2, output
