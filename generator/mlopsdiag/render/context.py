@@ -178,7 +178,21 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _group_box(arch: Architecture, group_id: str) -> SceneNode:
+def _main(arch: Architecture, members: Iterable[str]) -> str | None:
+    """The capability most of a group's members have (the first such, in catalogue order)."""
+    counts: dict[str, int] = {}
+    for member in members:
+        for capability in arch.capabilities_of(member):
+            counts[capability] = counts.get(capability, 0) + 1
+    order = list(arch.catalog.capabilities)
+    ranked = sorted(
+        counts, key=lambda c: (-counts[c], order.index(c) if c in order else len(order))
+    )
+    return ranked[0] if ranked else None
+
+
+def group_box(arch: Architecture, group_id: str) -> SceneNode:
+    """A group drawn as one box: its tool's icon, its name, how many components it holds."""
     group = arch.groups_by_id[group_id]
     members = arch.members(group_id)
     tool = arch.tool_of(group_id)
@@ -187,7 +201,9 @@ def _group_box(arch: Architecture, group_id: str) -> SceneNode:
     tool_text = tool_name(tool, group.name) if tool is not None else ""
     return SceneNode(
         component=stand_in(group.id, group.name, f"{group.name}: {note}: {names}", group.loc),
-        icon=tool_icon(arch, tool) if tool is not None else capability_icon(arch, None),
+        icon=tool_icon(arch, tool)
+        if tool is not None
+        else capability_icon(arch, _main(arch, members)),
         tool_name=f"{tool_text} · {note}" if tool_text else note,
         look="group",
         href=group_href(arch, group_id),
@@ -238,7 +254,7 @@ def context_scene(arch: Architecture) -> Scene:
     nodes: dict[str, SceneNode] = actor_nodes(arch, (a.id for a in arch.actors))
     for box in shape.boxes:
         if box in arch.groups_by_id:
-            nodes[box] = _group_box(arch, box)
+            nodes[box] = group_box(arch, box)
         else:
             component = arch.components_by_id[box]
             nodes[box] = SceneNode(
@@ -320,6 +336,7 @@ def context_scene(arch: Architecture) -> Scene:
         roots=roots,
         edges=tuple(edges),
         kinds=tuple(k for k in FLOW_STYLES if k in used),
+        step_looks=("acts",) if any(e.look == "acts" for e in edges) else (),
     )
 
 

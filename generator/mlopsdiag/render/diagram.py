@@ -311,8 +311,12 @@ class _Builder:
         )
 
     def mark_row(self, mark: StepMark) -> str:
-        """A row under a box's name for a step that happens there."""
-        return f'<TD CELLPADDING="1">{self.mark_table(mark)}</TD>'
+        """Rows under a box's name for a step that happens there: badge, actor, what."""
+        text = wrapped_html(mark.do, styles.STEP_TEXT_WIDTH, 3)
+        return (
+            f'<TD CELLPADDING="1">{self.mark_table(mark)}</TD></TR>'
+            f'<TR><TD CELLPADDING="1">{text}</TD>'
+        )
 
     def step_label(self, marks: tuple[StepMark, ...]) -> str:
         """An arrow's label: each step's badge, marker and actor, then what it does."""
@@ -352,6 +356,10 @@ class _Builder:
             f'<<TABLE BORDER="1" COLOR="{color}" STYLE="{style}" CELLBORDER="0" CELLSPACING="0" '
             f'CELLPADDING="3" BGCOLOR="#FFFFFF">{"".join(rows)}</TABLE>>'
         )
+
+    def anchor(self, node: SceneNode) -> str:
+        """An unseen point that holds a lane open from the first step to the last."""
+        return '<<TABLE BORDER="0" CELLPADDING="0"><TR><TD WIDTH="1" HEIGHT="1"></TD></TR></TABLE>>'
 
     def note_box(self, node: SceneNode) -> str:
         """The end of a "no" branch: what happens when a check says no."""
@@ -431,7 +439,7 @@ class _Builder:
         tail.connect(self.nodes[head_id], line)
 
 
-_TEXT_LOOKS = {"step": _Builder.step_box, "note": _Builder.note_box}
+_TEXT_LOOKS = {"step": _Builder.step_box, "note": _Builder.note_box, "anchor": _Builder.anchor}
 """Boxes drawn as text alone, without an icon."""
 _BOX_TABLES = {
     # A collapsed group reads as a folded cluster: its colour, a rounded border.
