@@ -37,6 +37,11 @@ if TYPE_CHECKING:
 CONTEXT_VIEW_ID = "context"
 CONTEXT_BUDGET = 10
 """Boxes (actors aside) a context picture may hold before groups collapse one level higher."""
+CONTEXT_DIRECTION = "TB"
+"""Top to bottom: actors above what they act on, sources above what they feed, and the
+picture grows down the page (which scrolls) rather than across its fixed width."""
+CONTEXT_TEXT_SIZE = 14
+"""The context picture is the first one a reader sees, at the page's width: larger text."""
 MERGED_LABEL_LIMIT = 36
 """Characters the combined labels of merged flows may take before they are counted instead."""
 
@@ -329,7 +334,7 @@ def context_scene(arch: Architecture) -> Scene:
     return Scene(
         name=arch.name,
         view=view,
-        direction=context_direction(len(shape.boxes), edges),
+        direction=CONTEXT_DIRECTION,
         source_name=Path(arch.source_path).name,
         nodes=nodes,
         clusters=clusters,
@@ -337,29 +342,8 @@ def context_scene(arch: Architecture) -> Scene:
         edges=tuple(edges),
         kinds=tuple(k for k in FLOW_STYLES if k in used),
         step_looks=("acts",) if any(e.look == "acts" for e in edges) else (),
+        text_size=CONTEXT_TEXT_SIZE,
     )
-
-
-def context_direction(boxes: int, edges: Iterable[SceneEdge]) -> str:
-    """Left to right while the longest chain of arrows is short, else top to bottom, so
-    the picture stays within three times as wide as tall."""
-    successors: dict[str, set[str]] = {}
-    for edge in edges:
-        tail, head = (edge.head, edge.tail) if edge.backwards else (edge.tail, edge.head)
-        if tail != head:
-            successors.setdefault(tail, set()).add(head)
-    longest: dict[str, int] = {}
-
-    def depth(node: str, seen: frozenset[str]) -> int:
-        if node not in longest:
-            longest[node] = 1 + max(
-                (depth(n, seen | {node}) for n in successors.get(node, ()) if n not in seen),
-                default=0,
-            )
-        return longest[node]
-
-    ranks = max((depth(n, frozenset()) for n in list(successors)), default=1)
-    return "LR" if ranks <= 5 or ranks * 2 <= boxes else "TB"
 
 
 def _name(arch: Architecture, element: str) -> str:

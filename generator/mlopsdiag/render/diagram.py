@@ -70,6 +70,8 @@ NODE_ATTRS: dict[str, str | None] = {
     "fontsize": "12",
     "fontcolor": styles.TEXT_COLOR,
 }
+_TEXT_SIZE = 12
+"""The usual size of a box's name; a scene may ask for larger (see `Scene.text_size`)."""
 EDGE_ATTRS = {"fontname": styles.FONT, "fontsize": styles.EDGE_FONT_SIZE, "arrowsize": "0.8"}
 
 
@@ -138,7 +140,12 @@ def _img(name: str, size: int, port: str = "") -> str:
 
 
 def _node_label(
-    icon_name: str, name: str, tool_name: str, extra: tuple[str, ...] = (), table: str = ""
+    icon_name: str,
+    name: str,
+    tool_name: str,
+    extra: tuple[str, ...] = (),
+    table: str = "",
+    small: int = 10,
 ) -> str:
     rows = [
         _img(icon_name, styles.ICON_SIZE, ICON_PORT),
@@ -146,7 +153,7 @@ def _node_label(
     ]
     if tool_name:
         rows.append(
-            f'<TD><FONT POINT-SIZE="10" COLOR="{styles.MUTED_COLOR}">'
+            f'<TD><FONT POINT-SIZE="{small}" COLOR="{styles.MUTED_COLOR}">'
             f"{wrapped_html(tool_name, styles.LABEL_WIDTH, 2)}</FONT></TD>"
         )
     rows.extend(extra)
@@ -159,13 +166,16 @@ _BADGE_SIZE = 20
 
 
 def _badge(mark: StepMark) -> str:
-    """A step's number as white text in a filled circle: real text, so it reads in PNG too."""
+    """A cell with a step's number as white text on a filled, rounded badge: real text, so
+    it reads in PNG as well as SVG."""
     color = styles.MANUAL_COLOR if mark.manual else styles.STEP_COLOR
     width = _BADGE_SIZE + 7 * (len(str(mark.number)) - 1)
+    # The fixed-size cell around the badge keeps Graphviz from stretching it to the row.
     return (
+        f'<TD FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{_BADGE_SIZE}">'
         f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" STYLE="rounded" '
         f'BGCOLOR="{color}"><TR><TD FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{_BADGE_SIZE}">'
-        f'<FONT COLOR="#FFFFFF" POINT-SIZE="12"><B>{mark.number}</B></FONT></TD></TR></TABLE>'
+        f'<FONT COLOR="#FFFFFF" POINT-SIZE="12"><B>{mark.number}</B></FONT></TD></TR></TABLE></TD>'
     )
 
 
@@ -272,7 +282,8 @@ class _Builder:
             args = (file,) if cls is Custom else ()
             extra = tuple(self.mark_row(m) for m in node.marks)
             table = _BOX_TABLES.get(node.look, "")
-            label = _node_label(icon_name, component.name, node.tool_name, extra, table)
+            small = self.scene.text_size - 2
+            label = _node_label(icon_name, component.name, node.tool_name, extra, table, small)
         self.nodes[node_id] = cls(
             label,
             *args,
@@ -292,7 +303,7 @@ class _Builder:
 
     def mark_cells(self, mark: StepMark) -> str:
         """A step's badge, its person marker when manual, and its actor's name."""
-        cells = [f"<TD>{_badge(mark)}</TD>"]
+        cells = [_badge(mark)]
         if mark.manual:
             cells.append(self.person())
         if mark.actor:
@@ -336,7 +347,7 @@ class _Builder:
         """A lane's step: number, marker and place on top, what it does below."""
         rows = []
         for mark in node.marks:
-            cells = [f"<TD>{_badge(mark)}</TD>"]
+            cells = [_badge(mark)]
             if mark.manual:
                 cells.append(self.person())
             cells.append(
@@ -404,6 +415,8 @@ class _Builder:
         # `diagrams` gives every Edge its own font settings; these take them back.
         look = styles.style_of(flow.kind) if edge.look == "flow" else styles.LOOKS[edge.look]
         attrs = {**EDGE_ATTRS, **look.edge_attrs()}
+        if self.scene.text_size != _TEXT_SIZE:
+            attrs["fontsize"] = str(self.scene.text_size - 1)
         text = flow.label if edge.text is None else edge.text
         if edge.marks:
             attrs["label"] = self.step_label(edge.marks)
@@ -411,7 +424,9 @@ class _Builder:
         elif text:
             attrs["label"] = f"<{wrapped_html(text, styles.EDGE_LABEL_WIDTH, 3)}>"
         what = "; ".join(f"{m.number}. {m.do}" for m in edge.marks) or text or flow.kind
-        tip = f"{edge.tail_name} → {edge.head_name}: {what}"
+        tip = f"{edge.tail_name} → {edge.head_name}"
+        if edge.look != "otherwise":
+            tip += f": {what}"
         if edge.look == "flow":
             tip += f" ({flow.kind})"
         attrs["tooltip"] = nohtml(attr_text(tip))
@@ -463,7 +478,7 @@ def draw_scene(scene: Scene) -> DotGraph:
         outformat="dot",
         show=False,
         graph_attr=graph_attrs,
-        node_attr=NODE_ATTRS,
+        node_attr={**NODE_ATTRS, "fontsize": str(scene.text_size)},
         edge_attr=EDGE_ATTRS,
     )
     builder = _Builder(scene)

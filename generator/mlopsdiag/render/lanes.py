@@ -110,7 +110,7 @@ def lanes_scene(arch: Architecture, process: Process) -> Scene:
                     ltail=None,
                     lhead=None,
                     tail_name=f"step {step.number}",
-                    head_name="no",
+                    head_name=f"no: {step.otherwise}",
                     look="otherwise",
                     edge_id=f"no-{step.number}",
                     text="no",

@@ -207,7 +207,7 @@ def process_scene(arch: Architecture, process: Process) -> Scene:
                     ltail=ltail,
                     lhead=None,
                     tail_name=_name(arch, step.end),
-                    head_name="no",
+                    head_name=f"no: {step.otherwise}",
                     look="otherwise",
                     edge_id=f"no-{step.number}",
                     text="no",

@@ -118,6 +118,9 @@ class Scene:
     """Flow kinds used, in legend order."""
     step_looks: tuple[str, ...] = ()
     """Step looks used (`step`, `manual`), for the legend of a process picture."""
+    text_size: int = 12
+    """Point size of the boxes' names; the smaller texts keep their distance to it. The
+    context picture, shown first and at the page's width, uses larger text."""
 
     def children(self, group_id: str | None) -> tuple[str, ...]:
         """Ids of the clusters directly inside a cluster (or at the top, for None)."""
