@@ -165,9 +165,7 @@ def serve_specs(
     last_good: dict[Path, Architecture] = {}
 
     def render() -> None:
-        built = render_site(
-            paths, docs_dir, templates=templates, last_good=last_good, cli=cli
-        )
+        built = render_site(paths, docs_dir, templates=templates, last_good=last_good, cli=cli)
         for diagnostic in built.diagnostics:
             echo(diagnostic.format())
         echo(
