@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mlopsdiag.catalog import builtin_catalog
+from mlopsdiag.lint import LintConfig, lint
+from mlopsdiag.scaffold import new_spec
 from mlopsdiag.spec.loader import load_bytes
 from mlopsdiag.spec.model import Architecture
 from mlopsdiag.spec.validate import validate_document
@@ -80,3 +84,15 @@ def test_a_spec_without_processes_has_none() -> None:
     text = SPEC.split(b"actors:")[0]
     arch = build(text)
     assert (arch.actors, arch.processes) == ((), ())
+
+
+def test_init_template_has_a_commented_process_that_lints_clean(tmp_path: Path) -> None:
+    [spec, _schema] = new_spec("demo", tmp_path / "specs", tmp_path)
+    text = spec.read_text(encoding="utf-8")
+    assert "\nactors:" in text and "\nprocesses:" in text
+    arch = build(spec.read_bytes())
+    [process] = arch.processes
+    assert any(s.manual for s in process.steps) and any(s.otherwise for s in process.steps)
+    assert {s.by for s in process.steps} == {a.id for a in arch.actors}
+    codes = {d.code for d in lint(arch, LintConfig())}
+    assert not codes & {"process-gap", "production-without-process"}

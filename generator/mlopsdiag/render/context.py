@@ -155,13 +155,18 @@ def merge_flows(arch: Architecture, shape: Collapse) -> tuple[MergedFlow, ...]:
 
 
 def actor_targets(arch: Architecture, shape: Collapse) -> dict[str, tuple[str, ...]]:
-    """Actor id -> the boxes (or open groups) its process steps touch, in step order."""
+    """Actor id -> the boxes (or open groups) where its process steps start, in step order.
+
+    An actor acts where a step starts (its `at`, or its `from`); where a moved thing goes
+    is already the flow's arrow. Joining actors to both ends doubled their lines and
+    spread the picture wider than a page can show readably.
+    """
     touched: dict[str, dict[str, None]] = {a.id: {} for a in arch.actors}
     for process in arch.processes:
         for step in process.steps:
             if step.by not in touched:
                 continue
-            for element in (step.at, step.source, step.target):
+            for element in (step.at, step.source):
                 box = element_box(arch, shape, element) if element else None
                 if box is not None:
                     touched[step.by][box] = None

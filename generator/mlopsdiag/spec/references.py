@@ -237,6 +237,7 @@ class References:
         self, groups: Mapping[str, int], components: Mapping[str, int], contacts: set[str]
     ) -> set[str]:
         actors: dict[str, int] = {}
+        named: set[str] = set()
         for i, actor in items_of(self.data, "actors"):
             aid = str_field(actor, "id")
             if aid is not None:
@@ -250,12 +251,13 @@ class References:
                         f"duplicate id {aid!r}: already used by the {kind} on line {line}; "
                         "actor ids must be unique across groups, components and actors",
                     )
+                    named.add(aid)  # still an actor for `by`: one error, not one per step
                 else:
                     actors[aid] = i
             contact = str_field(actor, "contact")
             if contact is not None and contact not in contacts:
                 self.unknown_contact(("actors", i, "contact"), contact, contacts)
-        return set(actors)
+        return set(actors) | named
 
     def unknown_contact(self, at: PathKey, name: str, contacts: set[str]) -> None:
         if contacts:
