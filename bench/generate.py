@@ -61,9 +61,11 @@ def spec_text(index: int, components: int, flows: int, seed: int = 0) -> str:
             f"      repo: https://git.example.com/ml/{name}/c{c}",
         ]
     out.append("flows:")
+    pairs: list[tuple[int, int]] = []
     for f in range(flows):
         a = rng.randrange(components)
         b = (a + 1 + rng.randrange(min(4, components - 1))) % components
+        pairs.append((a, b))
         out += [
             f"  - from: c{a}",
             f"    to: c{b}",
@@ -103,7 +105,44 @@ def spec_text(index: int, components: int, flows: int, seed: int = 0) -> str:
         "    - symptom: Slow predictions",
         "      procedure: rollback",
     ]
+    out += process_lines(pairs)
     return "\n".join(out) + "\n"
+
+
+def process_lines(pairs: list[tuple[int, int]], length: int = 6) -> list[str]:
+    """Actors and two processes: a release that follows the flows from the first one
+    (its last step by hand, by a person), and a check at the first component."""
+    path = [pairs[0]]
+    while len(path) < length:
+        following = [p for p in pairs if p[0] == path[-1][1] and p not in path]
+        if not following:
+            break
+        path.append(following[0])
+    out = [
+        "actors:",
+        "  - {id: bot, name: Pipeline bot, kind: automation}",
+        "  - {id: engineer, name: ML engineer, contact: owner}",
+        "processes:",
+        "  - id: release",
+        "    title: Release a model",
+        "    owner: engineer",
+        "    steps:",
+    ]
+    for i, (a, b) in enumerate(path):
+        manual = i == len(path) - 1
+        by = "engineer" if manual else "bot"
+        out.append(
+            f"      - {{do: Move step {i + 1} along, from: c{a}, to: c{b}, by: {by}"
+            + (", manual: true, on_failure: rollback}" if manual else "}")
+        )
+    out += [
+        "  - id: check",
+        "    title: Check the first component",
+        "    steps:",
+        "      - {do: Check it, at: c0, by: bot, otherwise: Stop and page the owner}",
+        "      - {do: Look at the result, at: c0, by: engineer, manual: true}",
+    ]
+    return out
 
 
 def generate(

@@ -18,7 +18,9 @@ from mlopsdiag.render.context import (
     collapse,
     context_scene,
     element_box,
+    fold_rows,
     group_href,
+    layers,
     merge_flows,
 )
 from mlopsdiag.render.lanes import NO_ACTOR, has_lanes, lanes, lanes_scene
@@ -28,9 +30,11 @@ from mlopsdiag.spec.model import Architecture, Flow, Loc, Process
 from mlopsdiag.spec.validate import validate_paths
 from render_processes import CHURN_ACTORS, CHURN_RETRAIN, with_processes
 from test_render_helpers import load, write_spec
+from test_render_output import machine_paths
 
 ROOT = Path(__file__).resolve().parent.parent
-CASE = ROOT / "tests" / "cases" / "pictures" / "weekly-retrain.yaml"
+CASES = ROOT / "tests" / "cases" / "pictures"
+CASE = CASES / "weekly-retrain.yaml"
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -161,6 +165,25 @@ def test_a_collapsed_group_links_to_the_smallest_view_showing_its_members(
     arch = load(write_spec(tmp_path))  # view `training` includes lake and pipeline
     assert group_href(arch, "pipeline") == "index.html#view-training"
     assert group_href(arch, "platform") == "index.html#view-overview"
+
+
+def test_a_long_chain_is_wrapped_into_rows() -> None:
+    arch = load(CASES / "long-chain.yaml")
+    scene = context_scene(arch)
+    chain = [c.id for c in arch.components]
+    assert layers(chain, scene.edges) == [[c] for c in chain]
+    assert scene.rows == (
+        ("events", "land"),
+        ("clean", "check"),
+        ("join", "features"),
+        ("train", "evaluate"),
+        ("registry", "score"),
+        ("warehouse",),
+    )
+    # Short or broad pictures stay as they are.
+    assert fold_rows(chain[:4], scene.edges) == ()
+    assert fold_rows(chain, scene.edges, actors=12) == ()
+    assert context_scene(case()).rows == ()
 
 
 # --------------------------------------------------------------------------- processes
@@ -331,13 +354,11 @@ def measure(svg: bytes) -> tuple[float, float, float]:
     return width, height, common * scale
 
 
-@cache
-def rendered() -> dict[str, dict[str, bytes]]:
-    """Every bundled spec (and the picture case) rendered as SVG: spec name -> picture -> SVG."""
-    import tempfile
-
-    out = Path(tempfile.mkdtemp(prefix="mlopsdiag-pictures-"))
-    report = render_specs([ROOT / "specs", CASE], out, ["svg"], jobs=2)
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, bytes]]:
+    """Every bundled spec (and the picture cases) rendered as SVG: name -> picture -> SVG."""
+    out = tmp_path_factory.mktemp("pictures")
+    report = render_specs([ROOT / "specs", CASES], out, ["svg"], jobs=2)
     assert not report.failed()
     return {
         name: {p.stem: p.read_bytes() for p in files if p.suffix == ".svg"}
@@ -346,7 +367,7 @@ def rendered() -> dict[str, dict[str, bytes]]:
 
 
 def readable_pictures() -> list[tuple[str, str]]:
-    specs = [r.architecture for r in validate_paths([ROOT / "specs", CASE]) if r.architecture]
+    specs = [r.architecture for r in validate_paths([ROOT / "specs", CASES]) if r.architecture]
     return [
         (arch.name, picture)
         for arch in specs
@@ -357,8 +378,10 @@ def readable_pictures() -> list[tuple[str, str]]:
 
 @pytest.mark.graphviz
 @pytest.mark.parametrize(("name", "picture"), readable_pictures())
-def test_pictures_read_at_the_page_width(name: str, picture: str) -> None:
-    width, height, text_px = measure(rendered()[name][picture])
+def test_pictures_read_at_the_page_width(
+    rendered: dict[str, dict[str, bytes]], name: str, picture: str
+) -> None:
+    width, height, text_px = measure(rendered[name][picture])
     assert text_px >= MIN_TEXT_PX, (
         f"{name}/{picture}.svg: most text is {text_px:.1f} px at {PAGE_WIDTH} px wide "
         f"({width:.0f} x {height:.0f} pt)"
@@ -375,3 +398,41 @@ def test_measure_reads_size_and_text(tmp_path: Path) -> None:
         b'<text font-size="12.00">b</text><text font-size="16.00">c</text></svg>'
     )
     assert measure(svg) == (1600.0, 400.0, 6.0)  # 12 pt at half size
+
+
+@pytest.mark.graphviz
+def test_new_pictures_are_byte_stable_self_contained_and_link_to_the_page(
+    tmp_path: Path,
+) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    render_specs([CASE], one, ["svg", "png", "dot"], jobs=1)
+    render_specs([CASE], two, ["svg", "png", "dot"], force=True, jobs=1)
+    files = {p.relative_to(one).as_posix(): p.read_bytes() for p in one.rglob("*.*")}
+    files.pop(".mlopsdiag-cache.json")
+    assert files == {
+        p.relative_to(two).as_posix(): p.read_bytes()
+        for p in two.rglob("*.*")
+        if p.name != ".mlopsdiag-cache.json"
+    }
+    names = {Path(f).stem for f in files}
+    assert names == {"overview", *picture_ids(case())[1:]}
+    for relative, data in files.items():
+        for place in machine_paths():
+            assert place not in data, f"{relative} contains {place.decode()}"
+    xlink = "{http://www.w3.org/1999/xlink}href"
+    context = ET.fromstring(files["weekly-retrain/context.svg"])
+    links = {a.get(xlink) for a in context.iter(f"{SVG}a")} - {None}
+    assert links == {
+        "index.html#component-lake",
+        "index.html#component-registry",
+        "index.html#component-app",
+        "index.html#view-overview",  # the collapsed groups: where their members are
+    }
+    process_svg = ET.fromstring(files["weekly-retrain/process-weekly.svg"])
+    images = [i.get(xlink) or "" for i in process_svg.iter(f"{SVG}image")]
+    assert images and all(i.startswith("data:image/png;base64,") for i in images)
+    assert len(list(process_svg.iter(f"{SVG}use"))) >= 8
+    texts = ["".join(t.itertext()) for t in process_svg.iter(f"{SVG}text")]
+    # Every step number is drawn as text (so it reads in PNG too), in bold white on a badge.
+    numbers = sorted(int(text) for text in texts if text.isdigit())
+    assert numbers == list(range(1, 10))

@@ -82,9 +82,8 @@ def collapse(arch: Architecture, level: int) -> Collapse:
         if box != component.id:
             collapsed.add(box)
     open_groups = {
-        g for c in arch.components for g in arch.ancestors(arch.components_by_id[c.id].group)
-    } - collapsed
-    open_groups = {g for g in open_groups if group_depth(arch, g) < level}
+        g for c in arch.components for g in arch.ancestors(c.group) if group_depth(arch, g) < level
+    }
     return Collapse(
         level=level,
         box_of=box_of,
@@ -348,7 +347,74 @@ def context_scene(arch: Architecture) -> Scene:
         kinds=tuple(k for k in FLOW_STYLES if k in used),
         step_looks=("acts",) if any(e.look == "acts" for e in edges) else (),
         text_size=CONTEXT_TEXT_SIZE,
+        rows=fold_rows(shape.boxes, edges, len(arch.actors)),
     )
+
+
+# Rough sizes in the context picture (points), to tell a picture that would be far taller
+# than wide before Graphviz draws it: a box and its gap, a row, and what labels and loops
+# add to the width.
+_BOX_WIDTH = 190
+_ROW_HEIGHT = 150
+_MARGIN = 250
+MAX_TALL = 2.5
+"""Estimated height / width above which a chain is wrapped into rows (the limit is 3)."""
+
+
+def layers(boxes: Iterable[str], edges: Iterable[SceneEdge]) -> list[list[str]]:
+    """Boxes by longest path from a source along the forward arrows between them."""
+    members = list(boxes)
+    known = set(members)
+    successors: dict[str, list[str]] = {b: [] for b in members}
+    incoming = dict.fromkeys(members, 0)
+    for edge in edges:
+        tail, head = (edge.head, edge.tail) if edge.backwards else (edge.tail, edge.head)
+        if tail in known and head in known and tail != head and head not in successors[tail]:
+            successors[tail].append(head)
+            incoming[head] += 1
+    layer = dict.fromkeys(members, 0)
+    ready = [b for b in members if incoming[b] == 0]
+    while ready:  # Kahn's order; the loops were turned round already, so this is a DAG
+        box = ready.pop(0)
+        for head in successors[box]:
+            layer[head] = max(layer[head], layer[box] + 1)
+            incoming[head] -= 1
+            if incoming[head] == 0:
+                ready.append(head)
+    out: list[list[str]] = [[] for _ in range(max(layer.values(), default=-1) + 1)]
+    for box in members:
+        out[layer[box]].append(box)
+    return out
+
+
+def _too_tall(rows: int, breadth: int, actors: int) -> bool:
+    height = (rows + (1 if actors else 0)) * _ROW_HEIGHT
+    width = max(breadth, actors) * _BOX_WIDTH + _MARGIN
+    return height > MAX_TALL * width
+
+
+def fold_rows(
+    boxes: Iterable[str], edges: Iterable[SceneEdge], actors: int = 0
+) -> tuple[tuple[str, ...], ...]:
+    """Rows to wrap a long chain into, when top to bottom would be far taller than wide:
+    the fewest layers per row that bring the picture within `MAX_TALL`; else none.
+    Actors take a row of their own above the boxes."""
+    found = layers(boxes, edges)
+    breadth = max((len(layer) for layer in found), default=1)
+    if not _too_tall(len(found), breadth, actors):
+        return ()
+    for per_row in range(2, len(found) + 1):
+        rows = -(-len(found) // per_row)
+        width = max(
+            sum(len(layer) for layer in found[i : i + per_row])
+            for i in range(0, len(found), per_row)
+        )
+        if not _too_tall(rows, width, actors):
+            return tuple(
+                tuple(b for layer in found[i : i + per_row] for b in layer)
+                for i in range(0, len(found), per_row)
+            )
+    return ()
 
 
 def _name(arch: Architecture, element: str) -> str:

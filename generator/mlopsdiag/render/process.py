@@ -118,9 +118,10 @@ class _Place:
         inner = next(n for n in self.nodes if _within(self.arch, n, element))
         return inner, element
 
-    def edge(
-        self, source: str, target: str, flow: Flow, **fields: object
-    ) -> SceneEdge:  # the fields are SceneEdge's own
+    def step(self, step: Step, mark: StepMark, kind: str, backwards: bool) -> SceneEdge:
+        """The arrow of a step that moves something from one element to another."""
+        source, target = step.source or "", step.target or ""
+        flow = Flow(step.number, source, target, step.do, kind, step.loc)
         tail, ltail = self.node(source)
         head, lhead = self.node(target)
         if ltail is not None and (head == tail or _within(self.arch, head, ltail)):
@@ -135,7 +136,10 @@ class _Place:
             lhead=lhead,
             tail_name=_name(self.arch, source),
             head_name=_name(self.arch, target),
-            **fields,  # type: ignore[arg-type]
+            look="manual" if step.manual else "step",
+            marks=(mark,),
+            edge_id=f"step-{step.number}",
+            backwards=backwards,
         )
 
 
@@ -176,18 +180,8 @@ def process_scene(arch: Architecture, process: Process) -> Scene:
     for step, mark in zip(process.steps, step_marks(arch, process.steps), strict=True):
         if step.source and step.target:
             kind = _flow_kind(arch, step.source, step.target)
-            flow = Flow(step.number, step.source, step.target, step.do, kind, step.loc)
-            edges.append(
-                place.edge(
-                    step.source,
-                    step.target,
-                    flow,
-                    look="manual" if step.manual else "step",
-                    marks=(mark,),
-                    edge_id=f"step-{step.number}",
-                    backwards=order[step.target] < order[step.source],
-                )
-            )
+            backwards = order[step.target] < order[step.source]
+            edges.append(place.step(step, mark, kind, backwards))
         if step.otherwise:
             note_id = f"_no_{step.number}"
             notes[note_id] = SceneNode(

@@ -118,6 +118,8 @@ class Scene:
     """Flow kinds used, in legend order."""
     step_looks: tuple[str, ...] = ()
     """Step looks used (`step`, `manual`), for the legend of a process picture."""
+    rows: tuple[tuple[str, ...], ...] = ()
+    """Boxes held on one rank each, left to right: a long chain wrapped into rows."""
     text_size: int = 12
     """Point size of the boxes' names; the smaller texts keep their distance to it. The
     context picture, shown first and at the page's width, uses larger text."""
