@@ -20,6 +20,7 @@ from mlopsdiag.spec.model import (
     Loc,
     Metadata,
     Procedure,
+    ProcedureStep,
     RuleOverride,
     Runbook,
     View,
@@ -55,6 +56,7 @@ def build_model(doc: Document, catalog: Catalog) -> Architecture:
             parent=g.get("parent"),
             tool=g.get("tool"),
             loc=_loc(doc, ("groups", i)),
+            drop_capabilities=_t(g.get("drop_capabilities")),
         )
         for i, g in enumerate(d.get("groups") or ())
     )
@@ -72,6 +74,7 @@ def build_model(doc: Document, catalog: Catalog) -> Architecture:
                 owner=c.get("owner", ""),
                 links=tuple((str(k), str(v)) for k, v in (c.get("links") or {}).items()),
                 loc=_loc(doc, ("components", i)),
+                drop_capabilities=_t(c.get("drop_capabilities")),
             )
         )
     flows = tuple(
@@ -148,21 +151,15 @@ def _runbook(doc: Document) -> Runbook:
         ),
         escalation=_t(r.get("escalation")),
         access=tuple(
-            Access(name=a["name"], where=a["where"], granted_by=a.get("granted_by", ""))
+            Access(
+                name=a["name"],
+                where=a["where"],
+                granted_by=a.get("granted_by", ""),
+                id=a.get("id", ""),
+            )
             for a in r.get("access") or ()
         ),
-        procedures=tuple(
-            Procedure(
-                id=p["id"],
-                kind=p.get("kind", "other"),
-                title=p["title"],
-                when=p.get("when", ""),
-                steps=_t(p["steps"]),
-                components=_t(p.get("components")),
-                loc=_loc(doc, ("runbook", "procedures", i)),
-            )
-            for i, p in enumerate(r.get("procedures") or ())
-        ),
+        procedures=tuple(_procedure(doc, i, p) for i, p in enumerate(r.get("procedures") or ())),
         dashboards=tuple(
             Dashboard(name=x["name"], url=x["url"]) for x in r.get("dashboards") or ()
         ),
@@ -176,4 +173,26 @@ def _runbook(doc: Document) -> Runbook:
             for f in r.get("failure_modes") or ()
         ),
         notes=_t(r.get("notes")),
+    )
+
+
+def _step(raw: Any) -> ProcedureStep:
+    if isinstance(raw, dict):
+        return ProcedureStep(do=str(raw["do"]), run=str(raw.get("run", "")))
+    return ProcedureStep(do=str(raw))
+
+
+def _procedure(doc: Document, i: int, p: Mapping[str, Any]) -> Procedure:
+    details = tuple(_step(raw) for raw in p["steps"])
+    return Procedure(
+        id=p["id"],
+        kind=p.get("kind", "other"),
+        title=p["title"],
+        when=p.get("when", ""),
+        steps=tuple(step.do for step in details),
+        components=_t(p.get("components")),
+        loc=_loc(doc, ("runbook", "procedures", i)),
+        needs=_t(p.get("needs")),
+        approver=p.get("approver", ""),
+        step_details=details,
     )

@@ -53,7 +53,7 @@ _ASSIGNMENT = re.compile(
 
 # Values after `password=` that are references or placeholders, not secrets.
 _REFERENCE = re.compile(
-    r"(?i)^(?:[a-z][a-z0-9+.-]*://|\$\{|\$[A-Z_]|<[^>]*>$|\{\{|%\(|\*+$|x+$|\.\.\.|…|"
+    r"(?i)^(?:[a-z][a-z0-9+.-]*://|\$\{|\$\(|\$[A-Z_]|<[^>]*>$|\{\{|%\(|\*+$|x+$|\.\.\.|…|"
     r"none$|null$|redacted$|changeme$|see$|stored$|in$|from$|via$)"
 )
 
