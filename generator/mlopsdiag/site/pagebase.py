@@ -180,6 +180,44 @@ class ArchSummary:
     has_runbook: bool
     components: int
     source: str
+    health: tuple[HealthBadge, ...] = ()
+    """Badges for what needs attention: stale runbook, no owner, no rollback, open findings."""
+
+
+@dataclass(frozen=True)
+class HealthBadge:
+    """One thing about a system that needs attention, shown as a badge."""
+
+    kind: str
+    """CSS suffix: stale, no-owner, no-runbook, no-rollback, errors, warnings."""
+    label: str
+    why: str
+    """The tooltip."""
+
+
+HEALTH_RULES: Mapping[str, tuple[str, str]] = {
+    "runbook-stale": ("stale", "stale runbook"),
+    "missing-owner": ("no-owner", "no owner"),
+    "runbook-missing": ("no-runbook", "no runbook"),
+    "runbook-no-rollback": ("no-rollback", "no rollback"),
+}
+"""Lint rules whose finding becomes a badge on cards and index rows: (kind, label)."""
+
+
+def health_badges(findings: Sequence[Diagnostic]) -> tuple[HealthBadge, ...]:
+    """The badges of one system, from its lint findings (so settings and overrides apply)."""
+    badges = []
+    for code, (kind, label) in HEALTH_RULES.items():
+        found = next((f for f in findings if f.code == code), None)
+        if found is not None:
+            badges.append(HealthBadge(kind, label, found.message))
+    counts = finding_counts(findings)
+    for severity, kind in ((Severity.ERROR, "errors"), (Severity.WARNING, "warnings")):
+        n = counts[severity.value]
+        if n:
+            word = f"{severity.value}{'s' if n != 1 else ''}"
+            badges.append(HealthBadge(kind, f"{n} {word}", f"{n} open lint {word}"))
+    return tuple(badges)
 
 
 @dataclass(frozen=True)
@@ -374,6 +412,7 @@ def summarize(site: SiteInput, arch: Architecture) -> ArchSummary:
         has_runbook=runbook is not None,
         components=len(arch.components),
         source=arch.source_path,
+        health=health_badges(findings),
     )
 
 
