@@ -95,7 +95,7 @@ LEVEL_ONE = """
       - {id: validate, tool: great-expectations, group: dag}
       - {id: train, tool: scikit-learn, group: dag}
       - {id: evaluate, group: dag, capabilities: [model-validation]}
-      - {id: tracking, tool: wandb}
+      - {id: tracking, tool: wandb, capabilities: [model-registry]}
       - {id: monitor, tool: evidently}
       - {id: scheduler, capabilities: [data-ingestion]}
     flows:
@@ -115,7 +115,7 @@ def test_control_flow_from_monitoring_to_a_group_holding_training_is_a_trigger()
     analysis = analyze(arch(LEVEL_ONE + "      - {from: monitor, to: dag, kind: control}\n"))
     assert analysis.inferred_level == 1
     assert analysis.trigger_flows == (1,)
-    assert analysis.missing_for_next == ("ci-cd",)  # wandb is also a registry
+    assert analysis.missing_for_next == ("ci-cd",)  # its W&B also serves as the registry
     assert analysis.missing_for_claim == ("ci-cd",)
 
 

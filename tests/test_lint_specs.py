@@ -45,7 +45,7 @@ LEVELS = {
 }
 
 FINDINGS = {
-    "churn-kubeflow-mlflow-seldon": {"training-serving-skew-risk"},
+    "churn-kubeflow-mlflow-seldon": {"training-serving-skew-risk", "access-single-grantor"},
     "eta-airflow-feast-kserve": set(),
     "fraud-gitops-kserve-canary": set(),
     "lead-scoring-notebook-fastapi": {
@@ -58,10 +58,15 @@ FINDINGS = {
         "training-serving-skew-risk",
         "runbook-no-rollback",
     },
-    "ltv-batch-airflow-spark": {"monitoring-without-alerting", "runbook-stale"},
+    "ltv-batch-airflow-spark": {
+        "monitoring-without-alerting",
+        "runbook-stale",
+        "access-single-grantor",
+    },
     "recsys-kafka-ray-bentoml": {
         "orphan-component",
         "training-without-data-validation",
+        "access-single-grantor",
     },
 }
 

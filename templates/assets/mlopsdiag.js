@@ -1,6 +1,7 @@
 /* mlopsdiag: the site's only script. Tag filter on the home page, zoom buttons on
  * diagrams, and a runbook staleness check made when the page is viewed (the site may be
- * opened long after it was built). Everything works without it, only less conveniently.
+ * opened long after it was built), and copy buttons on runbook commands. Everything works
+ * without it, only less conveniently.
  * No network access. */
 (function () {
   "use strict";
@@ -88,10 +89,32 @@
     });
   }
 
+  // A copy button on each runbook command: copies the command exactly as written.
+  function setupCopy(root) {
+    root.querySelectorAll("pre.mlopsdiag-command").forEach(function (pre) {
+      if (pre.dataset.ready || !navigator.clipboard) return;
+      pre.dataset.ready = "1";
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "mlopsdiag-copy";
+      button.dataset.label = "copy";
+      button.setAttribute("aria-label", "Copy the command");
+      button.addEventListener("click", function () {
+        var code = pre.querySelector("code");
+        navigator.clipboard.writeText(code ? code.textContent : "").then(function () {
+          button.dataset.label = "copied";
+          window.setTimeout(function () { button.dataset.label = "copy"; }, 1500);
+        }, function () { button.dataset.label = "select and copy"; });
+      });
+      pre.appendChild(button);
+    });
+  }
+
   function init() {
     setupFilter(document);
     setupZoom(document);
     setupStale(document);
+    setupCopy(document);
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from mlopsdiag.lint.graph import CapabilityIndex, capability_index, endpoints
@@ -29,6 +29,29 @@ LEVEL_REQUIREMENTS: Mapping[int, tuple[str, ...]] = MappingProxyType(
 MAX_LEVEL = max(LEVEL_REQUIREMENTS)
 
 
+DECLARED = "declared"
+TOOL_DEFAULT = "tool default"
+INFERRED = "inferred"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Why one component or group counts for a capability."""
+
+    element: str
+    """Component or group id."""
+    origin: str
+    """`declared` (its `capabilities:`), `tool default` or `inferred` (from a flow)."""
+    flow: int | None = None
+    """Index of the flow an inferred mark comes from."""
+
+    def describe(self) -> str:
+        """Where the mark comes from, in words: `declared`, `tool default`, `inferred from flow 3`."""
+        if self.origin == INFERRED and self.flow is not None:
+            return f"inferred from flow {self.flow + 1}"
+        return self.origin
+
+
 @dataclass(frozen=True)
 class Analysis:
     """Facts about one architecture that the linter, `validate --format json` and the site share."""
@@ -43,6 +66,8 @@ class Analysis:
     """Every taxonomy capability -> ids of the components and groups (by tool) that provide it."""
     trigger_flows: tuple[int, ...]
     """Indexes of control flows from a monitoring element to training (retraining triggers)."""
+    marks: Mapping[str, tuple[Mark, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """Every taxonomy capability -> where each providing element's mark comes from."""
 
     @property
     def claim_supported(self) -> bool:
@@ -50,16 +75,39 @@ class Analysis:
         return self.claimed_level is None or self.claimed_level <= self.inferred_level
 
 
-def _coverage(arch: Architecture) -> dict[str, tuple[str, ...]]:
-    taxonomy = list(arch.catalog.capabilities)
-    found: dict[str, list[str]] = {cap: [] for cap in taxonomy}
-    for component_id, caps in capability_index(arch).own.items():
-        for cap in sorted(caps):
-            found.setdefault(cap, []).append(component_id)
+FEEDBACK_COLLECTION = "feedback-collection"
+
+INFERRED_FROM_FLOWS: Mapping[str, str] = MappingProxyType(
+    {
+        FEEDBACK_COLLECTION: "the target of a `feedback` flow keeps the outcomes it receives",
+        RETRAINING_TRIGGER: "the target of a `control` flow from monitoring to training "
+        "retrains when monitoring says so",
+    }
+)
+"""Capabilities read from the drawing, and the reasoning the site shows for them."""
+
+
+def _marks(arch: Architecture, triggers: tuple[int, ...]) -> dict[str, list[Mark]]:
+    found: dict[str, list[Mark]] = {cap: [] for cap in arch.catalog.capabilities}
+    for component in arch.components:
+        declared = set(component.capabilities)
+        for cap in sorted(arch.capabilities_of(component.id)):
+            origin = DECLARED if cap in declared else TOOL_DEFAULT
+            found.setdefault(cap, []).append(Mark(component.id, origin))
     for group in arch.groups:
         for cap in sorted(arch.group_capabilities(group.id)):
-            found.setdefault(cap, []).append(group.id)
-    return {cap: tuple(ids) for cap, ids in found.items()}
+            found.setdefault(cap, []).append(Mark(group.id, TOOL_DEFAULT))
+    inferred = [(FEEDBACK_COLLECTION, f) for f in arch.flows if f.kind == "feedback"]
+    inferred += [(RETRAINING_TRIGGER, arch.flows[i]) for i in triggers]
+    for cap, flow in inferred:
+        marks = found.setdefault(cap, [])
+        if all(m.element != flow.target for m in marks):
+            marks.append(Mark(flow.target, INFERRED, flow.index))
+    return found
+
+
+def _coverage(marks: Mapping[str, list[Mark]]) -> dict[str, tuple[str, ...]]:
+    return {cap: tuple(m.element for m in found) for cap, found in marks.items()}
 
 
 def _element_capabilities(
@@ -99,8 +147,9 @@ def analyze(arch: Architecture) -> Analysis:
 
 
 def _analyze(arch: Architecture) -> Analysis:
-    coverage = _coverage(arch)
     triggers = trigger_flows(arch)
+    marks = _marks(arch, triggers)
+    coverage = _coverage(marks)
     has = {cap for cap, ids in coverage.items() if ids}
     if triggers:
         has.add(RETRAINING_TRIGGER)
@@ -116,4 +165,5 @@ def _analyze(arch: Architecture) -> Analysis:
         missing_for_claim=_missing(present, claimed) if claimed and claimed > inferred else (),
         coverage=MappingProxyType(coverage),
         trigger_flows=triggers,
+        marks=MappingProxyType({cap: tuple(found) for cap, found in marks.items()}),
     )

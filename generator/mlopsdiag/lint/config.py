@@ -10,6 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from mlopsdiag.catalog import builtin_catalog
 from mlopsdiag.errors import Diagnostic, MlopsdiagError, Severity
 from mlopsdiag.lint.rules import RULES
 from mlopsdiag.spec.checker import SchemaChecker
@@ -34,6 +35,8 @@ class LintConfig:
     """The 'today' of date-based rules (runbook-stale); None means the real today."""
     source: str = ""
     """The configuration file, as shown in diagnostics (empty for the defaults)."""
+    not_applicable: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Capability id -> why the specs below this file do not need it (the matrix's blank cells)."""
 
     def replace(
         self, *, strict: bool | None = None, reference_date: dt.date | None = None
@@ -81,8 +84,46 @@ def config_schema() -> dict[str, Any]:
             "apiVersion": {"type": "string", "enum": [API_VERSION]},
             "kind": {"type": "string", "enum": [CONFIG_KIND]},
             "lint": lint,
+            "matrix": _matrix_schema(),
         },
         "required": ["apiVersion", "kind"],
+        "additionalProperties": False,
+    }
+
+
+def _matrix_schema() -> dict[str, Any]:
+    capability_ids = sorted(builtin_catalog().capabilities)
+    entry = {
+        "type": "object",
+        "description": "A capability the specs below this file do not need, and why.",
+        "properties": {
+            "capability": {
+                "type": "string",
+                "enum": capability_ids,
+                "description": "Capability id from the taxonomy.",
+            },
+            "reason": {
+                "type": "string",
+                "minLength": 1,
+                "pattern": r"^[^\r\n]+$",
+                "x-message": "must be a single line of text",
+                "description": "Why it does not apply; shown in the matrix cell's tooltip.",
+            },
+        },
+        "required": ["capability", "reason"],
+        "additionalProperties": False,
+    }
+    return {
+        "type": "object",
+        "description": "How the capability matrix reads the specs below this file.",
+        "properties": {
+            "not_applicable": {
+                "type": "array",
+                "items": entry,
+                "description": "Capabilities shown as 'not applicable' instead of 'missing' for "
+                "every spec below this file (a system without one is not lacking it).",
+            },
+        },
         "additionalProperties": False,
     }
 
@@ -128,7 +169,24 @@ def load_config(path: Path) -> tuple[LintConfig, list[Diagnostic]]:
     return _build(doc, checker, shown), sorted(out, key=Diagnostic.sort_key)
 
 
+def _not_applicable(data: Any) -> Mapping[str, str]:
+    matrix = data.get("matrix") if isinstance(data, dict) else None
+    entries = matrix.get("not_applicable") if isinstance(matrix, dict) else None
+    found: dict[str, str] = {}
+    for entry in entries if isinstance(entries, list) else ():
+        if isinstance(entry, dict):
+            cap, reason = entry.get("capability"), entry.get("reason")
+            if isinstance(cap, str) and isinstance(reason, str):
+                found[cap] = reason
+    return MappingProxyType(found)
+
+
 def _build(doc: Document, checker: SchemaChecker, shown: str) -> LintConfig:
+    built = _build_lint(doc, checker, shown)
+    return dataclasses.replace(built, not_applicable=_not_applicable(doc.data))
+
+
+def _build_lint(doc: Document, checker: SchemaChecker, shown: str) -> LintConfig:
     lint_raw = doc.data.get("lint")
     if not isinstance(lint_raw, dict):
         return LintConfig(source=shown)

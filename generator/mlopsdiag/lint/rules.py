@@ -24,7 +24,7 @@ from mlopsdiag.lint.graph import (
     endpoints,
     flow_graph,
 )
-from mlopsdiag.spec.model import Architecture, Loc
+from mlopsdiag.spec.model import Architecture, Component, Group, Loc
 from mlopsdiag.templates_dir import package_data_dir
 
 RULES_FILE = package_data_dir("mlopsdiag.lint") / "rules.yaml"
@@ -493,6 +493,87 @@ def _production_without_process(ctx: Context) -> Iterator[Finding]:
         "reaches production; add a process whose steps carry the model to the serving "
         "component along a `model` or `control` flow, with who does each step",
     )
+
+
+# --------------------------------------------------------------------------- access and capabilities
+
+
+def _owner_ids(arch: Architecture) -> frozenset[str]:
+    """Contact ids of the system's owners: named in metadata.owners or with role owner."""
+    contacts = arch.runbook.contacts if arch.runbook else ()
+    return frozenset(
+        c.id for c in contacts if c.id in arch.metadata.owners or _OWNER_ROLE.match(c.role.strip())
+    )
+
+
+@_register("access-single-grantor")
+def _access_single_grantor(ctx: Context) -> Iterator[Finding]:
+    runbook = ctx.arch.runbook
+    if runbook is None:
+        return
+    contacts = {c.id: c for c in runbook.contacts}
+    owners = _owner_ids(ctx.arch)
+    access = {a.id: a for a in runbook.access if a.id}
+    for i, proc in enumerate(runbook.procedures):
+        for j, need in enumerate(proc.needs):
+            entry = access.get(need)
+            grantor = contacts.get(entry.granted_by) if entry else None
+            if entry is None or grantor is None:
+                continue
+            if grantor.id in owners:
+                who = "the system's owner"
+            elif len(contacts) == 1:
+                who = "the only contact"
+            else:
+                continue
+            yield ctx.at_field(
+                f"runbook.procedures[{i}].needs[{j}]",
+                f"procedure '{proc.id}' needs '{_short(entry.name)}', which only "
+                f"{grantor.name} ({who}) can grant: when they are away nobody can run it; "
+                "name a second grantor or give the on-call rota standing access",
+            )
+
+
+@_register("rollback-without-access")
+def _rollback_without_access(ctx: Context) -> Iterator[Finding]:
+    runbook = ctx.arch.runbook
+    if runbook is None or not runbook.access:
+        return
+    for i, proc in enumerate(runbook.procedures):
+        if proc.kind == "rollback" and not proc.needs:
+            yield ctx.at_field(
+                f"runbook.procedures[{i}]",
+                f"rollback procedure '{proc.id}' names no access, though the runbook lists "
+                f"{len(runbook.access)} access entr{'y' if len(runbook.access) == 1 else 'ies'}; "
+                "say which it needs (needs: [<access id>]) so that whoever runs it can get "
+                "them before starting",
+            )
+
+
+@_register("drop-capability-not-default")
+def _drop_capability_not_default(ctx: Context) -> Iterator[Finding]:
+    arch = ctx.arch
+    elements: tuple[tuple[str, tuple[Group | Component, ...]], ...] = (
+        ("groups", arch.groups),
+        ("components", arch.components),
+    )
+    for section, items in elements:
+        for i, item in enumerate(items):
+            tool = arch.tool_of(item.id)
+            brings = set(tool.capabilities) if tool else set()
+            for j, cap in enumerate(item.drop_capabilities):
+                if cap in brings:
+                    continue
+                why = (
+                    f"its tool '{tool.id}' does not bring it by default"
+                    if tool
+                    else "it has no tool whose default it could remove"
+                )
+                yield ctx.at_field(
+                    f"{section}[{i}].drop_capabilities[{j}]",
+                    f"'{item.id}' drops '{cap}', but {why}; remove the entry "
+                    "(drop_capabilities only removes a tool's defaults)",
+                )
 
 
 # --------------------------------------------------------------------------- registry

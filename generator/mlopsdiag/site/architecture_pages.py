@@ -16,6 +16,7 @@ from mlopsdiag.site.pagebase import (
     capability_ref,
     component_ref,
     finding_rows,
+    mark_origin,
     requirement_name,
     summarize,
     tool_ref,
@@ -71,12 +72,13 @@ def architecture_page(site: SiteInput, arch: Architecture) -> Page:
         for cap in catalog.capabilities.values():
             if (cap.stage if cap.stage in STAGES else "") != stage:
                 continue
-            providers = analysis.coverage.get(cap.id, ())
+            marks = analysis.marks.get(cap.id, ())
             coverage.append(
                 CoverageRow(
                     capability_ref(catalog, cap.id),
                     STAGE_NAMES[stage],
-                    tuple(component_ref(arch, p) for p in providers),
+                    tuple(component_ref(arch, m.element) for m in marks),
+                    tuple(mark_origin(arch, m) for m in marks),
                 )
             )
     context = {

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from mlopsdiag.catalog import Capability
 from mlopsdiag.site.pagebase import (
     CAPABILITIES,
     MATRIX,
@@ -17,6 +20,7 @@ from mlopsdiag.site.pagebase import (
     component_ref,
     concept_ref,
     has_capability,
+    mark_notes,
     rule_ref,
     rules_for_concepts,
     summarize,
@@ -184,13 +188,12 @@ def capability_pages(site: SiteInput) -> list[Page]:
     )
     columns = [c for stage, caps in stages for c, _, _ in caps]
     rows = tuple(
-        (
-            summarize(site, arch),
-            tuple(has_capability(site, arch, c.id) for c in columns),
-        )
+        (summarize(site, arch), tuple(matrix_cell(site, arch, c) for c in columns))
         for arch in site.architectures
     )
-    totals = tuple(sum(1 for _, marks in rows if marks[i]) for i in range(len(columns)))
+    totals = tuple(
+        sum(1 for _, cells in rows if cells[i].status == HAS) for i in range(len(columns))
+    )
     pages.append(
         Page(
             MATRIX,
@@ -202,9 +205,36 @@ def capability_pages(site: SiteInput) -> list[Page]:
                     (c, capability_ref(catalog, c.id), STAGE_NAMES.get(c.stage, ""))
                     for c in columns
                 ),
+                "stage_spans": tuple((name, len(caps)) for name, caps in stages),
                 "rows": rows,
                 "totals": totals,
             },
         )
     )
     return pages
+
+
+HAS, MISSING, NOT_APPLICABLE = "has", "missing", "not-applicable"
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    """One cell of the capability matrix: has it, missing, or not applicable, and why."""
+
+    status: str
+    label: str
+    """What the cell says to a screen reader: `has it`, `missing`, `not applicable`."""
+    note: str
+    """The tooltip: which components provide it and where each mark comes from, or why not."""
+
+
+def matrix_cell(site: SiteInput, arch: Architecture, capability: Capability) -> MatrixCell:
+    """The state of one capability in one architecture, with the reason shown on hover."""
+    marks = site.analyses[arch.name].marks.get(capability.id, ())
+    head = f"{arch.metadata.title}: {capability.name}"
+    if marks:
+        return MatrixCell(HAS, "has it", f"{head}: {mark_notes(arch, marks)}")
+    reason = site.not_applicable.get(arch.name, {}).get(capability.id)
+    if reason:
+        return MatrixCell(NOT_APPLICABLE, "not applicable", f"{head}: not applicable, {reason}")
+    return MatrixCell(MISSING, "missing", f"{head}: missing, no component provides it")

@@ -22,6 +22,7 @@ from jinja2.runtime import Context
 from mlopsdiag.catalog import CATALOG_FILE_NAME, Catalog, builtin_catalog
 from mlopsdiag.errors import Diagnostic, MlopsdiagError
 from mlopsdiag.lint import RULES, ConfigLookup, LintConfig, analyze, config_schema, lint
+from mlopsdiag.lint.applicability import not_applicable
 from mlopsdiag.lint.rules import STALE_AFTER_DAYS
 from mlopsdiag.site import markdown
 from mlopsdiag.site.clireference import CommandDoc, command_docs
@@ -233,8 +234,8 @@ def site_input(
     names = [a.name for a in archs]
     if len(set(names)) != len(names):
         raise MlopsdiagError("two specs have the same metadata.name; run `mlopsdiag validate`")
+    configs = _configs(archs) if config is None else dict.fromkeys(names, config)
     if findings is None:
-        configs = _configs(archs) if config is None else dict.fromkeys(names, config)
         findings = {a.name: lint(a, configs[a.name]) for a in archs}
     if commands is None:
         commands = command_docs(cli) if cli is not None else ()
@@ -255,6 +256,9 @@ def site_input(
         stale_after_days=STALE_AFTER_DAYS,
         flow_styles=MappingProxyType(flow_css()),
         site_name=site_name,
+        not_applicable=MappingProxyType(
+            {a.name: not_applicable(a, analyze(a), configs[a.name].not_applicable) for a in archs}
+        ),
     )
 
 

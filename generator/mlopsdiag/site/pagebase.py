@@ -16,15 +16,18 @@ from typing import Any
 from mlopsdiag.catalog import Catalog
 from mlopsdiag.errors import Diagnostic, Severity
 from mlopsdiag.lint import Analysis, Rule
+from mlopsdiag.lint.analysis import Mark
 from mlopsdiag.site.clireference import CommandDoc
 from mlopsdiag.site.knowledge import Concept
 from mlopsdiag.spec.model import Architecture, Component, Group
 
-STAGES = ("data", "model", "deployment", "operations")
+STAGES = ("data", "training", "release", "serving", "operations")
+"""Lifecycle stages, in the order a model goes through them (capabilities.yaml `stage`)."""
 STAGE_NAMES = {
     "data": "Data",
-    "model": "Model",
-    "deployment": "Deployment",
+    "training": "Training",
+    "release": "Release",
+    "serving": "Serving",
     "operations": "Operations",
     "": "Other",
 }
@@ -108,6 +111,8 @@ class SiteInput:
     flow_styles: Mapping[str, str] = field(default_factory=dict)
     """Flow kind -> CSS for its marker, matching the diagrams' colours and line styles."""
     site_name: str = "ML systems"
+    not_applicable: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Architecture name -> capability id -> why the system does not need it."""
 
 
 @dataclass(frozen=True)
@@ -176,6 +181,44 @@ class ArchSummary:
     has_runbook: bool
     components: int
     source: str
+    health: tuple[HealthBadge, ...] = ()
+    """Badges for what needs attention: stale runbook, no owner, no rollback, open findings."""
+
+
+@dataclass(frozen=True)
+class HealthBadge:
+    """One thing about a system that needs attention, shown as a badge."""
+
+    kind: str
+    """CSS suffix: stale, no-owner, no-runbook, no-rollback, errors, warnings."""
+    label: str
+    why: str
+    """The tooltip."""
+
+
+HEALTH_RULES: Mapping[str, tuple[str, str]] = {
+    "runbook-stale": ("stale", "stale runbook"),
+    "missing-owner": ("no-owner", "no owner"),
+    "runbook-missing": ("no-runbook", "no runbook"),
+    "runbook-no-rollback": ("no-rollback", "no rollback"),
+}
+"""Lint rules whose finding becomes a badge on cards and index rows: (kind, label)."""
+
+
+def health_badges(findings: Sequence[Diagnostic]) -> tuple[HealthBadge, ...]:
+    """The badges of one system, from its lint findings (so settings and overrides apply)."""
+    badges = []
+    for code, (kind, label) in HEALTH_RULES.items():
+        found = next((f for f in findings if f.code == code), None)
+        if found is not None:
+            badges.append(HealthBadge(kind, label, found.message))
+    counts = finding_counts(findings)
+    for severity, kind in ((Severity.ERROR, "errors"), (Severity.WARNING, "warnings")):
+        n = counts[severity.value]
+        if n:
+            word = f"{severity.value}{'s' if n != 1 else ''}"
+            badges.append(HealthBadge(kind, f"{n} {word}", f"{n} open lint {word}"))
+    return tuple(badges)
 
 
 @dataclass(frozen=True)
@@ -221,6 +264,8 @@ class CoverageRow:
     capability: Ref
     stage: str
     providers: tuple[Ref, ...]
+    origins: tuple[str, ...] = ()
+    """Where each provider's mark comes from (same order as `providers`)."""
 
 
 @dataclass(frozen=True)
@@ -376,6 +421,7 @@ def summarize(site: SiteInput, arch: Architecture) -> ArchSummary:
         has_runbook=runbook is not None,
         components=len(arch.components),
         source=arch.source_path,
+        health=health_badges(findings),
     )
 
 
@@ -469,6 +515,20 @@ def rules_for_concepts(site: SiteInput, concept_ids: Iterable[str]) -> list[str]
             found.extend(r for r in concept.rules if r in site.rules)
     order = list(site.rules)
     return sorted(set(found), key=order.index)
+
+
+def mark_origin(arch: Architecture, mark: Mark) -> str:
+    """Where a capability mark comes from, in words, naming the flow of an inferred one."""
+    if mark.flow is None:
+        return mark.describe()
+    flow = arch.flows[mark.flow]
+    return f"{mark.describe()}: {flow.source} → {flow.target} ({flow.kind})"
+
+
+def mark_notes(arch: Architecture, marks: Iterable[Mark]) -> str:
+    """One line naming each providing element and its mark's origin, for tooltips."""
+    names = {**{g.id: g.name for g in arch.groups}, **{c.id: c.name for c in arch.components}}
+    return "; ".join(f"{names.get(m.element, m.element)} ({mark_origin(arch, m)})" for m in marks)
 
 
 def has_capability(site: SiteInput, arch: Architecture, cap_id: str) -> bool:

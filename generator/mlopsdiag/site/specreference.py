@@ -44,7 +44,14 @@ def _is_object(schema: Mapping[str, Any]) -> bool:
     return schema.get("type") == "object" and "properties" in schema
 
 
+def _object_branch(schema: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The mapping form of a field that may also be written as plain text (`anyOf`)."""
+    return next((b for b in schema.get("anyOf") or () if _is_object(b)), None)
+
+
 def _type_name(schema: Mapping[str, Any]) -> str:
+    if "anyOf" in schema:
+        return " or ".join(_type_name(b) for b in schema["anyOf"])
     kind = schema.get("type")
     if kind == "array":
         items = schema.get("items") or {}
@@ -82,6 +89,9 @@ def schema_sections(schema: Mapping[str, Any], prefix: str = "spec") -> list[Sec
             child_path = f"{path}.{name}" if path else name
             if prop.get("type") == "array" and _is_object(prop.get("items") or {}):
                 target = prop["items"]
+                child_path += "[]"
+            elif prop.get("type") == "array" and _object_branch(prop.get("items") or {}):
+                target = _object_branch(prop["items"]) or {}
                 child_path += "[]"
             section = ""
             if _is_object(target):

@@ -21,6 +21,7 @@ from mlopsdiag.spec.model import (
     Loc,
     Metadata,
     Procedure,
+    ProcedureStep,
     Process,
     RuleOverride,
     Runbook,
@@ -58,6 +59,7 @@ def build_model(doc: Document, catalog: Catalog) -> Architecture:
             parent=g.get("parent"),
             tool=g.get("tool"),
             loc=_loc(doc, ("groups", i)),
+            drop_capabilities=_t(g.get("drop_capabilities")),
         )
         for i, g in enumerate(d.get("groups") or ())
     )
@@ -75,6 +77,7 @@ def build_model(doc: Document, catalog: Catalog) -> Architecture:
                 owner=c.get("owner", ""),
                 links=tuple((str(k), str(v)) for k, v in (c.get("links") or {}).items()),
                 loc=_loc(doc, ("components", i)),
+                drop_capabilities=_t(c.get("drop_capabilities")),
             )
         )
     flows = tuple(
@@ -153,21 +156,15 @@ def _runbook(doc: Document) -> Runbook:
         ),
         escalation=_t(r.get("escalation")),
         access=tuple(
-            Access(name=a["name"], where=a["where"], granted_by=a.get("granted_by", ""))
+            Access(
+                name=a["name"],
+                where=a["where"],
+                granted_by=a.get("granted_by", ""),
+                id=a.get("id", ""),
+            )
             for a in r.get("access") or ()
         ),
-        procedures=tuple(
-            Procedure(
-                id=p["id"],
-                kind=p.get("kind", "other"),
-                title=p["title"],
-                when=p.get("when", ""),
-                steps=_t(p["steps"]),
-                components=_t(p.get("components")),
-                loc=_loc(doc, ("runbook", "procedures", i)),
-            )
-            for i, p in enumerate(r.get("procedures") or ())
-        ),
+        procedures=tuple(_procedure(doc, i, p) for i, p in enumerate(r.get("procedures") or ())),
         dashboards=tuple(
             Dashboard(name=x["name"], url=x["url"]) for x in r.get("dashboards") or ()
         ),
@@ -223,4 +220,26 @@ def _processes(doc: Document) -> tuple[Process, ...]:
             loc=_loc(doc, ("processes", i)),
         )
         for i, p in enumerate(doc.data.get("processes") or ())
+    )
+
+
+def _step(raw: Any) -> ProcedureStep:
+    if isinstance(raw, dict):
+        return ProcedureStep(do=str(raw["do"]), run=str(raw.get("run", "")))
+    return ProcedureStep(do=str(raw))
+
+
+def _procedure(doc: Document, i: int, p: Mapping[str, Any]) -> Procedure:
+    details = tuple(_step(raw) for raw in p["steps"])
+    return Procedure(
+        id=p["id"],
+        kind=p.get("kind", "other"),
+        title=p["title"],
+        when=p.get("when", ""),
+        steps=tuple(step.do for step in details),
+        components=_t(p.get("components")),
+        loc=_loc(doc, ("runbook", "procedures", i)),
+        needs=_t(p.get("needs")),
+        approver=p.get("approver", ""),
+        step_details=details,
     )

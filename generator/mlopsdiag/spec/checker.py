@@ -36,6 +36,9 @@ class SchemaChecker:
         self.out.append(Diagnostic(self.doc.path, line, col, message, format_path(at)))
 
     def check(self, schema: Mapping[str, Any], value: Any, at: PathKey) -> None:
+        if "anyOf" in schema:
+            self.check_any_of(schema["anyOf"], value, at)
+            return
         expected = schema.get("type")
         if expected is not None and not _has_type(value, expected):
             self.error(at, f"expected {_TYPE_NAMES[expected]}, got {_describe(value)}")
@@ -55,6 +58,15 @@ class SchemaChecker:
                     self.check(items, item, (*at, i))
         elif isinstance(value, dict):
             self.check_object(schema, value, at)
+
+    def check_any_of(self, branches: Sequence[Mapping[str, Any]], value: Any, at: PathKey) -> None:
+        """Check against the branch whose type the value has (the spec's branches differ by type)."""
+        for branch in branches:
+            if _has_type(value, branch["type"]):
+                self.check(branch, value, at)
+                return
+        names = " or ".join(_TYPE_NAMES[b["type"]] for b in branches)
+        self.error(at, f"expected {names}, got {_describe(value)}")
 
     def check_string(self, schema: Mapping[str, Any], value: str, at: PathKey) -> None:
         if len(value) < schema.get("minLength", 0):

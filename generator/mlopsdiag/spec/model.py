@@ -292,18 +292,22 @@ class Architecture:
         return self.catalog.tools.get(tool_id) if tool_id else None
 
     def capabilities_of(self, component_id: str) -> frozenset[str]:
-        """A component's capabilities: its own list plus its tool's defaults."""
+        """A component's capabilities: its own list plus its tool's defaults, less those dropped."""
         component = self.components_by_id[component_id]
         tool = self.tool_of(component_id)
         own = set(component.capabilities)
         if tool is not None:
-            own.update(tool.capabilities)
+            own.update(set(tool.capabilities) - set(component.drop_capabilities))
         return frozenset(own)
 
     def group_capabilities(self, group_id: str) -> frozenset[str]:
-        """Capabilities a group brings through its tool."""
+        """Capabilities a group brings through its tool, less those it drops."""
         tool = self.tool_of(group_id)
-        return frozenset(tool.capabilities) if tool is not None else frozenset()
+        if tool is None:
+            return frozenset()
+        return frozenset(tool.capabilities) - frozenset(
+            self.groups_by_id[group_id].drop_capabilities
+        )
 
     def ancestors(self, group_id: str | None) -> Iterator[str]:
         """The group itself and every enclosing group, innermost first."""

@@ -199,6 +199,27 @@ class References:
                 self.unknown(
                     (*base, "failure_modes", i, "procedure"), proc_id, "procedure", procedures
                 )
+        self.check_procedure_needs(runbook, contacts)
+
+    def check_procedure_needs(self, runbook: Mapping[str, Any], contacts: set[str]) -> None:
+        """Procedures' `needs` name access ids, and `approver` a contact id."""
+        base: PathKey = ("runbook",)
+        access = self.unique_in(runbook, "access", "access")
+        for i, proc in items_of(runbook, "procedures"):
+            needs = proc.get("needs")
+            if isinstance(needs, list):
+                for j, entry in enumerate(needs):
+                    if isinstance(entry, str) and entry not in access:
+                        hint = did_you_mean(entry, access) or (
+                            "; give the runbook.access entry an `id` and name that id here"
+                        )
+                        self.error(
+                            (*base, "procedures", i, "needs", j),
+                            f"unknown access id {show_value(entry)}{hint}",
+                        )
+            approver = str_field(proc, "approver")
+            if approver is not None and approver not in contacts:
+                self.unknown((*base, "procedures", i, "approver"), approver, "contact", contacts)
 
     def unique_in(self, runbook: Mapping[str, Any], section: str, what: str) -> set[str]:
         seen: set[str] = set()

@@ -161,6 +161,26 @@ def _process_schema() -> dict[str, Any]:
     )
 
 
+def _procedure_step() -> dict[str, Any]:
+    """A procedure step: plain text, or a mapping with what to do and the command to run."""
+    return {
+        "anyOf": [
+            _text("What to do."),
+            _object(
+                "A step with the command to run.",
+                {
+                    "do": _text("What to do, in words."),
+                    "run": _text(
+                        "The command to run, shown as a copyable code block and never re-wrapped."
+                    ),
+                },
+                ("do",),
+            ),
+        ],
+        "description": "One step: text, or a mapping with `do` (required) and `run`.",
+    }
+
+
 def spec_schema() -> dict[str, Any]:
     """Return the JSON Schema (draft-07) of an `mlopsdiag/v1` architecture spec."""
     capability_ids = sorted(builtin_catalog().capabilities)
@@ -215,6 +235,10 @@ def spec_schema() -> dict[str, Any]:
             "tool": _id(
                 "Catalogue tool the group runs on; its capabilities count for the architecture."
             ),
+            "drop_capabilities": _list(
+                capability,
+                "Capabilities the group's tool brings by default that this system does not use.",
+            ),
         },
         ("id",),
     )
@@ -236,6 +260,10 @@ def spec_schema() -> dict[str, Any]:
                 "description": "Named links: label -> http(s) URL.",
                 "additionalProperties": _url("An http(s) URL."),
             },
+            "drop_capabilities": _list(
+                capability,
+                "Capabilities the tool brings by default that this system does not use.",
+            ),
         },
         ("id",),
     )
@@ -285,6 +313,7 @@ def spec_schema() -> dict[str, Any]:
     access = _object(
         "Where a credential lives: a reference, never the credential.",
         {
+            "id": _id("Access id, unique among access entries; procedures name it in `needs`."),
             "name": _one_line("What the access is for."),
             "where": _text("A reference (vault://..., password manager item) or instructions."),
             "granted_by": _text("Contact id or text: who can grant it."),
@@ -302,8 +331,17 @@ def spec_schema() -> dict[str, Any]:
             },
             "title": _one_line("Procedure title."),
             "when": _text("When to run it."),
-            "steps": _list(_text("One step."), "Numbered steps.", min_items=1),
+            "steps": _list(
+                _procedure_step(),
+                "Numbered steps: plain text, or a mapping with `do` and the command to `run`.",
+                min_items=1,
+            ),
             "components": _list(_id("Component id."), "Components the procedure touches."),
+            "needs": _list(
+                _id("Access id from runbook.access."),
+                "Access this procedure needs (ids of runbook access entries).",
+            ),
+            "approver": _id("Contact id of who must approve the procedure before it runs."),
         },
         ("id", "title", "steps"),
     )
