@@ -3,6 +3,7 @@ parallel (one spec per process at a time), write every file atomically."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 import sys
@@ -13,22 +14,30 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from mlopsdiag.errors import Diagnostic, Severity
 from mlopsdiag.render.cache import Entry, Keys, RenderCache
+from mlopsdiag.render.limits import collapses_overview, context_picture
 from mlopsdiag.render.output import (
     DEFAULT_FORMATS,
+    DEFAULT_TIMEOUT,
     FORMATS,
+    RASTER_FORMATS,
     GraphvizRun,
+    LayoutTimeout,
     generated_note,
     graphviz_version,
     parse_formats,
 )
-from mlopsdiag.spec.model import Architecture
+from mlopsdiag.spec.model import Architecture, View
 from mlopsdiag.spec.validate import SpecResult, discover, display_path, validate_paths
 from mlopsdiag.writer import inside, write_atomic
+
+if TYPE_CHECKING:
+    from mlopsdiag.render.diagram import DotGraph
 
 
 @dataclass
@@ -51,6 +60,8 @@ class RenderReport:
     """Files of views that no longer exist, deleted by this run."""
     invalid: list[str] = field(default_factory=list)
     """Spec files (as shown in diagnostics) that failed validation and were not drawn."""
+    problems: list[ViewProblem] = field(default_factory=list)
+    """Views Graphviz could not lay out in time, in spec order."""
     _models: dict[str, Architecture] = field(default_factory=dict, repr=False)
 
     def summary(self, out: Path) -> str:
@@ -65,8 +76,10 @@ class RenderReport:
         return f"{', '.join(parts)}: {files} file{'s' if files != 1 else ''} in {out}"
 
     def failed(self) -> bool:
-        """True when a spec or catalogue had errors (the run exits 1)."""
-        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+        """True when a spec or catalogue had errors, or a view has no picture (the run exits 1)."""
+        return any(d.severity is Severity.ERROR for d in self.diagnostics) or any(
+            not p.fallback for p in self.problems
+        )
 
     @property
     def architectures(self) -> list[Architecture]:
@@ -84,11 +97,41 @@ class RenderReport:
 
 
 @dataclass(frozen=True)
+class ViewProblem:
+    """A view Graphviz could not lay out within the time limit."""
+
+    spec: str
+    """The spec file, as shown in diagnostics."""
+    view: str
+    line: int
+    col: int
+    """Where the view is declared (the overview: where metadata starts)."""
+    seconds: float
+    fallback: bool
+    """The collapsed context picture was drawn in its place."""
+
+    def format(self) -> str:
+        """The message render prints."""
+        outcome = (
+            "drew the collapsed context picture (each group as one box) instead"
+            if self.fallback
+            else "no picture was drawn for it"
+        )
+        return (
+            f"{self.spec}:{self.line}:{self.col}: view {self.view!r}: Graphviz could not lay it out within "
+            f"{self.seconds:g} s; {outcome}. Give it more time with `render --timeout` "
+            "(or render.timeout in mlopsdiag-config.yaml), or split the view."
+        )
+
+
+@dataclass(frozen=True)
 class _Task:
     spec: Path
     out: Path
     formats: tuple[str, ...]
     in_flight: int
+    dpi: int | None = None
+    timeout: float | None = DEFAULT_TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -96,19 +139,38 @@ class _Done:
     name: str
     files: dict[str, int]
     written: tuple[Path, ...]
+    problems: tuple[ViewProblem, ...] = ()
 
 
 def render_architecture(
-    arch: Architecture, out: Path, formats: Sequence[str], in_flight: int = 2
+    arch: Architecture,
+    out: Path,
+    formats: Sequence[str],
+    in_flight: int = 2,
+    *,
+    dpi: int | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    problems: list[ViewProblem] | None = None,
 ) -> tuple[dict[str, int], list[Path]]:
     """Draw every view of one architecture into `out/<name>/`; return (file -> size, written).
 
-    Graphviz runs once per view for all its formats, up to `in_flight` views at a time.
+    Graphviz runs once per view for all its formats, up to `in_flight` views at a time
+    (PNG at another `dpi` than the screen's in a run of its own: the resolution would rescale
+    the other formats). A view that Graphviz cannot lay out within `timeout` seconds gets the
+    collapsed context picture instead where there is one, and is added to `problems`; the
+    other views are drawn as usual. An overview too big to read is drawn collapsed at once.
     """
-    from mlopsdiag.render.diagram import DotGraph, draw  # `diagrams` loads only to draw
+    from mlopsdiag.render.diagram import draw  # `diagrams` loads only to draw
 
     chosen = parse_formats(formats)
     drawn = tuple(f for f in chosen if FORMATS[f].graphviz)
+    # One Graphviz run per view, unless PNG needs its own resolution.
+    batches = [drawn]
+    if dpi is not None and RASTER_FORMATS & set(drawn) and set(drawn) - RASTER_FORMATS:
+        batches = [
+            tuple(f for f in drawn if f not in RASTER_FORMATS),
+            tuple(f for f in drawn if f in RASTER_FORMATS),
+        ]
     note = generated_note(Path(arch.source_path).name)
     files: dict[str, int] = {}
     written: list[Path] = []
@@ -120,30 +182,84 @@ def render_architecture(
             written.append(target)
         files[relative.as_posix()] = len(data)
 
-    def finish(graph: DotGraph, run: GraphvizRun) -> None:
-        for fmt, data in run.result(note).items():
-            store(graph.view_id, fmt, data)
+    def start(graph: DotGraph, workdir: Path) -> list[GraphvizRun]:
+        runs = []
+        for batch in batches:
+            raster = dpi is not None and set(batch) <= RASTER_FORMATS
+            runs.append(
+                GraphvizRun(
+                    graph.source,
+                    graph.icons,
+                    batch,
+                    workdir,
+                    dpi=dpi if raster else None,
+                    timeout=timeout,
+                )
+            )
+        return runs
+
+    def finish(view: View, graph: DotGraph, runs: list[GraphvizRun], workdir: Path) -> None:
+        try:
+            results = [run.result(note) for run in runs]
+        except LayoutTimeout as exc:
+            for run in runs:
+                run.kill()
+            fallback = context_picture(arch)
+            if fallback is not None:
+                fallback_runs = start(fallback, workdir)
+                try:
+                    results = [run.result(note) for run in fallback_runs]
+                except LayoutTimeout:
+                    for run in fallback_runs:
+                        run.kill()
+                    fallback = None
+            if problems is not None:
+                problems.append(
+                    ViewProblem(
+                        arch.source_path,
+                        view.id,
+                        view.loc.line,
+                        view.loc.col,
+                        exc.seconds,
+                        fallback is not None,
+                    )
+                )
+            if fallback is None:
+                return
+        for result in results:
+            for fmt, data in result.items():
+                store(graph.view_id, fmt, data)
 
     with tempfile.TemporaryDirectory(prefix="mlopsdiag-") as tmp:
-        pending: deque[tuple[DotGraph, GraphvizRun]] = deque()
+        workdir = Path(tmp)
+        pending: deque[tuple[View, DotGraph, list[GraphvizRun]]] = deque()
         try:
             for view in arch.all_views():
-                graph = draw(arch, view)
+                graph = _view_graph(arch, view) or draw(arch, view)
                 if "dot" in chosen:
                     store(graph.view_id, "dot", graph.source.encode("utf-8"))
                 if drawn:
-                    pending.append(
-                        (graph, GraphvizRun(graph.source, graph.icons, drawn, Path(tmp)))
-                    )
+                    pending.append((view, graph, start(graph, workdir)))
                 if len(pending) >= max(1, in_flight):
-                    finish(*pending.popleft())
+                    finish(*pending.popleft(), workdir)
             while pending:
-                finish(*pending.popleft())
+                finish(*pending.popleft(), workdir)
         except BaseException:
-            for _, run in pending:
-                run.kill()
+            for _, _, runs in pending:
+                for run in runs:
+                    run.kill()
             raise
     return dict(sorted(files.items())), written
+
+
+def _view_graph(arch: Architecture, view: View) -> DotGraph | None:
+    """The collapsed context picture in place of an overview too big to read, else None."""
+    if not collapses_overview(arch, view):
+        return None
+    picture = context_picture(arch)
+    if picture is None:
+        return None
+    return dataclasses.replace(picture, view_id=view.id)
 
 
 def _render_task(task: _Task) -> _Done:
@@ -153,8 +269,17 @@ def _render_task(task: _Task) -> _Done:
         raise RuntimeError(f"{task.spec} was valid a moment ago and is not any more")
     arch = results[0].architecture
     assert arch is not None
-    files, written = render_architecture(arch, task.out, task.formats, task.in_flight)
-    return _Done(arch.name, files, tuple(written))
+    problems: list[ViewProblem] = []
+    files, written = render_architecture(
+        arch,
+        task.out,
+        task.formats,
+        task.in_flight,
+        dpi=task.dpi,
+        timeout=task.timeout,
+        problems=problems,
+    )
+    return _Done(arch.name, files, tuple(written), tuple(problems))
 
 
 @contextmanager
@@ -176,9 +301,18 @@ def _run_tasks(
         if jobs <= 1 or len(tasks) <= 1:
             for task in tasks:
                 arch = models[task.spec]
-                files, written = render_architecture(arch, task.out, task.formats, task.in_flight)
+                problems: list[ViewProblem] = []
+                files, written = render_architecture(
+                    arch,
+                    task.out,
+                    task.formats,
+                    task.in_flight,
+                    dpi=task.dpi,
+                    timeout=task.timeout,
+                    problems=problems,
+                )
                 advance()
-                yield task, _Done(arch.name, files, tuple(written))
+                yield task, _Done(arch.name, files, tuple(written), tuple(problems))
             return
         with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
             futures: dict[Future[_Done], _Task] = {pool.submit(_render_task, t): t for t in tasks}
@@ -190,6 +324,42 @@ def _run_tasks(
                 for future in futures:
                     future.cancel()
                 raise
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """What one render run draws: formats, PNG resolution, time limit per view."""
+
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    dpi: int | None = None
+    timeout: float = DEFAULT_TIMEOUT
+
+
+def render_settings(
+    paths: Sequence[Path],
+    formats: str | None = None,
+    dpi: int | None = None,
+    timeout: float | None = None,
+) -> RenderSettings:
+    """The options given, else the `render` section of the mlopsdiag-config.yaml that applies
+    to the first path, else the defaults (SVG only, screen resolution, a minute per view)."""
+    from mlopsdiag.lint.config import find_config, load_config
+
+    found = find_config(paths[0]) if paths else None
+    config = load_config(found)[0].render if found is not None else None
+    return RenderSettings(
+        formats=parse_formats([formats])
+        if formats is not None
+        else parse_formats(list(config.formats))
+        if config is not None and config.formats
+        else DEFAULT_FORMATS,
+        dpi=dpi if dpi is not None else config.dpi if config is not None else None,
+        timeout=timeout
+        if timeout is not None
+        else config.timeout or DEFAULT_TIMEOUT
+        if config is not None
+        else DEFAULT_TIMEOUT,
+    )
 
 
 def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -209,17 +379,20 @@ def render_specs(
     force: bool = False,
     jobs: int | None = None,
     progress: bool = False,
+    dpi: int | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> RenderReport:
     """Draw every view of every valid spec below `paths` into `out/<name>/<view>.<format>`.
 
     Invalid specs write nothing and are reported in the diagnostics; specs whose inputs did
     not change since the last run are skipped unless `force`. `progress` draws a progress
-    bar on stderr.
+    bar on stderr. `dpi` is PNG's resolution (default: the screen's); a view Graphviz cannot
+    lay out in `timeout` seconds is reported in `problems` and the run carries on.
     """
     chosen = parse_formats(formats)
     graphviz = graphviz_version() if any(FORMATS[f].graphviz for f in chosen) else ""
     files = discover(paths)
-    keys = Keys(graphviz, chosen)
+    keys = Keys(graphviz, chosen, f"dpi={dpi}" if dpi is not None and "png" in chosen else "")
     key_of = {file: keys.key(file) for file in files}
     cache = RenderCache.load(out)
     hits = {} if force else {f: e for f in files if (e := cache.hit(key_of[f])) is not None}
@@ -249,13 +422,20 @@ def render_specs(
     # Two views in flight per worker: Graphviz draws the next view while Python finishes the
     # last one, so the cores stay busy.
     in_flight = max(2, math.ceil(cpus / workers))
-    tasks = [_Task(f, out, chosen, in_flight) for f in files if f in models]
+    tasks = [_Task(f, out, chosen, in_flight, dpi, timeout) for f in files if f in models]
     try:
         for task, done in _run_tasks(tasks, models, workers, progress):
             report.rendered.append(done.name)
             report.outputs[done.name] = tuple(out / f for f in done.files)
             report.written.extend(done.written)
+            report.problems.extend(done.problems)
+            if done.problems:
+                # Not recorded: the next run tries the full layout again (and says so again).
+                continue
             for stale in cache.record(key_of[task.spec], done.name, done.files):
+                # A format not drawn this time is not stale: `--format png` keeps the SVGs.
+                if stale.suffix.lstrip(".") not in chosen:
+                    continue
                 if stale.is_file():
                     stale.unlink()
                     report.removed.append(stale)
@@ -264,6 +444,8 @@ def render_specs(
             cache.save()
     order = {name: i for i, name in enumerate(report.spec_paths)}
     report.rendered.sort(key=order.__getitem__)
+    shown_order = {display_path(f): i for i, f in enumerate(files)}
+    report.problems.sort(key=lambda p: shown_order.get(p.spec, len(files)))
     return report
 
 
