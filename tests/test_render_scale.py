@@ -53,13 +53,15 @@ def test_render_draws_svg_by_default_and_png_only_when_asked(
 
     result = run.invoke(main_group, ["render", "--no-site"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["overview.svg", "training.svg"]
+    assert sorted(p.name for p in out.iterdir()) == ["context.svg", "overview.svg", "training.svg"]
     svgs = {p.name: p.read_bytes() for p in out.iterdir()}
 
     # PNG for slides: the SVGs drawn before are kept, not deleted as stale.
     result = run.invoke(main_group, ["render", "--no-site", "--format", "png"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [
+        "context.png",
+        "context.svg",
         "overview.png",
         "overview.svg",
         "training.png",
@@ -182,8 +184,35 @@ def test_a_view_past_the_time_limit_fails_alone_and_the_others_render(
         assert "no picture was drawn" in problems[0]
         assert result.exit_code == 1
     assert sorted(p.name for p in Path("docs/architectures/small").iterdir()) == [
+        "context.svg",
         "overview.svg",
         "training.svg",
     ]
     assert not list(Path("docs/architectures").rglob("*.tmp*"))
     assert elapsed < 120
+
+
+# --------------------------------------------------------------------------- big overviews
+
+
+def test_an_overview_too_big_to_read_is_drawn_collapsed_and_the_page_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlopsdiag.render.limits import OVERVIEW_LIMIT
+    from mlopsdiag.site import write_site
+
+    monkeypatch.chdir(tmp_path)
+    components = OVERVIEW_LIMIT + 30
+    spec = Path("specs/big.yaml")
+    spec.parent.mkdir()
+    spec.write_text(spec_text(0, components, components), encoding="utf-8")
+    report = render_specs([spec], Path("docs/architectures"), ["svg"], jobs=1)
+    assert not report.problems
+    overview = Path("docs/architectures/bench-0000/overview.svg").read_text(encoding="utf-8")
+    boxes = overview.count('class="node"')
+    assert 0 < boxes < components / 2, boxes
+    arch = report.architectures[0]
+    write_site([arch], Path("docs"))
+    page = Path("docs/architectures/bench-0000/index.md").read_text(encoding="utf-8")
+    assert "Groups drawn as single boxes" in page
+    assert f"This system has {components} components" in page

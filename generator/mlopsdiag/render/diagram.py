@@ -24,7 +24,16 @@ from graphviz import nohtml
 
 from mlopsdiag.render import styles
 from mlopsdiag.render.labels import attr_text, comment_text, html_text, wrapped_html
-from mlopsdiag.render.scene import IconRef, Scene, SceneCluster, SceneEdge, build_scene
+from mlopsdiag.render.scene import (
+    IconRef,
+    Scene,
+    SceneCluster,
+    SceneEdge,
+    SceneNode,
+    StepMark,
+    actor_icon,
+    build_scene,
+)
 from mlopsdiag.spec.model import Architecture, View
 
 _DIAGRAMS_ROOT = Path(diagrams.__file__).resolve().parent.parent
@@ -128,7 +137,9 @@ def _img(name: str, size: int, port: str = "") -> str:
     )
 
 
-def _node_label(icon_name: str, name: str, tool_name: str) -> str:
+def _node_label(
+    icon_name: str, name: str, tool_name: str, extra: tuple[str, ...] = (), table: str = ""
+) -> str:
     rows = [
         _img(icon_name, styles.ICON_SIZE, ICON_PORT),
         f'<TD CELLPADDING="2">{wrapped_html(name, styles.LABEL_WIDTH)}</TD>',
@@ -138,8 +149,24 @@ def _node_label(icon_name: str, name: str, tool_name: str) -> str:
             f'<TD><FONT POINT-SIZE="10" COLOR="{styles.MUTED_COLOR}">'
             f"{wrapped_html(tool_name, styles.LABEL_WIDTH, 2)}</FONT></TD>"
         )
+    rows.extend(extra)
     body = "".join(f"<TR>{row}</TR>" for row in rows)
-    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{body}</TABLE>>'
+    table = table or 'BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"'
+    return f"<<TABLE {table}>{body}</TABLE>>"
+
+
+_BADGE_SIZE = 20
+
+
+def _badge(mark: StepMark) -> str:
+    """A step's number as white text in a filled circle: real text, so it reads in PNG too."""
+    color = styles.MANUAL_COLOR if mark.manual else styles.STEP_COLOR
+    width = _BADGE_SIZE + 7 * (len(str(mark.number)) - 1)
+    return (
+        f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" STYLE="rounded" '
+        f'BGCOLOR="{color}"><TR><TD FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{_BADGE_SIZE}">'
+        f'<FONT COLOR="#FFFFFF" POINT-SIZE="12"><B>{mark.number}</B></FONT></TD></TR></TABLE>'
+    )
 
 
 def _cluster_label(cluster: SceneCluster, icon_name: str) -> str:
@@ -173,8 +200,9 @@ def _title_label(scene: Scene) -> str:
     # around them and the padding of the outer cell (a cell too small makes Graphviz abort).
     width = _LEGEND_SPACING + 2 + 2
     height = 14 + 2 * _LEGEND_SPACING + 2 + 2
-    for kind in scene.kinds:
-        style = styles.FLOW_STYLES[kind]
+    entries = [(kind, styles.FLOW_STYLES[kind]) for kind in scene.kinds]
+    entries += [(styles.LOOK_LEGEND[look], styles.LOOKS[look]) for look in scene.step_looks]
+    for kind, style in entries:
         line_style = _CELL_STYLES.get(style.style, "solid")
         text_width = math.ceil(len(kind) * _CHAR_WIDTH) + 8
         width += _SWATCH_WIDTH + text_width + 2 * _LEGEND_SPACING
@@ -234,27 +262,124 @@ class _Builder:
     def node(self, node_id: str) -> None:
         node = self.scene.nodes[node_id]
         component = node.component
-        cls, icon_name, file = self.icons.resolve(node.icon)
-        args = (file,) if cls is Custom else ()
+        href = f"index.html#component-{node_id}" if node.href is None else node.href
+        if node.look in _TEXT_LOOKS:
+            cls: type[Any] = Node
+            args: tuple[Path, ...] = ()
+            label = _TEXT_LOOKS[node.look](self, node)
+        else:
+            cls, icon_name, file = self.icons.resolve(node.icon)
+            args = (file,) if cls is Custom else ()
+            extra = tuple(self.mark_row(m) for m in node.marks)
+            table = _BOX_TABLES.get(node.look, "")
+            label = _node_label(icon_name, component.name, node.tool_name, extra, table)
         self.nodes[node_id] = cls(
-            _node_label(icon_name, component.name, node.tool_name),
+            label,
             *args,
             nodeid=node_id,
-            shape=None,
+            shape="plain" if cls is Node else None,
             image=None,
             height=None,
             id=f"node-{node_id}",
-            href=f"index.html#component-{node_id}",
-            target="_top",
+            href=href or None,
+            target="_top" if href else None,
             tooltip=nohtml(attr_text(component.description or component.name)),
+        )
+
+    def person(self, size: int = 16) -> str:
+        """A person marker: the cell of the person icon, beside a manual step's number."""
+        return _img(self.icons.resolve(actor_icon("person"))[1], size)
+
+    def mark_cells(self, mark: StepMark) -> str:
+        """A step's badge, its person marker when manual, and its actor's name."""
+        cells = [f"<TD>{_badge(mark)}</TD>"]
+        if mark.manual:
+            cells.append(self.person())
+        if mark.actor:
+            color = styles.MANUAL_COLOR if mark.manual else styles.MUTED_COLOR
+            cells.append(
+                f'<TD ALIGN="LEFT"><FONT COLOR="{color}"><I>'
+                f"{wrapped_html(mark.actor, styles.LABEL_WIDTH, 2)}</I></FONT></TD>"
+            )
+        return "".join(cells)
+
+    def mark_table(self, mark: StepMark) -> str:
+        """A step's badge, marker and actor in one line."""
+        return (
+            '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" '
+            f'CELLPADDING="0"><TR>{self.mark_cells(mark)}</TR></TABLE>'
+        )
+
+    def mark_row(self, mark: StepMark) -> str:
+        """Rows under a box's name for a step that happens there: badge, actor, what."""
+        text = wrapped_html(mark.do, styles.STEP_TEXT_WIDTH, 3)
+        return (
+            f'<TD CELLPADDING="1">{self.mark_table(mark)}</TD></TR>'
+            f'<TR><TD CELLPADDING="1">{text}</TD>'
+        )
+
+    def step_label(self, marks: tuple[StepMark, ...]) -> str:
+        """An arrow's label: each step's badge, marker and actor, then what it does."""
+        rows = []
+        for mark in marks:
+            rows.append(f'<TR><TD ALIGN="LEFT">{self.mark_table(mark)}</TD></TR>')
+            rows.append(
+                f'<TR><TD ALIGN="LEFT">{wrapped_html(mark.do, styles.STEP_TEXT_WIDTH, 3)}</TD></TR>'
+            )
+        body = "".join(rows)
+        return (
+            '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1" '
+            f'BGCOLOR="#FFFFFF">{body}</TABLE>>'
+        )
+
+    def step_box(self, node: SceneNode) -> str:
+        """A lane's step: number, marker and place on top, what it does below."""
+        rows = []
+        for mark in node.marks:
+            cells = [f"<TD>{_badge(mark)}</TD>"]
+            if mark.manual:
+                cells.append(self.person())
+            cells.append(
+                f'<TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{styles.MUTED_COLOR}">'
+                f"{wrapped_html(node.tool_name, styles.STEP_TEXT_WIDTH, 2)}</FONT></TD>"
+            )
+            rows.append(
+                '<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" '
+                f'CELLPADDING="0"><TR>{"".join(cells)}</TR></TABLE></TD></TR>'
+            )
+            rows.append(
+                f'<TR><TD ALIGN="LEFT">{wrapped_html(mark.do, styles.STEP_TEXT_WIDTH, 4)}</TD></TR>'
+            )
+        color = styles.MANUAL_COLOR if any(m.manual for m in node.marks) else styles.STEP_COLOR
+        style = "rounded,dashed" if any(m.manual for m in node.marks) else "rounded"
+        return (
+            f'<<TABLE BORDER="1" COLOR="{color}" STYLE="{style}" CELLBORDER="0" CELLSPACING="0" '
+            f'CELLPADDING="3" BGCOLOR="#FFFFFF">{"".join(rows)}</TABLE>>'
+        )
+
+    def anchor(self, node: SceneNode) -> str:
+        """An unseen point that holds a lane open from the first step to the last."""
+        return '<<TABLE BORDER="0" CELLPADDING="0"><TR><TD WIDTH="1" HEIGHT="1"></TD></TR></TABLE>>'
+
+    def note_box(self, node: SceneNode) -> str:
+        """The end of a "no" branch: what happens when a check says no."""
+        text = wrapped_html(node.component.name, styles.STEP_TEXT_WIDTH, 3)
+        return (
+            f'<<TABLE BORDER="1" COLOR="{styles.NO_COLOR}" STYLE="rounded,dashed" '
+            f'CELLBORDER="0" CELLPADDING="4" BGCOLOR="#FFFFFF"><TR><TD>'
+            f'<FONT COLOR="{styles.NO_COLOR}">{text}</FONT></TD></TR></TABLE>>'
         )
 
     def cluster(self, group_id: str) -> None:
         cluster = self.scene.clusters[group_id]
         icon_name = self.icons.resolve(cluster.icon)[1] if cluster.icon is not None else ""
         tooltip = cluster.group.name + (f" ({cluster.tool_name})" if cluster.tool_name else "")
+        label = _cluster_label(cluster, icon_name)
+        if cluster.marks:
+            marks = "".join(f"<TD>{self.mark_table(m)}</TD>" for m in cluster.marks)
+            label = label.replace("</TR></TABLE>>", f"{marks}</TR></TABLE>>", 1)
         attrs = {
-            "label": _cluster_label(cluster, icon_name),
+            "label": label,
             "id": f"cluster-{group_id}",
             "tooltip": nohtml(attr_text(tooltip)),
             "bgcolor": styles.CLUSTER_COLORS[cluster.depth % len(styles.CLUSTER_COLORS)],
@@ -271,14 +396,27 @@ class _Builder:
 
     def edge(self, edge: SceneEdge) -> None:
         flow = edge.flow
+        if edge.look == "order":
+            # Unseen: it only keeps the boxes of a process in the order of its steps.
+            tail = self.nodes[edge.tail]
+            tail.connect(self.nodes[edge.head], Edge(tail, style="invis", arrowhead="none"))
+            return
         # `diagrams` gives every Edge its own font settings; these take them back.
-        attrs = {**EDGE_ATTRS, **styles.style_of(flow.kind).edge_attrs()}
-        if flow.label:
-            attrs["label"] = f"<{wrapped_html(flow.label, styles.EDGE_LABEL_WIDTH, 3)}>"
-        tip = f"{edge.tail_name} → {edge.head_name}: {flow.label or flow.kind} ({flow.kind})"
+        look = styles.style_of(flow.kind) if edge.look == "flow" else styles.LOOKS[edge.look]
+        attrs = {**EDGE_ATTRS, **look.edge_attrs()}
+        text = flow.label if edge.text is None else edge.text
+        if edge.marks:
+            attrs["label"] = self.step_label(edge.marks)
+            attrs["fontcolor"] = styles.TEXT_COLOR
+        elif text:
+            attrs["label"] = f"<{wrapped_html(text, styles.EDGE_LABEL_WIDTH, 3)}>"
+        what = "; ".join(f"{m.number}. {m.do}" for m in edge.marks) or text or flow.kind
+        tip = f"{edge.tail_name} → {edge.head_name}: {what}"
+        if edge.look == "flow":
+            tip += f" ({flow.kind})"
         attrs["tooltip"] = nohtml(attr_text(tip))
         attrs["labeltooltip"] = attrs["tooltip"]
-        attrs["id"] = f"flow-{flow.index}"
+        attrs["id"] = edge.edge_id or f"flow-{flow.index}"
         tail_id, head_id = (edge.head, edge.tail) if edge.backwards else (edge.tail, edge.head)
         tail_clip, head_clip = (
             (edge.lhead, edge.ltail) if edge.backwards else (edge.ltail, edge.lhead)
@@ -289,7 +427,7 @@ class _Builder:
             attrs["lhead"] = f"cluster_{head_clip}"
         # A loop's way back is left free: pinned to both icons it would wind around them.
         sides = _SIDES.get(self.scene.direction)
-        if sides is not None and not edge.backwards:
+        if sides is not None and not edge.backwards and edge.look in _PORTED_LOOKS:
             if tail_id in self.scene.nodes:
                 attrs["tailport"] = f"{ICON_PORT}:{sides[0]}"
             if head_id in self.scene.nodes:
@@ -299,6 +437,20 @@ class _Builder:
         tail = self.nodes[tail_id]
         line = Edge(tail, forward=not edge.backwards, reverse=edge.backwards, **attrs)
         tail.connect(self.nodes[head_id], line)
+
+
+_TEXT_LOOKS = {"step": _Builder.step_box, "note": _Builder.note_box, "anchor": _Builder.anchor}
+"""Boxes drawn as text alone, without an icon."""
+_BOX_TABLES = {
+    # A collapsed group reads as a folded cluster: its colour, a rounded border.
+    "group": (
+        f'BORDER="1" COLOR="{styles.MUTED_COLOR}" STYLE="rounded" BGCOLOR="{styles.CLUSTER_COLORS[0]}" '
+        'CELLBORDER="0" CELLSPACING="0" CELLPADDING="3"'
+    ),
+}
+_PORTED_LOOKS = frozenset({"flow", "acts"})
+"""Arrows pinned to the sides of icons left to right; step arrows carry wide labels and
+find their own way."""
 
 
 def draw_scene(scene: Scene) -> DotGraph:

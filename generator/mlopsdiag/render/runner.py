@@ -152,7 +152,8 @@ def render_architecture(
     timeout: float | None = DEFAULT_TIMEOUT,
     problems: list[ViewProblem] | None = None,
 ) -> tuple[dict[str, int], list[Path]]:
-    """Draw every view of one architecture into `out/<name>/`; return (file -> size, written).
+    """Draw every picture of one architecture (its views, context, processes and lanes)
+    into `out/<name>/`; return (file -> size, written).
 
     Graphviz runs once per view for all its formats, up to `in_flight` views at a time
     (PNG at another `dpi` than the screen's in a run of its own: the resolution would rescale
@@ -161,6 +162,7 @@ def render_architecture(
     other views are drawn as usual. An overview too big to read is drawn collapsed at once.
     """
     from mlopsdiag.render.diagram import draw  # `diagrams` loads only to draw
+    from mlopsdiag.render.pictures import pictures
 
     chosen = parse_formats(formats)
     drawn = tuple(f for f in chosen if FORMATS[f].graphviz)
@@ -198,28 +200,53 @@ def render_architecture(
             )
         return runs
 
-    def finish(view: View, graph: DotGraph, runs: list[GraphvizRun], workdir: Path) -> None:
+    context: list[DotGraph] = []
+
+    def context_graph() -> DotGraph:
+        if not context:
+            context.append(context_picture(arch))
+        return context[0]
+
+    # DOT source -> its finished files (None: it could not be laid out in time). The same
+    # picture twice (a collapsed overview is the context picture) is laid out once.
+    finished: dict[str, list[dict[str, bytes]] | None] = {}
+
+    def lay_out(graph: DotGraph, runs: list[GraphvizRun]) -> list[dict[str, bytes]]:
+        if graph.source in finished:
+            results = finished[graph.source]
+            if results is None:
+                raise LayoutTimeout(timeout or 0)
+            return results
         try:
-            results = [run.result(note) for run in runs]
-        except LayoutTimeout as exc:
+            finished[graph.source] = [run.result(note) for run in runs]
+        except LayoutTimeout:
             for run in runs:
                 run.kill()
-            fallback = context_picture(arch)
-            if fallback is not None:
-                fallback_runs = start(fallback, workdir)
+            finished[graph.source] = None
+            raise
+        return finished[graph.source] or []
+
+    def finish(view: View | None, graph: DotGraph, runs: list[GraphvizRun], workdir: Path) -> None:
+        try:
+            results = lay_out(graph, runs)
+        except LayoutTimeout as exc:
+            # The context picture stands in for a view (not for itself or a process).
+            fallback: DotGraph | None = None
+            if view is not None:
+                fallback = context_graph()
                 try:
-                    results = [run.result(note) for run in fallback_runs]
+                    fresh = fallback.source not in finished
+                    results = lay_out(fallback, start(fallback, workdir) if fresh else [])
                 except LayoutTimeout:
-                    for run in fallback_runs:
-                        run.kill()
                     fallback = None
             if problems is not None:
+                loc = view.loc if view is not None else arch.loc("metadata")
                 problems.append(
                     ViewProblem(
                         arch.source_path,
-                        view.id,
-                        view.loc.line,
-                        view.loc.col,
+                        graph.view_id,
+                        loc.line,
+                        loc.col,
                         exc.seconds,
                         fallback is not None,
                     )
@@ -232,34 +259,34 @@ def render_architecture(
 
     with tempfile.TemporaryDirectory(prefix="mlopsdiag-") as tmp:
         workdir = Path(tmp)
-        pending: deque[tuple[View, DotGraph, list[GraphvizRun]]] = deque()
+        pending: deque[tuple[DotGraph, list[GraphvizRun]]] = deque()
+        sources: set[str] = set()
         try:
-            for view in arch.all_views():
-                graph = _view_graph(arch, view) or draw(arch, view)
+            views = {view.id: view for view in arch.all_views()}
+
+            def draw_view(arch: Architecture, view: View) -> DotGraph:
+                if collapses_overview(arch, view):
+                    return dataclasses.replace(context_graph(), view_id=view.id)
+                return draw(arch, view)
+
+            for graph in pictures(arch, draw_view):
                 if "dot" in chosen:
                     store(graph.view_id, "dot", graph.source.encode("utf-8"))
                 if drawn:
-                    pending.append((view, graph, start(graph, workdir)))
+                    # A picture already on its way is not laid out again.
+                    repeat = graph.source in sources
+                    sources.add(graph.source)
+                    pending.append((graph, [] if repeat else start(graph, workdir)))
                 if len(pending) >= max(1, in_flight):
-                    finish(*pending.popleft(), workdir)
+                    finish(views.get(pending[0][0].view_id), *pending.popleft(), workdir)
             while pending:
-                finish(*pending.popleft(), workdir)
+                finish(views.get(pending[0][0].view_id), *pending.popleft(), workdir)
         except BaseException:
-            for _, _, runs in pending:
+            for _, runs in pending:
                 for run in runs:
                     run.kill()
             raise
     return dict(sorted(files.items())), written
-
-
-def _view_graph(arch: Architecture, view: View) -> DotGraph | None:
-    """The collapsed context picture in place of an overview too big to read, else None."""
-    if not collapses_overview(arch, view):
-        return None
-    picture = context_picture(arch)
-    if picture is None:
-        return None
-    return dataclasses.replace(picture, view_id=view.id)
 
 
 def _render_task(task: _Task) -> _Done:
