@@ -399,6 +399,18 @@ def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
+def parallelism(specs: int, jobs: int | None = None) -> tuple[int, int]:
+    """(worker processes, Graphviz runs in flight per worker) for drawing `specs` specs.
+
+    Two views in flight per worker: Graphviz draws the next view while Python finishes the
+    last one, so the cores stay busy. At most workers x in-flight `dot` run at once (the
+    render bench gives Graphviz alone the same number).
+    """
+    cpus = os.cpu_count() or 1
+    workers = max(1, min(jobs or cpus, specs))
+    return workers, max(2, math.ceil(cpus / workers))
+
+
 def render_specs(
     paths: Sequence[Path],
     out: Path,
@@ -444,11 +456,7 @@ def render_specs(
             report.spec_paths[models[file].name] = file
             report._models[models[file].name] = models[file]
 
-    cpus = os.cpu_count() or 1
-    workers = max(1, min(jobs or cpus, len(models)))
-    # Two views in flight per worker: Graphviz draws the next view while Python finishes the
-    # last one, so the cores stay busy.
-    in_flight = max(2, math.ceil(cpus / workers))
+    workers, in_flight = parallelism(len(models), jobs)
     tasks = [_Task(f, out, chosen, in_flight, dpi, timeout) for f in files if f in models]
     try:
         for task, done in _run_tasks(tasks, models, workers, progress):
