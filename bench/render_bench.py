@@ -186,6 +186,13 @@ def main() -> None:
             f"(goal: wall <= 1.3: {verdict(ratio <= 1.3)})"
         )
 
+        size = sum(p.stat().st_size for p in out.glob("*/*") if p.is_file())
+        per_spec = size / len(paths)
+        print(
+            f"diagram files:    {size / 1e6:7.1f} MB, {per_spec / 1e3:.0f} kB per spec "
+            f"({per_spec * 500 / 1e6:.0f} MB for 500 specs)"
+        )
+
         warm, summary = timed(cmd)
         print(f"warm re-run:      {warm:7.2f} s  ({summary}; goal < 0.5 s: {verdict(warm < 0.5)})")
 
