@@ -1,10 +1,17 @@
-"""Time the site: `mlopsdiag render` (diagrams and pages) plus `mkdocs build` for generated
-specs, then the warm re-render with nothing changed.
+"""Time the site: `mlopsdiag render` (diagrams and pages) plus `mkdocs build --strict` and
+`zensical build --strict` for generated specs, then the warm re-render with nothing changed;
+measure the built site's size.
 
-    python bench/site_bench.py [--count 100] [--components 25] [--zensical] [--keep DIR]
+    python bench/site_bench.py [--count 1000] [--components 25] [--no-zensical]
+                               [--pages-only] [--keep DIR]
 
 Everything runs as the commands a user would type, in a scratch knowledge repository made
-by `mlopsdiag init --site`, on the specs of bench/generate.py.
+by `mlopsdiag init --site`, on the specs of bench/generate.py. Goals, each printed with
+"met" or "not met": both builds pass --strict; the site is at most 0.3 MB per spec (150 MB
+for 500 specs); the largest rule page does not grow with the findings (it is compared with
+the same site's largest architecture page). `--pages-only` writes the pages without
+drawing the diagrams (each architecture page then says its diagrams are not drawn yet), to
+check the builds on many specs when drawing them all would take too long.
 """
 
 from __future__ import annotations
@@ -36,11 +43,29 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, str]:
     return elapsed, proc.stdout.strip()
 
 
+def size_of(folder: Path, suffix: str = "") -> int:
+    """Bytes of the files below a folder (only those ending in `suffix`, if given)."""
+    return sum(p.stat().st_size for p in folder.rglob(f"*{suffix}") if p.is_file())
+
+
+def mb(size: int) -> str:
+    return f"{size / 1_000_000:7.1f} MB"
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "NOT MET"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=100)
+    parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--components", type=int, default=25)
-    parser.add_argument("--zensical", action="store_true", help="Also time `zensical build`.")
+    parser.add_argument(
+        "--no-zensical", action="store_true", help="Skip `zensical build --strict`."
+    )
+    parser.add_argument(
+        "--pages-only", action="store_true", help="Write the pages, draw no diagram."
+    )
     parser.add_argument("--keep", type=Path, help="Build in this folder and keep it.")
     args = parser.parse_args()
 
@@ -56,24 +81,60 @@ def main() -> None:
         generate(project / "specs", args.count, args.components)
         pages = f"{args.count} specs x {args.components} components"
 
-        cold, _ = timed([mlopsdiag, "render"], project)
+        if args.pages_only:
+            write_pages = (
+                "import sys; from pathlib import Path; from mlopsdiag.site import write_site; "
+                "from mlopsdiag.spec.validate import validate_paths; "
+                "archs = [r.architecture for r in validate_paths([Path('specs')]) "
+                "if r.architecture is not None]; print(write_site(archs, Path('docs'))"
+                ".summary(Path('docs')))"
+            )
+            render = [sys.executable, "-c", write_pages]
+            pages += " (pages only, no diagrams)"
+        else:
+            render = [mlopsdiag, "render"]
+        cold, _ = timed(render, project)
         build, _ = timed([str(BIN / "mkdocs"), "build", "--strict", "-q"], project)
-        warm, said = timed([mlopsdiag, "render"], project)
-        html = sum(1 for _ in (project / "site").rglob("*.html"))
+        warm, said = timed(render, project)
+        site = project / "site"
+        html = sum(1 for _ in site.rglob("*.html"))
         print(f"site benchmark: {pages}, {html} HTML pages")
-        print(f"  mlopsdiag render (cold: diagrams + pages)  {cold:7.2f} s")
-        print(f"  mkdocs build --strict                      {build:7.2f} s")
+        what = "pages only, cold" if args.pages_only else "cold: diagrams + pages"
+        print(f"  mlopsdiag render ({what})".ljust(45) + f"{cold:7.2f} s")
+        print(f"  mkdocs build --strict                      {build:7.2f} s  (passed: met)")
         print(f"  render + build                             {cold + build:7.2f} s")
-        print(f"  mlopsdiag render again, nothing changed    {warm:7.2f} s")
+        print(f"  the same again, nothing changed            {warm:7.2f} s")
         print("    " + said.replace("\n", "\n    "))
-        if args.zensical:
+        total = size_of(site)
+        budget = 300_000 * args.count
+        print(f"  site size (mkdocs)                         {mb(total)}")
+        print(f"    SVG diagrams                             {mb(size_of(site, '.svg'))}")
+        print(f"    PNG                                      {mb(size_of(site, '.png'))}")
+        print(f"    HTML                                     {mb(size_of(site, '.html'))}")
+        for index in sorted((site / "search").glob("search_index.*")):
+            print(f"    {index.name:<41}{mb(index.stat().st_size)}")
+        print(
+            f"    goal: at most {mb(budget).strip()} for {args.count} specs "
+            f"(150 MB per 500): {verdict(total <= budget)}"
+        )
+        docs = project / "docs"
+        rule_pages = list((docs / "rules").glob("*.md"))
+        arch_pages = list((docs / "architectures").glob("*/index.md"))
+        biggest_rule = max((p.stat().st_size for p in rule_pages), default=0)
+        biggest_arch = max((p.stat().st_size for p in arch_pages), default=0)
+        print(
+            f"  largest rule page {biggest_rule / 1000:.1f} kB, largest architecture page "
+            f"{biggest_arch / 1000:.1f} kB (goal: rule pages list architectures, not "
+            f"findings: {verdict(biggest_rule <= 200 * args.count + 20_000)})"
+        )
+        if not args.no_zensical:
             zensical = BIN / "zensical"
             if zensical.exists():
-                shutil.rmtree(project / "site")
+                shutil.rmtree(site)
                 z, _ = timed([str(zensical), "build", "--strict", "--clean"], project)
-                print(f"  zensical build --strict                    {z:7.2f} s")
+                print(f"  zensical build --strict                    {z:7.2f} s  (passed: met)")
             else:
-                print("  zensical build: not installed (pip install zensical)")
+                print("  zensical build: not installed (pip install zensical): NOT MET")
     finally:
         if args.keep is None:
             shutil.rmtree(scratch, ignore_errors=True)

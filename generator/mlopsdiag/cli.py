@@ -427,10 +427,26 @@ def serve(paths: tuple[Path, ...], config_file: Path, dev_addr: str, open_browse
 @click.option(
     "--format",
     "formats",
-    default="svg,png",
-    show_default=True,
+    default=None,
     metavar="LIST",
-    help="Comma-separated output formats: svg, png, pdf, dot.",
+    help="Comma-separated output formats: svg, png, pdf, dot. Default: render.formats of "
+    "mlopsdiag-config.yaml, else svg (what the site shows); `--format svg,png` for slides.",
+)
+@click.option(
+    "--dpi",
+    type=click.IntRange(24, 1200),
+    default=None,
+    help="Resolution of PNG files. Default: render.dpi of mlopsdiag-config.yaml, else 96 "
+    "(a screen's); 192 for sharp slides, 300 for print.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=None,
+    metavar="SECONDS",
+    help="Time Graphviz may take to lay out one view; a view that takes longer is reported, "
+    "drawn as its collapsed context picture where possible, and the run carries on. "
+    "Default: render.timeout of mlopsdiag-config.yaml, else 60.",
 )
 @click.option("--force", is_flag=True, help="Redraw every spec, even those already up to date.")
 @click.option(
@@ -449,7 +465,9 @@ def serve(paths: tuple[Path, ...], config_file: Path, dev_addr: str, open_browse
 def render(
     paths: tuple[Path, ...],
     out: Path,
-    formats: str,
+    formats: str | None,
+    dpi: int | None,
+    timeout: float | None,
     force: bool,
     jobs: int | None,
     site: bool | None,
@@ -462,31 +480,42 @@ def render(
     (NAME/process-ID-lanes.svg). Specs whose inputs did not change since the last run are
     skipped. An invalid spec is reported and writes nothing; the exit code is then 1. A
     spec whose diagrams cannot be drawn is reported too, without stopping the others. Then
-    write the site's pages for
-    the valid specs (templates/ here overrides the built-in templates) and delete the
-    pages of specs that are gone; build the site with `mkdocs build`.
+    write the site's pages for the valid specs (templates/ here overrides the built-in
+    templates) and delete the pages of specs that are gone; build the site with
+    `mkdocs build`.
     """
     from mlopsdiag.render import render_specs
     from mlopsdiag.render.output import parse_formats
+    from mlopsdiag.render.runner import render_settings
 
-    try:
-        chosen = parse_formats([formats])
-    except MlopsdiagError as exc:
-        raise click.BadParameter(exc.message, param_hint="--format") from None
+    if formats is not None:
+        try:
+            parse_formats([formats])
+        except MlopsdiagError as exc:
+            raise click.BadParameter(exc.message, param_hint="--format") from None
+    spec_paths = resolve_paths(paths)
+    settings = render_settings(spec_paths, formats, dpi, timeout)
     if site is None:
         site = out == DEFAULT_DIAGRAMS
     if site:  # a page that would replace a hand-written file stops the run before drawing
         from mlopsdiag.site.generate import check_clashes
 
-        check_clashes(resolve_paths(paths), out.parent)
+        check_clashes(spec_paths, out.parent)
     report = render_specs(
-        resolve_paths(paths), out, chosen, force=force, jobs=jobs, progress=sys.stderr.isatty()
+        spec_paths,
+        out,
+        settings.formats,
+        force=force,
+        jobs=jobs,
+        progress=sys.stderr.isatty(),
+        dpi=settings.dpi,
+        timeout=settings.timeout,
     )
     for diagnostic in report.diagnostics:
         click.echo(diagnostic.format(), err=True)
+    for problem in report.problems:
+        click.echo(problem.format(), err=True)
     click.echo(report.summary(out))
-    if site is None:
-        site = out == DEFAULT_DIAGRAMS
     if site:
         from mlopsdiag.site import write_site_cached
 

@@ -20,6 +20,17 @@ from mlopsdiag.spec.suggest import did_you_mean
 from mlopsdiag.spec.validate import CONFIG_FILE_NAME, display_path, find_upwards
 
 CONFIG_KIND = "Config"
+RENDER_FORMATS = ("svg", "png", "pdf", "dot")
+"""The formats `render.formats` may list (the renderer's own table; a test keeps them equal)."""
+
+
+@dataclass(frozen=True)
+class RenderConfig:
+    """How `mlopsdiag render` draws, where its options do not say: None keeps the default."""
+
+    formats: tuple[str, ...] | None = None
+    dpi: int | None = None
+    timeout: float | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,8 @@ class LintConfig:
     """The configuration file, as shown in diagnostics (empty for the defaults)."""
     not_applicable: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     """Capability id -> why the specs below this file do not need it (the matrix's blank cells)."""
+    render: RenderConfig = RenderConfig()
+    """The `render` section (it sits beside `lint` in the same file)."""
 
     def replace(
         self, *, strict: bool | None = None, reference_date: dt.date | None = None
@@ -76,6 +89,31 @@ def config_schema() -> dict[str, Any]:
         },
         "additionalProperties": False,
     }
+    render = {
+        "type": "object",
+        "description": "Defaults of `mlopsdiag render` (its options override them).",
+        "properties": {
+            "formats": {
+                "type": "array",
+                "items": {"type": "string", "enum": list(RENDER_FORMATS)},
+                "minItems": 1,
+                "description": "Formats to draw (default: svg, the one the site shows). "
+                "Add png for slides, pdf for print.",
+            },
+            "dpi": {
+                "type": "integer",
+                "minimum": 24,
+                "maximum": 1200,
+                "description": "Resolution of PNG files (default: 96, a screen's).",
+            },
+            "timeout": {
+                "type": "number",
+                "minimum": 1,
+                "description": "Seconds Graphviz may take to lay out one view (default: 60).",
+            },
+        },
+        "additionalProperties": False,
+    }
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "title": f"mlopsdiag project configuration ({CONFIG_FILE_NAME})",
@@ -85,6 +123,7 @@ def config_schema() -> dict[str, Any]:
             "kind": {"type": "string", "enum": [CONFIG_KIND]},
             "lint": lint,
             "matrix": _matrix_schema(),
+            "render": render,
         },
         "required": ["apiVersion", "kind"],
         "additionalProperties": False,
@@ -166,7 +205,32 @@ def load_config(path: Path) -> tuple[LintConfig, list[Diagnostic]]:
     out: list[Diagnostic] = []
     checker = SchemaChecker(doc, out)
     checker.check(config_schema(), doc.data, ())
-    return _build(doc, checker, shown), sorted(out, key=Diagnostic.sort_key)
+    config = dataclasses.replace(
+        _build(doc, checker, shown), render=_render_config(doc.data.get("render"))
+    )
+    return config, sorted(out, key=Diagnostic.sort_key)
+
+
+def _render_config(raw: object) -> RenderConfig:
+    """The `render` section; a value of the wrong shape (reported by the schema) is ignored."""
+    if not isinstance(raw, dict):
+        return RenderConfig()
+    formats = raw.get("formats")
+    dpi = raw.get("dpi")
+    timeout = raw.get("timeout")
+    return RenderConfig(
+        formats=tuple(formats)
+        if isinstance(formats, list)
+        and formats
+        and all(isinstance(f, str) and f in RENDER_FORMATS for f in formats)
+        else None,
+        dpi=dpi
+        if isinstance(dpi, int) and not isinstance(dpi, bool) and 24 <= dpi <= 1200
+        else None,
+        timeout=float(timeout)
+        if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout >= 1
+        else None,
+    )
 
 
 def _not_applicable(data: Any) -> Mapping[str, str]:

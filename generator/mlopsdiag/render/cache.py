@@ -67,9 +67,14 @@ def code_fingerprint() -> str:
 class Keys:
     """Computes spec keys, loading each project catalogue once (and keeping its problems)."""
 
-    def __init__(self, graphviz: str, formats: Iterable[str]) -> None:
+    def __init__(self, graphviz: str, formats: Iterable[str], options: str = "") -> None:
         self.base = _digest(
-            [code_fingerprint().encode(), graphviz.encode(), ",".join(sorted(formats)).encode()]
+            [
+                code_fingerprint().encode(),
+                graphviz.encode(),
+                ",".join(sorted(formats)).encode(),
+                options.encode(),
+            ]
         )
         self.catalog_files: dict[Path, Path | None] = {}
         self.catalogs: dict[Path | None, str] = {None: "built-in"}

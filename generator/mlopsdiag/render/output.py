@@ -7,11 +7,14 @@ import base64
 import contextlib
 import hashlib
 import html
+import io
+import math
 import re
 import shutil
 import struct
 import subprocess
 import tempfile
+import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -53,12 +56,46 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return int(width), int(height)
 
 
+ICON_PIXELS_PER_UNIT = 2
+"""Pixels of an embedded icon per unit it is drawn at: twice, so it stays sharp on
+high-density screens (and when the page zooms in) without carrying the source's 256 px."""
+
+
 @cache
-def _icon_symbol(file: Path) -> tuple[str, bytes]:
-    """An icon as an SVG <symbol> with the PNG inlined; its id comes from its bytes."""
+def _scaled_png(file: Path, pixels: int) -> bytes:
+    """An icon's PNG with its longer side at most `pixels` (the file's own bytes if smaller)."""
     data = file.read_bytes()
     width, height = _png_size(data)
-    symbol_id = "icon-" + hashlib.sha256(data).hexdigest()[:16]
+    if max(width, height) <= pixels:
+        return data
+    from PIL import Image  # only needed when an icon is drawn smaller than its file
+
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        rgba = image.convert("RGBA")
+    scale = pixels / max(width, height)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    small = rgba.resize(size, Image.Resampling.LANCZOS)
+    # 256 colours with alpha: flat icon art looks the same at less than half the bytes.
+    palette = small.quantize(256, method=Image.Quantize.FASTOCTREE)
+    out = io.BytesIO()
+    palette.save(out, format="PNG", compress_level=9)
+    return out.getvalue()
+
+
+@cache
+def _symbol_id(file: Path) -> str:
+    """An icon's id in a file: from the icon file's bytes."""
+    return "icon-" + hashlib.sha256(file.read_bytes()).hexdigest()[:16]
+
+
+@cache
+def _icon_symbol(file: Path, pixels: int) -> tuple[str, bytes]:
+    """An icon as an SVG <symbol> with the PNG inlined at `pixels` at most; its id comes
+    from the file's bytes, so one icon has one id whatever size it is embedded at."""
+    data = _scaled_png(file, pixels)
+    width, height = _png_size(data)
+    symbol_id = _symbol_id(file)
     encoded = base64.b64encode(data).decode("ascii")
     symbol = (
         f'<symbol id="{symbol_id}" viewBox="0 0 {width} {height}" '
@@ -73,27 +110,32 @@ def finish_svg(data: bytes, note: str, icons: Mapping[str, Path]) -> bytes:
     """Embed every icon once (as a data URI in <defs>) and put our note in place of Graphviz's.
 
     Graphviz writes each icon as an absolute path of this machine; the finished file points
-    at nothing outside itself.
+    at nothing outside itself. Each icon is embedded once, scaled to twice the largest size
+    it is drawn at in this file.
     """
     by_path = {str(path): path for path in icons.values()}
-    used: dict[str, bytes] = {}
+    drawn: dict[Path, float] = {}
 
     def use(match: re.Match[bytes]) -> bytes:
         href = html.unescape(match.group(1).decode("utf-8"))
         file = by_path.get(href)
         if file is None:
             raise RuntimeError(f"Graphviz drew an icon mlopsdiag did not give it: {href!r}")
-        symbol_id, symbol = _icon_symbol(file)
-        used[symbol_id] = symbol
         width, height, _, x, y = (g.decode("ascii") for g in match.groups()[1:])
+        width, height = width.removesuffix("px"), height.removesuffix("px")
+        drawn[file] = max(drawn.get(file, 0.0), float(width), float(height))
         return (
-            f'<use xlink:href="#{symbol_id}" x="{x}" y="{y}" '
-            f'width="{width.removesuffix("px")}" height="{height.removesuffix("px")}"/>'
+            f'<use xlink:href="#{_symbol_id(file)}" x="{x}" y="{y}" '
+            f'width="{width}" height="{height}"/>'
         ).encode("ascii")
 
     body = _IMAGE.sub(use, data)
     if b"<image " in body:
         raise RuntimeError("Graphviz wrote an <image> element mlopsdiag could not embed")
+    used = dict(
+        _icon_symbol(file, max(1, math.ceil(size * ICON_PIXELS_PER_UNIT)))
+        for file, size in drawn.items()
+    )
     defs = b"\n<defs>" + b"".join(used[k] for k in sorted(used)) + b"</defs>" if used else b""
     body = _SVG_OPEN.sub(lambda m: m.group(0) + defs, body, count=1)
     comment = f"<!-- {note} -->".encode()
@@ -135,7 +177,14 @@ FORMATS: Mapping[str, OutputFormat] = {
     "pdf": OutputFormat(graphviz=True, finish=finish_pdf),
     "dot": OutputFormat(graphviz=False),
 }
-DEFAULT_FORMATS = ("svg", "png")
+DEFAULT_FORMATS = ("svg",)
+"""What the site shows; PNG and PDF are drawn only when asked for (they cost most of the time)."""
+RASTER_FORMATS = frozenset({"png"})
+"""Formats drawn in pixels, where `--dpi` applies (in the others it would rescale the drawing)."""
+SCREEN_DPI = 96
+"""Graphviz's own resolution for PNG: one pixel per CSS pixel on an ordinary screen."""
+DEFAULT_TIMEOUT = 60.0
+"""Seconds one Graphviz run may take before its view is given up."""
 
 
 def parse_formats(formats: Sequence[str]) -> tuple[str, ...]:
@@ -183,6 +232,14 @@ def runnable_source(source: str, icons: Mapping[str, Path]) -> str:
     return source
 
 
+class LayoutTimeout(MlopsdiagError):
+    """Graphviz did not lay a view out within its time limit (the run was stopped)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"Graphviz could not lay it out within {seconds:g} s")
+        self.seconds = seconds
+
+
 class GraphvizRun:
     """One `dot` process drawing one view in several formats; start it, then collect.
 
@@ -191,14 +248,24 @@ class GraphvizRun:
     """
 
     def __init__(
-        self, source: str, icons: Mapping[str, Path], formats: Sequence[str], workdir: Path
+        self,
+        source: str,
+        icons: Mapping[str, Path],
+        formats: Sequence[str],
+        workdir: Path,
+        dpi: int | None = None,
+        timeout: float | None = None,
     ) -> None:
         self.icons = icons
+        self.timeout = timeout
+        self.started = time.monotonic()
         self.workdir = Path(tempfile.mkdtemp(dir=workdir))
         self.paths = {fmt: self.workdir / f"out.{fmt}" for fmt in formats if FORMATS[fmt].graphviz}
         graph = self.workdir / "in.dot"
         graph.write_text(runnable_source(source, icons), encoding="utf-8")
         args = [dot_program()]
+        if dpi is not None:
+            args.append(f"-Gdpi={dpi}")
         for fmt, path in self.paths.items():
             args += [f"-T{fmt}", f"-o{path}"]
         self.errors = (self.workdir / "stderr").open("wb")
@@ -215,9 +282,20 @@ class GraphvizRun:
         """Wait for Graphviz; return each format's finished bytes.
 
         Whatever goes wrong (an interrupt while waiting included), `dot` is killed and reaped.
+        Past the time limit (counted from the start) Graphviz is stopped and
+        `LayoutTimeout` raised.
         """
         try:
-            code = self.proc.wait()
+            try:
+                left = None
+                if self.timeout is not None:
+                    left = max(0.0, self.started + self.timeout - time.monotonic())
+                code = self.proc.wait(left)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                assert self.timeout is not None
+                raise LayoutTimeout(self.timeout) from None
             self.errors.close()
             if code != 0:
                 message = (self.workdir / "stderr").read_text(errors="replace").strip()

@@ -7,19 +7,22 @@ scene model; this module only lists them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from mlopsdiag.render.context import CONTEXT_VIEW_ID, draw_context
 from mlopsdiag.render.diagram import DotGraph, draw
 from mlopsdiag.render.lanes import draw_lanes, has_lanes, lanes_view_id
 from mlopsdiag.render.process import draw_process, process_view_id
-from mlopsdiag.spec.model import Architecture
+from mlopsdiag.spec.model import Architecture, View
 
 
-def pictures(arch: Architecture) -> Iterator[DotGraph]:
-    """Draw every picture of an architecture, one at a time, as DOT."""
+def pictures(
+    arch: Architecture, draw_view: Callable[[Architecture, View], DotGraph] = draw
+) -> Iterator[DotGraph]:
+    """Draw every picture of an architecture, one at a time, as DOT (the views with
+    `draw_view`, which may stand a smaller picture in for a view too big to read)."""
     for view in arch.all_views():
-        yield draw(arch, view)
+        yield draw_view(arch, view)
     yield draw_context(arch)
     for process in arch.processes:
         yield draw_process(arch, process)

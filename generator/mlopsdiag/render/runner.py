@@ -4,6 +4,7 @@ parallel (one spec per process at a time), write every file atomically."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import multiprocessing
 import multiprocessing.context
@@ -18,23 +19,31 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from mlopsdiag.errors import Diagnostic, MlopsdiagError, Severity
 from mlopsdiag.render import lifecycle
 from mlopsdiag.render.cache import Entry, Keys, RenderCache
+from mlopsdiag.render.limits import collapses_overview, context_picture
 from mlopsdiag.render.output import (
     DEFAULT_FORMATS,
+    DEFAULT_TIMEOUT,
     FORMATS,
+    RASTER_FORMATS,
     GraphvizRun,
+    LayoutTimeout,
     generated_note,
     graphviz_version,
     parse_formats,
 )
-from mlopsdiag.spec.model import Architecture
+from mlopsdiag.spec.model import Architecture, View
 from mlopsdiag.spec.validate import SpecResult, discover, display_path, validate_paths
 from mlopsdiag.writer import OutputError, inside, write_atomic
+
+if TYPE_CHECKING:
+    from mlopsdiag.render.diagram import DotGraph
 
 
 @dataclass
@@ -59,6 +68,8 @@ class RenderReport:
     """Spec files (as shown in diagnostics) that failed validation and were not drawn."""
     undrawn: list[str] = field(default_factory=list)
     """Spec files (as shown in diagnostics) whose diagrams could not be drawn."""
+    problems: list[ViewProblem] = field(default_factory=list)
+    """Views Graphviz could not lay out in time, in spec order."""
     _models: dict[str, Architecture] = field(default_factory=dict, repr=False)
 
     def summary(self, out: Path) -> str:
@@ -75,8 +86,10 @@ class RenderReport:
         return f"{', '.join(parts)}: {files} file{'s' if files != 1 else ''} in {out}"
 
     def failed(self) -> bool:
-        """True when a spec or catalogue had errors (the run exits 1)."""
-        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+        """True when a spec or catalogue had errors, or a view has no picture (the run exits 1)."""
+        return any(d.severity is Severity.ERROR for d in self.diagnostics) or any(
+            not p.fallback for p in self.problems
+        )
 
     @property
     def architectures(self) -> list[Architecture]:
@@ -94,11 +107,41 @@ class RenderReport:
 
 
 @dataclass(frozen=True)
+class ViewProblem:
+    """A view Graphviz could not lay out within the time limit."""
+
+    spec: str
+    """The spec file, as shown in diagnostics."""
+    view: str
+    line: int
+    col: int
+    """Where the view is declared (the overview: where metadata starts)."""
+    seconds: float
+    fallback: bool
+    """The collapsed context picture was drawn in its place."""
+
+    def format(self) -> str:
+        """The message render prints."""
+        outcome = (
+            "drew the collapsed context picture (each group as one box) instead"
+            if self.fallback
+            else "no picture was drawn for it"
+        )
+        return (
+            f"{self.spec}:{self.line}:{self.col}: view {self.view!r}: Graphviz could not lay it out within "
+            f"{self.seconds:g} s; {outcome}. Give it more time with `render --timeout` "
+            "(or render.timeout in mlopsdiag-config.yaml), or split the view."
+        )
+
+
+@dataclass(frozen=True)
 class _Task:
     spec: Path
     out: Path
     formats: tuple[str, ...]
     in_flight: int
+    dpi: int | None = None
+    timeout: float | None = DEFAULT_TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -108,21 +151,41 @@ class _Done:
     written: tuple[Path, ...]
     problems: tuple[Diagnostic, ...] = ()
     """Why the spec was not drawn after all (empty when it was)."""
+    view_problems: tuple[ViewProblem, ...] = ()
+    """Views Graphviz could not lay out in time."""
 
 
 def render_architecture(
-    arch: Architecture, out: Path, formats: Sequence[str], in_flight: int = 2
+    arch: Architecture,
+    out: Path,
+    formats: Sequence[str],
+    in_flight: int = 2,
+    *,
+    dpi: int | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    problems: list[ViewProblem] | None = None,
 ) -> tuple[dict[str, int], list[Path]]:
     """Draw every picture of one architecture (its views, context, processes and lanes)
     into `out/<name>/`; return (file -> size, written).
 
-    Graphviz runs once per view for all its formats, up to `in_flight` views at a time.
+    Graphviz runs once per view for all its formats, up to `in_flight` views at a time
+    (PNG at another `dpi` than the screen's in a run of its own: the resolution would rescale
+    the other formats). A view that Graphviz cannot lay out within `timeout` seconds gets the
+    collapsed context picture instead where there is one, and is added to `problems`; the
+    other views are drawn as usual. An overview too big to read is drawn collapsed at once.
     """
-    from mlopsdiag.render.diagram import DotGraph  # `diagrams` loads only to draw
+    from mlopsdiag.render.diagram import draw  # `diagrams` loads only to draw
     from mlopsdiag.render.pictures import pictures
 
     chosen = parse_formats(formats)
     drawn = tuple(f for f in chosen if FORMATS[f].graphviz)
+    # One Graphviz run per view, unless PNG needs its own resolution.
+    batches = [drawn]
+    if dpi is not None and RASTER_FORMATS & set(drawn) and set(drawn) - RASTER_FORMATS:
+        batches = [
+            tuple(f for f in drawn if f not in RASTER_FORMATS),
+            tuple(f for f in drawn if f in RASTER_FORMATS),
+        ]
     note = generated_note(Path(arch.source_path).name)
     files: dict[str, int] = {}
     written: list[Path] = []
@@ -134,32 +197,115 @@ def render_architecture(
             written.append(target)
         files[relative.as_posix()] = len(data)
 
-    pending: deque[tuple[DotGraph, GraphvizRun]] = deque()
+    def start(graph: DotGraph, workdir: Path) -> list[GraphvizRun]:
+        runs = []
+        for batch in batches:
+            raster = dpi is not None and set(batch) <= RASTER_FORMATS
+            runs.append(
+                GraphvizRun(
+                    graph.source,
+                    graph.icons,
+                    batch,
+                    workdir,
+                    dpi=dpi if raster else None,
+                    timeout=timeout,
+                )
+            )
+        return runs
 
-    def finish_first() -> None:
-        # Leave the run in `pending` until it is done, so that an error or an interrupt
-        # while it is collected still finds it below and reaps its `dot`.
-        graph, run = pending[0]
-        for fmt, data in run.result(note).items():
-            store(graph.view_id, fmt, data)
-        pending.popleft()
+    context: list[DotGraph] = []
+
+    def context_graph() -> DotGraph:
+        if not context:
+            context.append(context_picture(arch))
+        return context[0]
+
+    # DOT source -> its finished files (None: it could not be laid out in time). The same
+    # picture twice (a collapsed overview is the context picture) is laid out once.
+    finished: dict[str, list[dict[str, bytes]] | None] = {}
+
+    def lay_out(graph: DotGraph, runs: list[GraphvizRun]) -> list[dict[str, bytes]]:
+        if graph.source in finished:
+            results = finished[graph.source]
+            if results is None:
+                raise LayoutTimeout(timeout or 0)
+            return results
+        try:
+            finished[graph.source] = [run.result(note) for run in runs]
+        except LayoutTimeout:
+            for run in runs:
+                run.kill()
+            finished[graph.source] = None
+            raise
+        return finished[graph.source] or []
+
+    def finish(view: View | None, graph: DotGraph, runs: list[GraphvizRun], workdir: Path) -> None:
+        try:
+            results = lay_out(graph, runs)
+        except LayoutTimeout as exc:
+            # The context picture stands in for a view (not for itself or a process).
+            fallback: DotGraph | None = None
+            if view is not None:
+                fallback = context_graph()
+                try:
+                    fresh = fallback.source not in finished
+                    results = lay_out(fallback, start(fallback, workdir) if fresh else [])
+                except LayoutTimeout:
+                    fallback = None
+            if problems is not None:
+                loc = view.loc if view is not None else arch.loc("metadata")
+                problems.append(
+                    ViewProblem(
+                        arch.source_path,
+                        graph.view_id,
+                        loc.line,
+                        loc.col,
+                        exc.seconds,
+                        fallback is not None,
+                    )
+                )
+            if fallback is None:
+                return
+        for result in results:
+            for fmt, data in result.items():
+                store(graph.view_id, fmt, data)
 
     with tempfile.TemporaryDirectory(prefix="mlopsdiag-") as tmp:
+        workdir = Path(tmp)
+        pending: deque[tuple[DotGraph, list[GraphvizRun]]] = deque()
+        sources: set[str] = set()
+
+        def finish_first() -> None:
+            # Leave the runs in `pending` until they are done, so that an error or an
+            # interrupt while they are collected still finds them below and reaps `dot`.
+            graph, runs = pending[0]
+            finish(views.get(graph.view_id), graph, runs, workdir)
+            pending.popleft()
+
         try:
-            for graph in pictures(arch):
+            views = {view.id: view for view in arch.all_views()}
+
+            def draw_view(arch: Architecture, view: View) -> DotGraph:
+                if collapses_overview(arch, view):
+                    return dataclasses.replace(context_graph(), view_id=view.id)
+                return draw(arch, view)
+
+            for graph in pictures(arch, draw_view):
                 if "dot" in chosen:
                     store(graph.view_id, "dot", graph.source.encode("utf-8"))
                 if drawn:
-                    pending.append(
-                        (graph, GraphvizRun(graph.source, graph.icons, drawn, Path(tmp)))
-                    )
+                    # A picture already on its way is not laid out again.
+                    repeat = graph.source in sources
+                    sources.add(graph.source)
+                    pending.append((graph, [] if repeat else start(graph, workdir)))
                 if len(pending) >= max(1, in_flight):
                     finish_first()
             while pending:
                 finish_first()
         finally:
-            for _, run in pending:
-                run.kill()
+            for _, runs in pending:
+                for run in runs:
+                    run.kill()
     return dict(sorted(files.items())), written
 
 
@@ -175,8 +321,17 @@ def _render_task(task: _Task) -> _Done:
         if arch is None:
             problems = [d for r in results for d in r.diagnostics]
             return _Done("", {}, (), tuple(problems) or (_changed(task.spec),))
-        files, written = render_architecture(arch, task.out, task.formats, task.in_flight)
-        return _Done(arch.name, files, tuple(written))
+        view_problems: list[ViewProblem] = []
+        files, written = render_architecture(
+            arch,
+            task.out,
+            task.formats,
+            task.in_flight,
+            dpi=task.dpi,
+            timeout=task.timeout,
+            problems=view_problems,
+        )
+        return _Done(arch.name, files, tuple(written), view_problems=tuple(view_problems))
     except lifecycle.Terminated as exc:
         # Asked to stop (the parent was interrupted or died): the render above has killed
         # its `dot` processes and removed its temporary folder; leave at once.
@@ -223,16 +378,26 @@ def _run_tasks(
         if jobs <= 1 or len(tasks) <= 1:
             for task in tasks:
                 arch = models[task.spec]
+                view_problems: list[ViewProblem] = []
                 try:
                     files, written = render_architecture(
-                        arch, task.out, task.formats, task.in_flight
+                        arch,
+                        task.out,
+                        task.formats,
+                        task.in_flight,
+                        dpi=task.dpi,
+                        timeout=task.timeout,
+                        problems=view_problems,
                     )
                 except OutputError:
                     raise  # a full disk or read-only folder stops the run, not one spec
                 except Exception as exc:
                     yield task, exc
                 else:
-                    yield task, _Done(arch.name, files, tuple(written))
+                    yield (
+                        task,
+                        _Done(arch.name, files, tuple(written), view_problems=tuple(view_problems)),
+                    )
                 advance()
             return
         lifecycle.prepare()
@@ -285,6 +450,42 @@ def _stop_workers(pool: ProcessPoolExecutor, grace: float = 10.0) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
+@dataclass(frozen=True)
+class RenderSettings:
+    """What one render run draws: formats, PNG resolution, time limit per view."""
+
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    dpi: int | None = None
+    timeout: float = DEFAULT_TIMEOUT
+
+
+def render_settings(
+    paths: Sequence[Path],
+    formats: str | None = None,
+    dpi: int | None = None,
+    timeout: float | None = None,
+) -> RenderSettings:
+    """The options given, else the `render` section of the mlopsdiag-config.yaml that applies
+    to the first path, else the defaults (SVG only, screen resolution, a minute per view)."""
+    from mlopsdiag.lint.config import find_config, load_config
+
+    found = find_config(paths[0]) if paths else None
+    config = load_config(found)[0].render if found is not None else None
+    return RenderSettings(
+        formats=parse_formats([formats])
+        if formats is not None
+        else parse_formats(list(config.formats))
+        if config is not None and config.formats
+        else DEFAULT_FORMATS,
+        dpi=dpi if dpi is not None else config.dpi if config is not None else None,
+        timeout=timeout
+        if timeout is not None
+        else config.timeout or DEFAULT_TIMEOUT
+        if config is not None
+        else DEFAULT_TIMEOUT,
+    )
+
+
 def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     seen: set[Diagnostic] = set()
     out = []
@@ -295,6 +496,18 @@ def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
+def parallelism(specs: int, jobs: int | None = None) -> tuple[int, int]:
+    """(worker processes, Graphviz runs in flight per worker) for drawing `specs` specs.
+
+    Two views in flight per worker: Graphviz draws the next view while Python finishes the
+    last one, so the cores stay busy. At most workers x in-flight `dot` run at once (the
+    render bench gives Graphviz alone the same number).
+    """
+    cpus = os.cpu_count() or 1
+    workers = max(1, min(jobs or cpus, specs))
+    return workers, max(2, math.ceil(cpus / workers))
+
+
 def render_specs(
     paths: Sequence[Path],
     out: Path,
@@ -302,17 +515,20 @@ def render_specs(
     force: bool = False,
     jobs: int | None = None,
     progress: bool = False,
+    dpi: int | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> RenderReport:
     """Draw every view of every valid spec below `paths` into `out/<name>/<view>.<format>`.
 
     Invalid specs write nothing and are reported in the diagnostics; specs whose inputs did
     not change since the last run are skipped unless `force`. `progress` draws a progress
-    bar on stderr.
+    bar on stderr. `dpi` is PNG's resolution (default: the screen's); a view Graphviz cannot
+    lay out in `timeout` seconds is reported in `problems` and the run carries on.
     """
     chosen = parse_formats(formats)
     graphviz = graphviz_version() if any(FORMATS[f].graphviz for f in chosen) else ""
     files = discover(paths)
-    keys = Keys(graphviz, chosen)
+    keys = Keys(graphviz, chosen, f"dpi={dpi}" if dpi is not None and "png" in chosen else "")
     key_of = {file: keys.key(file) for file in files}
     cache = RenderCache.load(out)
     hits = {} if force else {f: e for f in files if (e := cache.hit(key_of[f])) is not None}
@@ -337,12 +553,8 @@ def render_specs(
             report.spec_paths[models[file].name] = file
             report._models[models[file].name] = models[file]
 
-    cpus = os.cpu_count() or 1
-    workers = max(1, min(jobs or cpus, len(models)))
-    # Two views in flight per worker: Graphviz draws the next view while Python finishes the
-    # last one, so the cores stay busy.
-    in_flight = max(2, math.ceil(cpus / workers))
-    tasks = [_Task(f, out, chosen, in_flight) for f in files if f in models]
+    workers, in_flight = parallelism(len(models), jobs)
+    tasks = [_Task(f, out, chosen, in_flight, dpi, timeout) for f in files if f in models]
     try:
         for task, done in _run_tasks(tasks, models, workers, progress):
             if isinstance(done, BaseException):
@@ -356,8 +568,13 @@ def render_specs(
                 report.invalid.append(display_path(task.spec))
                 report.spec_paths = {n: p for n, p in report.spec_paths.items() if p != task.spec}
                 continue
+            report.problems.extend(done.view_problems)
             report.rendered.append(done.name)
             report.written.extend(done.written)
+            if done.view_problems:
+                # Not recorded: the next run tries the full layout again (and says so again).
+                report.outputs[done.name] = tuple(out / f for f in done.files)
+                continue
             for stale in cache.record(key_of[task.spec], done.name, done.files):
                 if stale.is_file():
                     stale.unlink()
@@ -375,6 +592,8 @@ def render_specs(
         cache.save()
     order = {name: i for i, name in enumerate(report.spec_paths)}
     report.rendered.sort(key=order.__getitem__)
+    shown_order = {display_path(f): i for i, f in enumerate(files)}
+    report.problems.sort(key=lambda p: shown_order.get(p.spec, len(files)))
     return report
 
 

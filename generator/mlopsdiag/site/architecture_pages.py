@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mlopsdiag.render.limits import collapses_overview
 from mlopsdiag.site.pagebase import (
     STAGE_NAMES,
     STAGES,
@@ -30,7 +31,13 @@ def architecture_page(site: SiteInput, arch: Architecture) -> Page:
     analysis = site.analyses[arch.name]
     rendered = site.diagrams.get(arch.name, frozenset())
     views = tuple(
-        ViewBox(v.id, v.title, f"{v.id}.svg" if v.id in rendered else "") for v in arch.all_views()
+        ViewBox(
+            v.id,
+            v.title,
+            f"{v.id}.svg" if v.id in rendered else "",
+            len(arch.components) if collapses_overview(arch, v) else 0,
+        )
+        for v in arch.all_views()
     )
     components = tuple(
         ComponentRow(

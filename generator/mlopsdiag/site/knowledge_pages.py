@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from mlopsdiag.site.pagebase import (
     KNOWLEDGE,
     RULES_INDEX,
     STAGE_NAMES,
     STAGES,
-    FindingRow,
     Page,
     Ref,
     SiteInput,
@@ -15,7 +16,6 @@ from mlopsdiag.site.pagebase import (
     capability_ref,
     concept_path,
     concept_ref,
-    finding_rows,
     has_capability,
     rule_path,
     rule_ref,
@@ -96,11 +96,20 @@ def concept_pages(site: SiteInput) -> list[Page]:
 
 
 def rule_pages(site: SiteInput) -> list[Page]:
+    """A page per rule and the rules index.
+
+    A rule's page links to each architecture where the rule fires, with the number of
+    findings there; the findings themselves stay on the architecture pages, so no page
+    grows with the number of specs times the number of findings.
+    """
     pages = []
-    by_rule: dict[str, list[FindingRow]] = {}
+    # Rule id -> (link to an architecture's findings, how many there), in spec order.
+    by_rule: dict[str, list[tuple[Ref, int]]] = {}
     for arch in site.architectures:
-        for row in finding_rows(site, arch):
-            by_rule.setdefault(row.rule.text, []).append(row)
+        counts = Counter(d.code for d in site.findings.get(arch.name, ()) if d.code)
+        link = Ref(arch.metadata.title, architecture_path(arch.name), "findings")
+        for code, count in counts.items():
+            by_rule.setdefault(code, []).append((link, count))
     for rule in site.rules.values():
         pages.append(
             Page(
@@ -110,7 +119,8 @@ def rule_pages(site: SiteInput) -> list[Page]:
                 {
                     "rule": rule,
                     "concepts": tuple(concept_ref(site.concepts, c) for c in rule.concepts),
-                    "findings": tuple(by_rule.get(rule.id, ())),
+                    "fired_in": tuple(by_rule.get(rule.id, ())),
+                    "findings_total": sum(c for _, c in by_rule.get(rule.id, ())),
                 },
             )
         )
@@ -121,7 +131,11 @@ def rule_pages(site: SiteInput) -> list[Page]:
             "the lint rules",
             {
                 "rules": tuple(
-                    (r, rule_ref(site.rules, r.id), len(by_rule.get(r.id, ())))
+                    (
+                        r,
+                        rule_ref(site.rules, r.id),
+                        sum(c for _, c in by_rule.get(r.id, ())),
+                    )
                     for r in site.rules.values()
                 )
             },

@@ -276,6 +276,8 @@ class ViewBox:
     title: str
     svg: str
     """File name next to the page ('' when the diagram was not rendered as SVG)."""
+    collapsed: int = 0
+    """The number of components when the view is drawn with its groups collapsed (too big)."""
 
 
 @dataclass(frozen=True)

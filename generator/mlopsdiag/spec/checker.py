@@ -58,6 +58,20 @@ class SchemaChecker:
                     self.check(items, item, (*at, i))
         elif isinstance(value, dict):
             self.check_object(schema, value, at)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            self.check_number(schema, value, at)
+
+    def check_number(self, schema: Mapping[str, Any], value: float, at: PathKey) -> None:
+        low, high = schema.get("minimum"), schema.get("maximum")
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = (
+                f"between {low:g} and {high:g}"
+                if low is not None and high is not None
+                else f"at least {low:g}"
+                if low is not None
+                else f"at most {high:g}"
+            )
+            self.error(at, f"must be {bounds}, got {value:g}")
 
     def check_any_of(self, branches: Sequence[Mapping[str, Any]], value: Any, at: PathKey) -> None:
         """Check against the branch whose type the value has (the spec's branches differ by type)."""

@@ -170,6 +170,34 @@ def _high_entropy(text: str) -> str | None:
     return None
 
 
+# --------------------------------------------------------------------------- the gate
+
+GATE_RUN = 10
+"""Token characters in a row that every token-shaped credential has (the shortest: a
+private key block's `-----BEGIN`, a JWT's `eyJ` + 8)."""
+GATE_WORDS = ("pass", "pwd", "secret", "token", "key", "bearer", "basic", "auth", "login", "mysql")
+"""Words (lower case) that every credential found by its context rather than its shape
+is written next to: `password=...`, `--token ...`, `Bearer ...`, `mysql -p...`."""
+_GATE = re.compile(rf"[A-Za-z0-9+/=_\-]{{{GATE_RUN}}}|://")
+
+
+def could_hold_secret(text: str) -> bool:
+    """False when no credential pattern can match `text`: the cheap test before them.
+
+    The invariant (tested over every pattern's examples, and checked by every test that
+    expects `find_secret` to find something, since the gate runs first): a text the
+    patterns flag is at least MIN_LENGTH long and has a run of GATE_RUN token characters,
+    a `://`, or one of GATE_WORDS. A new pattern that needs none of these must widen the
+    gate. Most strings of a spec (names, ids, short sentences) fail it and skip the scan.
+    """
+    if len(text) < MIN_LENGTH:
+        return False
+    if _GATE.search(text) is not None:
+        return True
+    lower = text.lower()
+    return any(word in lower for word in GATE_WORDS)
+
+
 _INVISIBLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
     "\u2060-\u206f\ufeff\ufff9-\ufffb]"
@@ -241,6 +269,15 @@ def _looks_like_prose(match: re.Match[str], text: str) -> bool:
 
 def find_secret(text: str) -> str | None:
     """Name the kind of credential `text` seems to contain, or None. Never returns the value."""
+    clean = normalise(text)
+    if not could_hold_secret(clean):
+        return None
+    found = _find(clean)
+    return found[0] if found is not None else None
+
+
+def _find_secret(text: str) -> str | None:
+    """`find_secret` without the gate (what the gate must agree with)."""
     found = _find(normalise(text))
     return found[0] if found is not None else None
 
@@ -305,7 +342,8 @@ def check_secrets(doc: Document, out: list[Diagnostic]) -> Hidden:
         if text in seen:
             found = seen[text]
         else:
-            found = seen[text] = _find(normalise(text))
+            clean = normalise(text)
+            found = seen[text] = _find(clean) if could_hold_secret(clean) else None
         if found is None:
             continue
         kind, part = found
