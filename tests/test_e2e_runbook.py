@@ -34,6 +34,8 @@ pytestmark = pytest.mark.browser
 
 CHURN = "churn-kubeflow-mlflow-seldon"
 Tab = tuple[Page, Watch]
+NAVIGATION_TIMEOUT_MS = 60_000
+"""Pages load in well under a second; a busy CI machine (or a laptop on battery) may not."""
 PHONE = {"width": 390, "height": 844}
 
 _BOXES = """() => {
@@ -70,6 +72,7 @@ _WRAPPED_TOKENS = """() => {
 
 def test_phone_shows_triage_and_rollback(site: Served, tab: Tab) -> None:  # noqa: F811
     page, _ = tab
+    page.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
     page.add_init_script(NO_SEARCH_WORKER)
     page.set_viewport_size(PHONE)
     for spec in _specs():
@@ -92,6 +95,7 @@ def test_phone_shows_triage_and_rollback(site: Served, tab: Tab) -> None:  # noq
 
 def test_commands_copy_exactly(site: Served, tab: Tab) -> None:  # noqa: F811
     page, _ = tab
+    page.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
     page.add_init_script(NO_SEARCH_WORKER)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.goto(site.url + f"runbooks/{CHURN}.html", wait_until="load")
@@ -139,6 +143,7 @@ _HEADINGS = """() => Array.from(document.querySelectorAll("article h2, article h
 
 def test_printed_runbook_layout(site: Served, tab: Tab) -> None:  # noqa: F811
     page, _ = tab
+    page.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
     page.add_init_script(NO_SEARCH_WORKER)
     page.goto(site.url + f"runbooks/{CHURN}.html", wait_until="load")
     page.emulate_media(media="print")
@@ -183,6 +188,7 @@ def test_printed_runbook_layout(site: Served, tab: Tab) -> None:  # noqa: F811
 
 def test_printed_architecture_tables(site: Served, tab: Tab) -> None:  # noqa: F811
     page, _ = tab
+    page.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
     page.add_init_script(NO_SEARCH_WORKER)
     page.emulate_media(media="print")
     page.set_viewport_size({"width": A4_WIDTH_PX, "height": 1100})
@@ -204,6 +210,7 @@ def test_printed_architecture_tables(site: Served, tab: Tab) -> None:  # noqa: F
 
 def test_search_system_rollback(site: Served, tab: Tab) -> None:  # noqa: F811
     page, _ = tab
+    page.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
     page.goto(site.url + "index.html", wait_until="load")
     _search(page, "churn rollback")
     # Material groups hits by page: the best page first, its best sections under it.
