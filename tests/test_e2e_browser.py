@@ -3,7 +3,8 @@
 The site is built once per session in a temporary folder, as a user builds it
 (`mlopsdiag render`, then `mkdocs build --strict`), served on 127.0.0.1, and used as a
 user would: the home page, a click on a component in a diagram, every page's images and
-icons, search, printing a runbook. A second site is built from the hostile spec, whose
+icons, search, printing a runbook; the runbook on a 390x844 phone and in a printed PDF,
+measured. A second site is built from the hostile spec, whose
 text must never run as code. Every tab fails its test on a request that leaves
 localhost, a console error or a dialog. Screenshots and the runbook's PDF are written to
 test-artifacts/ for a human to look at.
