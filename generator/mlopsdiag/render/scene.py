@@ -33,6 +33,8 @@ class SceneNode:
     icon: IconRef
     tool_name: str
     """The tool's name when it differs from the component's name, else empty."""
+    mark: str = ""
+    """In a diff picture: `added`, `changed` or `removed` (a ghost); empty elsewhere."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class SceneCluster:
     """Ids of the components drawn directly inside (not in a nested cluster)."""
     placeholder: str | None
     """Id of the invisible node that keeps an otherwise empty cluster in the drawing."""
+    mark: str = ""
+    """In a diff picture: `added`, `changed` or `removed` (a ghost); empty elsewhere."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,8 @@ class SceneEdge:
     head_name: str
     backwards: bool = False
     """True for an arrow that closes a loop: laid out from head to tail, drawn pointing back."""
+    mark: str = ""
+    """In a diff picture: `added`, `changed` or `removed` (a ghost); empty elsewhere."""
 
 
 @dataclass(frozen=True)

@@ -63,3 +63,25 @@ EDGE_FONT_SIZE = "11"
 def style_of(kind: str) -> FlowStyle:
     """The style of a flow kind (the `data` style for a kind the table does not know)."""
     return FLOW_STYLES.get(kind) or FLOW_STYLES[DEFAULT_KIND]
+
+
+@dataclass(frozen=True)
+class MarkStyle:
+    """How a diff picture marks an added, changed or removed element."""
+
+    color: str
+    label: str
+    line: str
+    """Border style of the element: solid, dashed or dotted."""
+
+
+# A coloured border plus a word under the name, so the marks read in greyscale too; the
+# colours are Okabe-Ito's bluish green and vermillion (darkened to read as text on white).
+DIFF_MARKS: Mapping[str, MarkStyle] = MappingProxyType(
+    {
+        "added": MarkStyle(color="#007A5A", label="added", line="solid"),
+        "changed": MarkStyle(color="#C24E00", label="changed", line="solid"),
+        "removed": MarkStyle(color="#8A9399", label="removed", line="dashed"),
+    }
+)
+"""Diff mark -> style, in the order the legend lists them."""
