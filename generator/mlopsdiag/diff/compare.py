@@ -367,6 +367,11 @@ def _removed_fields(fields: Sequence[Field], item: Any) -> tuple[FieldChange, ..
     return tuple(FieldChange(c.field, c.new, None) for c in _all_fields(fields, item))
 
 
+def _or_none(value: Any) -> Any:
+    """The plain value, or None for an empty one (absent and empty read the same)."""
+    return None if is_empty(value) else plain(value)
+
+
 def compare_fields(fields: Sequence[Field], old: Any, new: Any) -> tuple[FieldChange, ...]:
     """The fields whose values differ between two versions of one element."""
     out: list[FieldChange] = []
@@ -375,7 +380,7 @@ def compare_fields(fields: Sequence[Field], old: Any, new: Any) -> tuple[FieldCh
         if before == after:
             continue
         if f.steps is None:
-            out.append(FieldChange(f.name, plain(before), plain(after)))
+            out.append(FieldChange(f.name, _or_none(before), _or_none(after)))
             continue
         for i in range(max(len(before), len(after))):
             at = f"{f.name}[{i + 1}]"
@@ -464,9 +469,11 @@ def compare_collection(
     return out
 
 
-def compare_elements(old: Architecture, new: Architecture) -> tuple[Change, ...]:
+def compare_elements(
+    old: Architecture, new: Architecture, renames: Mapping[str, str] | None = None
+) -> tuple[Change, ...]:
     """Every element change between two versions of an architecture, in table order."""
-    renames = _renames(old, new)
+    renames = _renames(old, new) if renames is None else renames
     changes: list[Change] = []
     for collection in COLLECTIONS:
         changes.extend(compare_collection(collection, old, new, renames))
@@ -534,11 +541,24 @@ def findings_of(arch: Architecture, diagnostics: Iterable[Diagnostic]) -> list[F
     ]
 
 
+def _renamed_identity(finding: Finding, renames: Mapping[str, str]) -> tuple[str, str, str]:
+    """A finding of the old side as it reads after the renames: `components[old]` becomes
+    `components[new]` and `'old'` in the message `'new'`."""
+    rule, place, message = finding.identity
+    for old_id, new_id in renames.items():
+        place = place.replace(f"components[{old_id}]", f"components[{new_id}]")
+        message = message.replace(f"'{old_id}'", f"'{new_id}'")
+    return rule, place, message
+
+
 def compare_findings(
-    old: Sequence[Finding], new: Sequence[Finding]
+    old: Sequence[Finding], new: Sequence[Finding], renames: Mapping[str, str] | None = None
 ) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
-    """(new findings, resolved findings), matched by rule, place and message, never by line."""
-    before = Counter(f.identity for f in old)
+    """(new findings, resolved findings), matched by rule, place and message, never by line;
+    a finding about a renamed component is the same finding under its new id."""
+    renames = renames or {}
+    old_ids = [_renamed_identity(f, renames) for f in old]
+    before = Counter(old_ids)
     after = Counter(f.identity for f in new)
     added, resolved = after - before, before - after
     fresh: list[Finding] = []
@@ -547,9 +567,9 @@ def compare_findings(
             added[f.identity] -= 1
             fresh.append(f)
     gone: list[Finding] = []
-    for f in old:
-        if resolved[f.identity] > 0:
-            resolved[f.identity] -= 1
+    for f, identity in zip(old, old_ids, strict=True):
+        if resolved[identity] > 0:
+            resolved[identity] -= 1
             gone.append(f)
     return tuple(fresh), tuple(gone)
 
@@ -602,9 +622,10 @@ def diff_architecture(
             old=old,
             new=new,
         )
-    changes = compare_elements(old, new)
+    renames = _renames(old, new)
+    changes = compare_elements(old, new, renames)
     old_caps, new_caps = capabilities(old), capabilities(new)
-    fresh, resolved = compare_findings(old_findings, new_findings)
+    fresh, resolved = compare_findings(old_findings, new_findings, renames)
     old_level, new_level = maturity(old), maturity(new)
     moved = (
         changes
