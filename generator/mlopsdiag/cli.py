@@ -473,7 +473,7 @@ def diff(
             run = diff_paths(
                 list(tree.paths),
                 new_paths,
-                old_label=f"{base}:{shown}",
+                old_label=tree.description,
                 new_label=f"the working tree ({shown})",
                 reference_date=when,
                 old_relabel=tree.label,

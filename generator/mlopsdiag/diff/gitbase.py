@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -35,6 +35,13 @@ class BaseTree:
     root: Path
     paths: tuple[Path, ...]
     """The given paths inside `root` that exist at REF (a path new since REF has none)."""
+    relative: tuple[str, ...] = ()
+    """The given paths relative to the top of the repository, as git names them."""
+
+    @property
+    def description(self) -> str:
+        """`REF:path ...`, how the old side is named in output."""
+        return " ".join(f"{self.ref}:{r}" for r in self.relative)
 
     def label(self, path: str) -> str:
         """A path in the temporary copy, shown as `REF:repo/relative/path`."""
@@ -165,11 +172,11 @@ def base_tree(ref: str, paths: Sequence[Path], cwd: Path | None = None) -> Itera
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         existing = tuple(root / r for r in relative if (root / r).exists())
-        yield BaseTree(ref=ref, root=root, paths=existing)
+        yield BaseTree(
+            ref=ref,
+            root=root,
+            paths=existing,
+            relative=tuple(r.as_posix() for r in relative),
+        )
     finally:
         shutil.rmtree(root, ignore_errors=True)
-
-
-def label_function(tree: BaseTree) -> Callable[[str], str]:
-    """The function that shows a path of the copied tree as `REF:path`."""
-    return tree.label
