@@ -89,7 +89,9 @@ JSONISH = st.recursive(
         st.sampled_from(["id", "name", "tool", "from", "to", "group", "parent", "include",
                          "components", "groups", "flows", "views", "runbook", "metadata",
                          "steps", "procedures", "contacts", "escalation", "failure_modes",
-                         "procedure", "links", "capabilities", "kind", "title"]),
+                         "procedure", "links", "capabilities", "kind", "title",
+                         "actors", "processes", "at", "by", "owner", "contact", "do",
+                         "on_failure", "manual", "otherwise"]),
         children,
         max_size=5,
     ),
@@ -99,7 +101,8 @@ JSONISH = st.recursive(
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(st.sampled_from(["apiVersion", "kind", "metadata", "components",
-                                        "groups", "flows", "views", "runbook", "lint"]),
+                                        "groups", "flows", "views", "runbook", "lint",
+                                        "actors", "processes"]),
                        JSONISH, max_size=6))  # fmt: skip
 def test_validator_never_crashes(data: dict[str, Any]) -> None:
     doc = Document(path="fuzz.yaml", data=data)

@@ -32,6 +32,7 @@ def test_every_error_class_has_a_case() -> None:
         "missing-required", "multiple-documents", "not-a-mapping", "project-catalog", "secrets",
         "syntax-error", "unknown-keys", "unknown-references", "unknown-tool", "unsupported-tag",
         "wrong-types",
+        "actor-ids", "process-references", "process-steps",
     }  # fmt: skip
     assert expected <= set(CASE_NAMES)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -421,6 +422,77 @@ def _orphan_component(ctx: Context) -> Iterator[Finding]:
                 component.id,
                 f"'{component.id}' has no flow to or from it; connect it or remove it",
             )
+
+
+# --------------------------------------------------------------------------- processes
+
+DEPLOY_KINDS = frozenset({"model", "control"})
+"""Flows that carry a model to where it serves, or the order to deploy one."""
+
+
+def _leads(ctx: Context, start: str, goal: str) -> bool:
+    """True when `start` is `goal`, or holds or sits in it, or a chain of flows leads there."""
+    arch = ctx.arch
+    ends, goals = set(endpoints(arch, start)), set(endpoints(arch, goal))
+    if ends & goals:
+        return True
+    graph = ctx.graph(ALL_KINDS)
+    return any(graph.reachable(node) & goals for node in ends)
+
+
+@_register("process-gap")
+def _process_gap(ctx: Context) -> Iterator[Finding]:
+    for i, process in enumerate(ctx.arch.processes):
+        for before, step in itertools.pairwise(process.steps):
+            if step.manual or _leads(ctx, before.end, step.start):
+                continue
+            yield Finding(
+                f"processes[{i}].steps[{step.number - 1}]",
+                step.loc,
+                f"process '{process.id}': step {step.number} ('{_short(step.do, 40)}') starts "
+                f"at '{step.start}', but step {before.number} ('{_short(before.do, 40)}') ends "
+                f"at '{before.end}' and no flow leads from there to '{step.start}'; draw the "
+                f"flow, add the step that carries the work over, or mark step {step.number} "
+                "manual: true if a person does it by hand",
+            )
+
+
+def _delivers_model(ctx: Context, source: str, target: str, serving: frozenset[str]) -> bool:
+    """True when a model or deploy flow runs from `source` to a serving member of `target`."""
+    arch = ctx.arch
+    starts = set(endpoints(arch, source))
+    goals = set(endpoints(arch, target)) & serving
+    for flow in arch.flows:
+        if flow.kind not in DEPLOY_KINDS:
+            continue
+        if starts & set(endpoints(arch, flow.source)) and goals & set(endpoints(arch, flow.target)):
+            return True
+    return False
+
+
+@_register("production-without-process")
+def _production_without_process(ctx: Context) -> Iterator[Finding]:
+    arch = ctx.arch
+    servers = ctx.caps.with_capability(*SERVING)
+    if not _production(arch) or not servers:
+        return
+    serving = frozenset(servers)
+    for process in arch.processes:
+        for step in process.steps:
+            if (
+                step.source
+                and step.target
+                and _delivers_model(ctx, step.source, step.target, serving)
+            ):
+                return
+    where = "processes" if arch.processes else "metadata.lifecycle"
+    names = _list(servers)
+    yield ctx.at_field(
+        where,
+        f"this production system serves a model ({names}) but no process shows how a model "
+        "reaches production; add a process whose steps carry the model to the serving "
+        "component along a `model` or `control` flow, with who does each step",
+    )
 
 
 # --------------------------------------------------------------------------- registry

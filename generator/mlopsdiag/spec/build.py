@@ -10,6 +10,7 @@ from mlopsdiag.catalog import Catalog
 from mlopsdiag.spec.loader import Document, PathKey, format_path, parse_path
 from mlopsdiag.spec.model import (
     Access,
+    Actor,
     Architecture,
     Component,
     Contact,
@@ -20,8 +21,10 @@ from mlopsdiag.spec.model import (
     Loc,
     Metadata,
     Procedure,
+    Process,
     RuleOverride,
     Runbook,
+    Step,
     View,
 )
 
@@ -113,6 +116,8 @@ def build_model(doc: Document, catalog: Catalog) -> Architecture:
         direction=(d.get("diagram") or {}).get("direction", "LR"),
         lint_disable=disable,
         locations=locations,
+        actors=_actors(doc),
+        processes=_processes(doc),
     )
 
 
@@ -176,4 +181,46 @@ def _runbook(doc: Document) -> Runbook:
             for f in r.get("failure_modes") or ()
         ),
         notes=_t(r.get("notes")),
+    )
+
+
+def _actors(doc: Document) -> tuple[Actor, ...]:
+    return tuple(
+        Actor(
+            id=a["id"],
+            name=a.get("name") or a["id"],
+            kind=a.get("kind", "person"),
+            contact=a.get("contact", ""),
+            loc=_loc(doc, ("actors", i)),
+        )
+        for i, a in enumerate(doc.data.get("actors") or ())
+    )
+
+
+def _processes(doc: Document) -> tuple[Process, ...]:
+    return tuple(
+        Process(
+            id=p["id"],
+            title=p["title"],
+            trigger=p.get("trigger", ""),
+            owner=p.get("owner", ""),
+            outcome=p.get("outcome", ""),
+            steps=tuple(
+                Step(
+                    number=j + 1,
+                    do=s["do"],
+                    at=s.get("at"),
+                    source=s.get("from"),
+                    target=s.get("to"),
+                    by=s.get("by", ""),
+                    manual=bool(s.get("manual", False)),
+                    otherwise=s.get("otherwise", ""),
+                    on_failure=s.get("on_failure", ""),
+                    loc=_loc(doc, ("processes", i, "steps", j)),
+                )
+                for j, s in enumerate(p["steps"])
+            ),
+            loc=_loc(doc, ("processes", i)),
+        )
+        for i, p in enumerate(doc.data.get("processes") or ())
     )

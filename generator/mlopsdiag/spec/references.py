@@ -3,13 +3,16 @@ named in one place must exist in another, with did-you-mean suggestions."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from mlopsdiag.catalog import CATALOG_FILE_NAME, Catalog
 from mlopsdiag.errors import Diagnostic
 from mlopsdiag.spec.checker import show_value
 from mlopsdiag.spec.loader import Document, PathKey, format_path
+from mlopsdiag.spec.schema import ID_PATTERN
 from mlopsdiag.spec.suggest import did_you_mean
 
 
@@ -56,6 +59,7 @@ class References:
                     self.unknown(("flows", i, end), target, "component or group", elements)
         self.check_views(elements)
         self.check_runbook(set(components))
+        self.check_work(groups, components)
 
     def unknown(self, at: PathKey, name: str, what: str, known: Iterable[str]) -> None:
         self.error(at, f"unknown {what} {show_value(name)}{did_you_mean(name, known)}")
@@ -193,3 +197,229 @@ class References:
                 self.error(("runbook", section, i, "id"), f"duplicate {what} id {item_id!r}")
             seen.add(item_id)
         return seen
+
+    # --- actors and processes ---------------------------------------------------------
+
+    def check_work(self, groups: Mapping[str, int], components: Mapping[str, int]) -> None:
+        """Check `actors` and `processes`: ids, what they name, and that steps follow flows."""
+        runbook = self.data.get("runbook")
+        runbook = runbook if isinstance(runbook, dict) else {}
+        contacts = ids_in(runbook, "contacts")
+        actors = self.check_actors(groups, components, contacts)
+        members = _Members(self.data)
+        teams = set(_str_list(self.data.get("metadata"), "owners"))
+        known = _Known(
+            elements=set(groups) | set(components),
+            actors=actors,
+            contacts=contacts,
+            teams=teams,
+            procedures=ids_in(runbook, "procedures"),
+        )
+        seen: dict[str, int] = {}
+        for i, process in items_of(self.data, "processes"):
+            pid = str_field(process, "id")
+            if pid is not None:
+                if pid in seen:
+                    line, _ = self.doc.pos(("processes", seen[pid]))
+                    self.error(
+                        ("processes", i, "id"),
+                        f"duplicate process id {pid!r}: already used by the process on line {line}",
+                    )
+                else:
+                    seen[pid] = i
+            owner = str_field(process, "owner")
+            if owner is not None:
+                self.check_owner(("processes", i, "owner"), owner, known)
+            for j, step in items_of(process, "steps"):
+                self.check_step(("processes", i, "steps", j), step, known, members)
+
+    def check_actors(
+        self, groups: Mapping[str, int], components: Mapping[str, int], contacts: set[str]
+    ) -> set[str]:
+        actors: dict[str, int] = {}
+        named: set[str] = set()
+        for i, actor in items_of(self.data, "actors"):
+            aid = str_field(actor, "id")
+            if aid is not None:
+                clash = _clash(aid, groups, components, actors)
+                if clash is not None:
+                    section, index = clash
+                    line, _ = self.doc.pos((section, index))
+                    kind = section[:-1]
+                    self.error(
+                        ("actors", i, "id"),
+                        f"duplicate id {aid!r}: already used by the {kind} on line {line}; "
+                        "actor ids must be unique across groups, components and actors",
+                    )
+                    named.add(aid)  # still an actor for `by`: one error, not one per step
+                else:
+                    actors[aid] = i
+            contact = str_field(actor, "contact")
+            if contact is not None and contact not in contacts:
+                self.unknown_contact(("actors", i, "contact"), contact, contacts)
+        return set(actors) | named
+
+    def unknown_contact(self, at: PathKey, name: str, contacts: set[str]) -> None:
+        if contacts:
+            self.unknown(at, name, "contact", contacts)
+        else:
+            self.error(at, f"unknown contact {show_value(name)}; add it to runbook.contacts first")
+
+    def check_owner(self, at: PathKey, owner: str, known: _Known) -> None:
+        """An owner is an actor, a contact, a team of `metadata.owners`, or a name in words."""
+        if owner in known.actors or owner in known.contacts or owner in known.teams:
+            return
+        if _ID.fullmatch(owner) is None:
+            return  # a team's name in words, e.g. "ML platform team"
+        hint = did_you_mean(owner, known.actors | known.contacts | known.teams)
+        self.error(
+            at,
+            f"unknown actor or contact {show_value(owner)}{hint}; to name a team, list it in "
+            "metadata.owners, declare it as an actor with kind: team, or write its name in "
+            "words (e.g. 'ML platform team')",
+        )
+
+    def check_step(
+        self, at: PathKey, step: Mapping[str, Any], known: _Known, members: _Members
+    ) -> None:
+        place = {end: str_field(step, end) for end in ("at", "from", "to")}
+        for end, name in place.items():
+            if name is not None and name not in known.elements:
+                self.unknown((*at, end), name, "component or group", known.elements)
+        by = str_field(step, "by")
+        if by is not None and by not in known.actors:
+            if by in known.contacts:
+                self.error(
+                    (*at, "by"),
+                    f"{by!r} is a runbook contact, not an actor; declare an actor "
+                    f"(e.g. `- {{id: ..., contact: {by}}}` under actors) and name it here",
+                )
+            else:
+                self.unknown((*at, "by"), by, "actor", known.actors)
+        procedure = str_field(step, "on_failure")
+        if procedure is not None and procedure not in known.procedures:
+            if known.procedures:
+                self.unknown((*at, "on_failure"), procedure, "procedure", known.procedures)
+            else:
+                self.error(
+                    (*at, "on_failure"),
+                    f"unknown procedure {show_value(procedure)}; add it to runbook.procedures "
+                    "first",
+                )
+        self.check_step_shape(at, step, place, known, members)
+
+    def check_step_shape(
+        self,
+        at: PathKey,
+        step: Mapping[str, Any],
+        place: Mapping[str, str | None],
+        known: _Known,
+        members: _Members,
+    ) -> None:
+        has = {end for end in ("at", "from", "to") if end in step}
+        if "at" in has and has & {"from", "to"}:
+            self.error(
+                (*at, "at"),
+                "a step has either `at` or `from` and `to`, not both: use `at` for a step in "
+                "one place, `from`/`to` for one that moves something along flows",
+            )
+            return
+        if not has:
+            self.error(
+                at,
+                "a step needs `at` (where it happens) or `from` and `to` (what it moves, "
+                "from where to where)",
+            )
+            return
+        if has in ({"from"}, {"to"}):
+            (given,) = has
+            other = "to" if given == "from" else "from"
+            self.error((*at, given), f"`{given}` needs `{other}`; or use `at` for one place")
+            return
+        source, target = place["from"], place["to"]
+        if source is None or target is None or not {source, target} <= known.elements:
+            return
+        if source == target:
+            self.error((*at, "to"), f"`from` and `to` are both {target!r}; use `at: {target}`")
+        elif not members.joined(source, target):
+            self.error(
+                (*at, "to"),
+                f"no flow joins {source!r} and {target!r}: add the flow to `flows`, or "
+                "split the step where the architecture shows the way",
+            )
+
+
+_ID = re.compile(ID_PATTERN)
+
+
+@dataclass(frozen=True)
+class _Known:
+    """The ids a process may name, by kind."""
+
+    elements: set[str]
+    actors: set[str]
+    contacts: set[str]
+    teams: set[str]
+    procedures: set[str]
+
+
+class _Members:
+    """Which components each group holds, and which flows join two elements, from raw data."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        parents = {
+            gid: parent
+            for _, g in items_of(data, "groups")
+            if (gid := str_field(g, "id")) is not None
+            and (parent := str_field(g, "parent")) is not None
+        }
+        self.held: dict[str, set[str]] = {}
+        for _, comp in items_of(data, "components"):
+            cid = str_field(comp, "id")
+            group = str_field(comp, "group")
+            if cid is None:
+                continue
+            self.held.setdefault(cid, set()).add(cid)
+            seen: set[str] = set()
+            while group is not None and group not in seen:  # cycles are reported elsewhere
+                seen.add(group)
+                self.held.setdefault(group, set()).add(cid)
+                group = parents.get(group)
+        self.flows = [
+            (source, target)
+            for _, f in items_of(data, "flows")
+            if (source := str_field(f, "from")) is not None
+            and (target := str_field(f, "to")) is not None
+        ]
+
+    def expand(self, element: str) -> set[str]:
+        """The components an element stands for; an empty group stands for itself."""
+        return self.held.get(element) or {element}
+
+    def joined(self, a: str, b: str) -> bool:
+        """True when a flow runs between `a` and `b`, either way, counting group members."""
+        ea, eb = self.expand(a), self.expand(b)
+        for source, target in self.flows:
+            es, et = self.expand(source), self.expand(target)
+            if (es & ea and et & eb) or (es & eb and et & ea):
+                return True
+        return False
+
+
+def ids_in(section: Mapping[str, Any], key: str) -> set[str]:
+    """The ids of a list of mappings, without reporting anything."""
+    return {i for _, item in items_of(section, key) if (i := str_field(item, "id")) is not None}
+
+
+def _str_list(mapping: Any, key: str) -> list[str]:
+    value = mapping.get(key) if isinstance(mapping, dict) else None
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _clash(
+    name: str, groups: Mapping[str, int], components: Mapping[str, int], actors: Mapping[str, int]
+) -> tuple[str, int] | None:
+    for section, ids in (("groups", groups), ("components", components), ("actors", actors)):
+        if name in ids:
+            return section, ids[name]
+    return None

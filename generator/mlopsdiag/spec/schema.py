@@ -25,6 +25,7 @@ FLOW_KINDS = ("data", "features", "model", "metrics", "predictions", "feedback",
 PROCEDURE_KINDS = ("rollback", "restart", "retrain", "backfill", "restore", "scale", "other")
 DIRECTIONS = ("LR", "TB", "RL", "BT")
 SEVERITIES = ("error", "warning", "info", "off")
+ACTOR_KINDS = ("person", "team", "automation", "external")
 
 # Messages shown instead of a bare "does not match pattern" (a non-standard keyword
 # that JSON Schema validators ignore).
@@ -78,6 +79,86 @@ def _object(
     if required:
         out["required"] = list(required)
     return out
+
+
+def _actor_schema() -> dict[str, Any]:
+    return _object(
+        "Who does the work: a person, a team, an automation or an outside party.",
+        {
+            "id": _id(
+                "Actor id, named by process steps' `by` and processes' `owner`; unique among "
+                "groups, components and actors."
+            ),
+            "name": _one_line("Display name (default: the id).", examples=["ML engineer on duty"]),
+            "kind": {
+                "type": "string",
+                "enum": list(ACTOR_KINDS),
+                "description": "What the actor is (default: person); sets its shape in the "
+                "context diagram and lanes.",
+            },
+            "contact": _id(
+                "Id of the runbook contact who usually plays this actor; the runbook page shows "
+                "how to reach them."
+            ),
+        },
+        ("id",),
+    )
+
+
+def _process_schema() -> dict[str, Any]:
+    step = _object(
+        "One numbered step: either `at` one component or group, or `from` one `to` another "
+        "along the spec's flows.",
+        {
+            "do": _one_line(
+                "What happens, in one line (inline Markdown).",
+                examples=["Check the batch against the expectations suite"],
+            ),
+            "at": _id(
+                "Component or group where the step happens. Give either `at` or `from` and `to`."
+            ),
+            "from": _id(
+                "Component or group the step starts from; needs `to`, and at least one flow "
+                "must join the two (a flow to or from a group counts for its members, and a "
+                "member's flow counts for its group)."
+            ),
+            "to": _id("Component or group the step ends at; needs `from`."),
+            "by": _id("Actor id: who or what does the step."),
+            "manual": {
+                "type": "boolean",
+                "description": "True when a person does the step by hand (default: false); "
+                "drawn differently from automated steps.",
+            },
+            "otherwise": _one_line(
+                "Makes the step a decision or check: what happens when it says no.",
+                examples=["The run stops and posts to #ml-alerts"],
+            ),
+            "on_failure": _id("Id of the runbook procedure to follow when the step breaks."),
+        },
+        ("do",),
+    )
+    return _object(
+        "How work moves through the system: a trigger, ordered steps and an outcome.",
+        {
+            "id": _id("Process id, unique among processes; used in diagram file names."),
+            "title": _one_line("Process title, one line.", examples=["Weekly retraining"]),
+            "trigger": _text(
+                "What starts the process: a schedule, an event, a person's decision.",
+                examples=["Mondays 02:00 UTC, or when the drift detector fires"],
+            ),
+            "owner": _text(
+                "Who answers for the process: an actor id, a runbook contact id, a team listed "
+                "in `metadata.owners`, or a team's name in words (with a space or a capital "
+                "letter, e.g. `ML platform team`). Any other id-like value is an error."
+            ),
+            "outcome": _text(
+                "What is true when the process has run.",
+                examples=["A better model serves, or nothing changes"],
+            ),
+            "steps": _list(step, "The steps in order; numbered 1, 2, 3 ...", min_items=1),
+        },
+        ("id", "title", "steps"),
+    )
 
 
 def spec_schema() -> dict[str, Any]:
@@ -313,6 +394,10 @@ def spec_schema() -> dict[str, Any]:
             "components": _list(component, "The parts of the system (at least one).", min_items=1),
             "flows": _list(flow, "Arrows between components and groups."),
             "views": _list(view, "Extra diagrams of parts of the system."),
+            "actors": _list(_actor_schema(), "Who does the work: people, teams, automation."),
+            "processes": _list(
+                _process_schema(), "How work moves through the system, step by step, in order."
+            ),
             "runbook": runbook,
             "diagram": diagram,
             "lint": lint,
