@@ -274,8 +274,18 @@ def edited(draw: st.DrawFn) -> tuple[Path, dict[str, Any]]:
     path = draw(st.sampled_from(SPECS))
     data = _spec_data(path)
     flows = data.get("flows") or []
+    # Flows that a process step moves along must stay; any other may go.
+    used = {
+        end
+        for process in data.get("processes") or ()
+        for step in process["steps"]
+        for end in (step.get("from"), step.get("to"))
+        if end
+    }
     keep = draw(st.lists(st.booleans(), min_size=len(flows), max_size=len(flows)))
-    data["flows"] = [f for f, k in zip(flows, keep, strict=True) if k] or flows[:1]
+    data["flows"] = [
+        f for f, k in zip(flows, keep, strict=True) if k or {f["from"], f["to"]} & used
+    ] or flows[:1]
     for flow in data["flows"]:
         if draw(st.booleans()):
             flow["label"] = draw(st.sampled_from(["renamed", "x", "params & metrics"]))
