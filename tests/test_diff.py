@@ -476,3 +476,12 @@ def test_diff_paths_labels_and_problems(tmp_path: Path) -> None:
     )
     assert run.result is not None and not run.failed
     assert (run.result.old_label, run.result.new_label) == ("before", "after")
+
+
+def test_a_removed_flow_of_a_renamed_component_keeps_its_old_ends() -> None:
+    old = model(CASES / "elements" / "old.yaml")
+    new = model(CASES / "elements" / "new.yaml")
+    new = dataclasses.replace(new, flows=tuple(f for f in new.flows if f.source != "events"))
+    [arch] = diff_models([old], [new]).architectures
+    removed = [c.key for c in arch.changes if c.collection == "flows" and c.status == "removed"]
+    assert "events → trainer (data)" in removed

@@ -429,7 +429,10 @@ def compare_collection(
         if key in after or key in renamed_to:
             continue
         fields = _removed_fields(collection.fields, item)
-        out.append(Change(path, kind, safe_text(key), REMOVED, fields, old_item=item))
+        shown = key
+        if collection.path == "flows":  # a removed flow is shown with the ends it had
+            shown = _flow_key(item) + key[len(_flow_key(item, renames)) :]
+        out.append(Change(path, kind, safe_text(shown), REMOVED, fields, old_item=item))
     renamed_ids = set(renamed_to.values())
     for key, item in after.items():
         if key in renamed_ids:
