@@ -7,7 +7,10 @@ The icons are the project's own drawings, never copies or traces of any logo:
   whose form and colour encode the tool's MAIN (first) capability, with a short monogram;
 * one per taxonomy capability, ``icons/capability-<id>.png``: the same shape and colour with
   a simple white pictogram (used for components that have no tool);
-* ``icons/generic.png`` for a component with neither a tool nor a capability.
+* ``icons/generic.png`` for a component with neither a tool nor a capability;
+* one per actor kind, ``icons/actor-<kind>.png`` (person, team, automation, external): a
+  circle in the actor's colour with a white figure, for the context, process and lane
+  diagrams.
 
 Output is byte-deterministic for a given Pillow build: no metadata, no timestamps, fixed
 compression settings. ``--check`` compares what it would write with what is on disk (bytes,
@@ -474,6 +477,87 @@ def pict_generic(d: ImageDraw.ImageDraw) -> None:  # a plain component box
     _line(d, [(104, 140), (136, 140)], 10)
 
 
+# --------------------------------------------------------------------------- actors
+# Actors are circles (the shape no capability family shares with a figure of people or
+# machines) in warm colours outside the capability palette, each with its own figure.
+
+
+def _person(d: ImageDraw.ImageDraw, x: float, y: float, scale: float) -> None:
+    """Head and shoulders centred on x, with the head's centre at y."""
+    _dot(d, x, y, 22 * scale)
+    d.chord(
+        [_p(x - 44 * scale, y + 28 * scale), _p(x + 44 * scale, y + 112 * scale)],
+        180,
+        360,
+        fill=WHITE,
+    )
+
+
+def pict_actor_person(d: ImageDraw.ImageDraw) -> None:  # one person
+    _person(d, 128, 96, 1.15)
+
+
+def pict_actor_team(d: ImageDraw.ImageDraw) -> None:  # three people, the middle one in front
+    _person(d, 90, 104, 0.8)
+    _person(d, 166, 104, 0.8)
+    colour = _hex(ACTOR_STYLES["team"].color)
+    # A ring in the fill colour separates the front person from the two behind.
+    d.ellipse([_p(128 - 27, 92 - 27), _p(128 + 27, 92 + 27)], fill=(*colour, 255))
+    d.chord([_p(128 - 46, 114), _p(128 + 46, 206)], 180, 360, fill=(*colour, 255))
+    _person(d, 128, 92, 0.95)
+
+
+def pict_actor_automation(d: ImageDraw.ImageDraw) -> None:  # a gear
+    teeth = 8
+    for k in range(teeth):
+        angle = 2 * math.pi * k / teeth
+        cx, cy = 128 + 52 * math.cos(angle), 128 + 52 * math.sin(angle)
+        dx, dy = math.cos(angle), math.sin(angle)
+        half = 13
+        _poly(
+            d,
+            [
+                (cx - dy * half - dx * 12, cy + dx * half - dy * 12),
+                (cx + dy * half - dx * 12, cy - dx * half - dy * 12),
+                (cx + dy * half + dx * 14, cy - dx * half + dy * 14),
+                (cx - dy * half + dx * 14, cy + dx * half + dy * 14),
+            ],
+        )
+    _dot(d, 128, 128, 50)
+    colour = _hex(ACTOR_STYLES["automation"].color)
+    d.ellipse([_p(128 - 20, 128 - 20), _p(128 + 20, 128 + 20)], fill=(*colour, 255))
+
+
+def pict_actor_external(d: ImageDraw.ImageDraw) -> None:  # a building with windows
+    colour = _hex(ACTOR_STYLES["external"].color)
+    d.rectangle([_p(84, 70), _p(172, 190)], fill=WHITE)
+    for row in range(4):
+        for col in range(3):
+            x, y = 96 + col * 26, 82 + row * 24
+            d.rectangle([_p(x, y), _p(x + 14, y + 13)], fill=(*colour, 255))
+    d.rectangle([_p(118, 172), _p(138, 190)], fill=(*colour, 255))
+
+
+ACTOR_STYLES: dict[str, Style] = {
+    "person": Style("circle", "#B5541B", ""),
+    "team": Style("circle", "#8A4F2A", ""),
+    "automation": Style("circle", "#00796B", ""),
+    "external": Style("circle", "#5F6368", ""),
+}
+ACTOR_PICTOGRAMS: dict[str, Pictogram] = {
+    "person": pict_actor_person,
+    "team": pict_actor_team,
+    "automation": pict_actor_automation,
+    "external": pict_actor_external,
+}
+
+
+def actor_icon(kind: str) -> Image.Image:
+    img, draw = base_image(ACTOR_STYLES[kind])
+    ACTOR_PICTOGRAMS[kind](draw)
+    return finish(img)
+
+
 # --------------------------------------------------------------------------- icons
 
 
@@ -531,6 +615,8 @@ def build_all(tools: list[dict[str, Any]]) -> dict[str, bytes]:
     for capability in PALETTE:
         out[f"capability-{capability}.png"] = png_bytes(capability_icon(capability))
     out["generic.png"] = png_bytes(generic_icon())
+    for kind in ACTOR_STYLES:
+        out[f"actor-{kind}.png"] = png_bytes(actor_icon(kind))
     return out
 
 

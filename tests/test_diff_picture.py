@@ -109,8 +109,8 @@ def test_added_architecture_is_drawn_all_added_removed_one_not(
     assert scenes["fraud-scoring"] is None
     lead = scenes["lead-scoring"]
     assert lead is not None
-    assert {n.mark for n in lead.nodes.values()} == {"added"}
-    assert {e.mark for e in lead.edges} == {"added"}
+    assert {n.change for n in lead.nodes.values()} == {"added"}
+    assert {e.change for e in lead.edges} == {"added"}
     result = CliRunner().invoke(
         main_group, ["diff", "a", "b", "--out", "pictures"], catch_exceptions=False
     )
@@ -134,6 +134,6 @@ def test_scene_of_a_rename_and_a_ghost_id_that_is_taken(
     [arch] = run.result.changed
     scene = diff_scene(arch)
     assert scene is not None
-    assert scene.clusters["lonely"].mark == "added"
-    assert scene.nodes["lonely-removed"].mark == "removed"
+    assert scene.clusters["lonely"].change == "added"
+    assert scene.nodes["lonely-removed"].change == "removed"
     assert scene.nodes["lonely-removed"].component.name == "Unused cache"

@@ -43,6 +43,7 @@ from playwright.sync_api import (
 )
 
 from mlopsdiag.site.generate import is_generated
+from mlopsdiag.spec.validate import validate_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
@@ -374,6 +375,59 @@ def test_clicking_a_component_in_a_diagram_lands_on_its_row(
     _screenshot(page, "architecture-after-click.png", full_page=False)
     page.goto(f"{site.url}architectures/{names[0]}/index.html", wait_until="load")
     _screenshot(page, "architecture.png")
+
+
+_GROUP_LINKS = """(svg) => Array.from(svg.querySelectorAll("a"))
+    .map((a) => [
+        (a.closest("g[id^='node-'], g[id^='a_node-']")?.id || "").replace(/^(a_)?node-/, ""),
+        a.getAttribute("href") || a.getAttributeNS("http://www.w3.org/1999/xlink", "href"),
+    ])
+    .filter(([node, href]) => node && href && href.startsWith("index.html#view-"))"""
+"""(group id, href) of every collapsed group box of a context picture."""
+
+_OBJECT_TOPS = """() => Array.from(document.querySelectorAll("object.mlopsdiag-diagram-object"))
+    .map((o) => [o.getAttribute("data"), o.getBoundingClientRect().top + window.scrollY])"""
+
+
+def test_context_diagram_comes_first_and_a_collapsed_group_opens_on_its_members(
+    site: Served, tab: tuple[Page, Watch]
+) -> None:
+    page, _ = tab
+    page.add_init_script(NO_SEARCH_WORKER)
+    archs = [r.architecture for r in validate_paths([SPECS]) if r.architecture is not None]
+    assert len(archs) == len(_specs())
+    for arch in archs:
+        url = f"{site.url}architectures/{arch.name}/index.html"
+        page.goto(url, wait_until="load")
+        # The context picture is the first on the page, above every other picture.
+        tops = page.evaluate(_OBJECT_TOPS)
+        assert tops[0][0] == "context.svg", f"{url}: first picture is {tops[0][0]}"
+        assert all(top > tops[0][1] for _, top in tops[1:]), url
+        heading = page.locator("#how-work-moves").bounding_box()
+        components = page.locator("#components").bounding_box()
+        assert heading is not None and components is not None
+        assert heading["y"] < tops[0][1] < components["y"], url
+        frame = _diagram(page, "context.svg")
+        groups = frame.locator("svg").evaluate(_GROUP_LINKS)
+        assert groups, f"{url}: no collapsed group in the context picture links anywhere"
+        group, href = groups[0]
+        view = href.removeprefix("index.html#")
+        link = frame.locator(
+            f"xpath=//*[local-name()='g'][@id='node-{group}']//*[local-name()='a']"
+        )
+        link.first.click()
+        page.wait_for_url(f"{url}#{view}")
+        assert page.evaluate("document.querySelector(':target')?.id") == view
+        expect(page.locator(f"#{view}")).to_be_in_viewport()
+        # The picture there shows every member of the group, each linked to its row.
+        shown = page.locator(f'.mlopsdiag-diagram[data-view="{view.removeprefix("view-")}"] object')
+        svg = shown.get_attribute("data")
+        assert svg is not None
+        members_frame = _diagram(page, svg)
+        expect(members_frame.locator("svg")).to_be_attached()
+        for member in arch.members(group):
+            expect(_component_link(members_frame, f"component-{member}")).not_to_have_count(0)
+    _screenshot(page, "architecture-after-group-click.png", full_page=False)
 
 
 _BROKEN_IMAGES = """async () => {

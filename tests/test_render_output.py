@@ -17,6 +17,7 @@ from mlopsdiag.errors import MlopsdiagError
 from mlopsdiag.render import MISSING_GRAPHVIZ, render_specs
 from mlopsdiag.render import output as output_module
 from mlopsdiag.render.cache import CACHE_FILE
+from mlopsdiag.render.pictures import picture_ids
 from test_render_helpers import SMALL, load, write_spec
 from test_render_scene import HOSTILE
 
@@ -63,7 +64,8 @@ def test_example_specs_render_self_contained_and_clickable(tmp_path: Path) -> No
     arch = load(spec)
     report = render_specs([spec], tmp_path / "out", ALL_FORMATS, jobs=1)
     assert not report.diagnostics and report.rendered == [arch.name]
-    views = [v.id for v in arch.all_views()]
+    views = picture_ids(arch)
+    assert "context" in views
     expected = {f"{arch.name}/{v}.{ext}" for v in views for ext in ALL_FORMATS}
     outputs = files_of(tmp_path / "out")
     assert set(outputs) == expected
@@ -105,7 +107,7 @@ def test_renders_are_byte_identical(tmp_path: Path) -> None:
     render_specs([spec], tmp_path / "one", ALL_FORMATS, jobs=1)
     render_specs([spec], tmp_path / "two", ALL_FORMATS, force=True, jobs=1)
     one, two = files_of(tmp_path / "one"), files_of(tmp_path / "two")
-    assert len(one) == 8
+    assert len(one) == 12  # overview, training and context, in four formats each
     assert one == two
 
 
@@ -166,8 +168,9 @@ def test_cli_reports_like_validate_and_exits_1(
         "`mlopsdiag catalog`, or describe it in mlopsdiag-catalog.yaml\n"
     )
     summary = result.stdout.splitlines()[0]
-    assert summary == "1 rendered, 0 up to date, 1 invalid: 2 files in docs/architectures"
+    assert summary == "1 rendered, 0 up to date, 1 invalid: 3 files in docs/architectures"
     assert sorted(p.name for p in Path("docs/architectures/good").glob("*.svg")) == [
+        "context.svg",
         "overview.svg",
         "training.svg",
     ]
@@ -195,7 +198,11 @@ def test_missing_graphviz_says_how_to_install(
     assert not (tmp_path / "out").exists()
     # DOT source needs no Graphviz.
     report = render_specs([spec], tmp_path / "out", ["dot"])
-    assert [p.name for p in report.outputs["small"]] == ["overview.dot", "training.dot"]
+    assert [p.name for p in report.outputs["small"]] == [
+        "context.dot",
+        "overview.dot",
+        "training.dot",
+    ]
 
 
 def test_a_render_killed_half_way_leaves_the_previous_files(
@@ -234,7 +241,7 @@ def test_cache_skips_unchanged_specs(tmp_path: Path) -> None:
     first, second = write_spec(specs, "first"), write_spec(specs, "second")
     out = tmp_path / "out"
     cold = render_specs([specs], out, ["svg"], jobs=2)
-    assert (cold.rendered, cold.cached, len(cold.written)) == (["first", "second"], [], 4)
+    assert (cold.rendered, cold.cached, len(cold.written)) == (["first", "second"], [], 6)
 
     warm = render_specs([specs], out, ["svg"], jobs=2)
     assert (warm.rendered, warm.cached, warm.written) == ([], ["first", "second"], [])
@@ -243,7 +250,8 @@ def test_cache_skips_unchanged_specs(tmp_path: Path) -> None:
     second.write_text(second.read_text().replace("tool: evidently", "tool: prometheus"))
     one = render_specs([specs], out, ["svg"], jobs=2)
     assert (one.rendered, one.cached) == (["second"], ["first"])
-    assert one.written == [out / "second" / "overview.svg"]  # the training view is unchanged
+    # The training view is unchanged; the monitor's icon shows in the overview and context.
+    assert one.written == [out / "second" / "overview.svg", out / "second" / "context.svg"]
 
     assert render_specs([specs], out, ["svg", "png"], jobs=2).rendered == ["first", "second"]
     assert render_specs([specs], out, ["svg"], force=True, jobs=2).rendered == [
@@ -272,7 +280,7 @@ def test_cache_notices_catalogue_changes_and_removes_dropped_views(tmp_path: Pat
     spec.write_text(spec.read_text().split("views:")[0])
     report = render_specs([specs], out, ["svg"], jobs=1)
     assert report.removed == [out / "small" / "training.svg"]
-    assert sorted(p.name for p in (out / "small").iterdir()) == ["overview.svg"]
+    assert sorted(p.name for p in (out / "small").iterdir()) == ["context.svg", "overview.svg"]
 
 
 def test_a_renamed_duplicate_is_caught_even_when_the_other_is_cached(tmp_path: Path) -> None:

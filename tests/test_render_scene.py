@@ -11,6 +11,7 @@ import pytest
 from mlopsdiag.render import FLOW_STYLES
 from mlopsdiag.render.diagram import draw
 from mlopsdiag.render.labels import attr_text, html_text, wrapped_html
+from mlopsdiag.render.pictures import picture_ids, pictures
 from mlopsdiag.render.scene import build_scene
 from mlopsdiag.spec.model import Architecture
 from mlopsdiag.spec.validate import validate_paths
@@ -21,15 +22,26 @@ SPECS = ROOT / "specs"
 GOLDEN = Path(__file__).parent / "golden" / "dot"
 
 
+PICTURE_CASES = ROOT / "tests" / "cases" / "pictures"
+
+
 @cache
 def examples() -> dict[str, Architecture]:
-    """Models of the valid example specs by file name."""
-    return {Path(r.path).name: r.architecture for r in validate_paths([SPECS]) if r.architecture}
+    """Models of the valid example specs (and of the picture cases) by file name."""
+    results = validate_paths([SPECS, PICTURE_CASES])
+    return {Path(r.path).name: r.architecture for r in results if r.architecture}
 
 
 def example_views() -> list[tuple[str, str]]:
-    """(spec file name, view id) of every view of every valid example spec."""
-    return [(spec, view.id) for spec, arch in examples().items() for view in arch.all_views()]
+    """(spec file name, picture id) of every picture of every valid example spec: its views,
+    context, processes and lanes."""
+    return [(spec, picture) for spec, arch in examples().items() for picture in picture_ids(arch)]
+
+
+@cache
+def drawn(spec: str) -> dict[str, str]:
+    """The DOT source of every picture of an example spec, by picture id."""
+    return {graph.view_id: graph.source for graph in pictures(examples()[spec])}
 
 
 # --------------------------------------------------------------------------- scenes
@@ -180,8 +192,7 @@ def test_dot_is_deterministic_with_ids_from_the_spec(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("spec", "view"), example_views())
 def test_golden_dot(spec: str, view: str, update_goldens: bool) -> None:
     arch = examples()[spec]
-    chosen = next(v for v in arch.all_views() if v.id == view)
-    source = draw(arch, chosen).source
+    source = drawn(spec)[view]
     golden = GOLDEN / arch.name / f"{view}.dot"
     if update_goldens:
         golden.parent.mkdir(parents=True, exist_ok=True)

@@ -65,6 +65,22 @@ def fake_diagrams(docs: Path, archs: list[Architecture]) -> None:
                 f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 400">{links}</svg>\n',
                 encoding="utf-8",
             )
+        for diagram in drawn_work_diagrams(arch):
+            (folder / f"{diagram}.svg").write_text(
+                '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 200"/>\n',
+                encoding="utf-8",
+            )
+
+
+def drawn_work_diagrams(arch: Architecture) -> list[str]:
+    """The context and process diagrams `mlopsdiag render` draws: lanes only for processes
+    whose steps name two or more actors."""
+    drawn = ["context"]
+    for process in arch.processes:
+        drawn.append(f"process-{process.id}")
+        if len({s.by for s in process.steps if s.by}) >= 2:
+            drawn.append(f"process-{process.id}-lanes")
+    return drawn
 
 
 def generate(docs: Path, archs: list[Architecture], **kwargs: object):  # type: ignore[no-untyped-def]

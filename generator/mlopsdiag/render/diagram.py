@@ -24,7 +24,16 @@ from graphviz import nohtml
 
 from mlopsdiag.render import styles
 from mlopsdiag.render.labels import attr_text, comment_text, html_text, wrapped_html
-from mlopsdiag.render.scene import IconRef, Scene, SceneCluster, SceneEdge, build_scene
+from mlopsdiag.render.scene import (
+    IconRef,
+    Scene,
+    SceneCluster,
+    SceneEdge,
+    SceneNode,
+    StepMark,
+    actor_icon,
+    build_scene,
+)
 from mlopsdiag.spec.model import Architecture, View
 
 _DIAGRAMS_ROOT = Path(diagrams.__file__).resolve().parent.parent
@@ -61,6 +70,8 @@ NODE_ATTRS: dict[str, str | None] = {
     "fontsize": "12",
     "fontcolor": styles.TEXT_COLOR,
 }
+_TEXT_SIZE = 12
+"""The usual size of a box's name; a scene may ask for larger (see `Scene.text_size`)."""
 EDGE_ATTRS = {"fontname": styles.FONT, "fontsize": styles.EDGE_FONT_SIZE, "arrowsize": "0.8"}
 
 
@@ -128,33 +139,59 @@ def _img(name: str, size: int, port: str = "") -> str:
     )
 
 
-def _node_label(icon_name: str, name: str, tool_name: str) -> str:
+def _node_label(
+    icon_name: str,
+    name: str,
+    tool_name: str,
+    extra: tuple[str, ...] = (),
+    table: str = "",
+    small: int = 10,
+) -> str:
     rows = [
         _img(icon_name, styles.ICON_SIZE, ICON_PORT),
         f'<TD CELLPADDING="2">{wrapped_html(name, styles.LABEL_WIDTH)}</TD>',
     ]
     if tool_name:
         rows.append(
-            f'<TD><FONT POINT-SIZE="10" COLOR="{styles.MUTED_COLOR}">'
+            f'<TD><FONT POINT-SIZE="{small}" COLOR="{styles.MUTED_COLOR}">'
             f"{wrapped_html(tool_name, styles.LABEL_WIDTH, 2)}</FONT></TD>"
         )
+    rows.extend(extra)
     body = "".join(f"<TR>{row}</TR>" for row in rows)
-    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{body}</TABLE>>'
+    table = table or 'BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"'
+    return f"<<TABLE {table}>{body}</TABLE>>"
 
 
-def _badge(mark: str) -> str:
-    style = styles.DIFF_MARKS[mark]
+_BADGE_SIZE = 20
+
+
+def _badge(mark: StepMark) -> str:
+    """A cell with a step's number as white text on a filled, rounded badge: real text, so
+    it reads in PNG as well as SVG."""
+    color = styles.MANUAL_COLOR if mark.manual else styles.STEP_COLOR
+    width = _BADGE_SIZE + 7 * (len(str(mark.number)) - 1)
+    # The fixed-size cell around the badge keeps Graphviz from stretching it to the row.
+    return (
+        f'<TD FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{_BADGE_SIZE}">'
+        f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" STYLE="rounded" '
+        f'BGCOLOR="{color}"><TR><TD FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{_BADGE_SIZE}">'
+        f'<FONT COLOR="#FFFFFF" POINT-SIZE="12"><B>{mark.number}</B></FONT></TD></TR></TABLE></TD>'
+    )
+
+
+def _change_badge(change: str) -> str:
+    style = styles.DIFF_MARKS[change]
     return f'<FONT POINT-SIZE="10" COLOR="{style.color}"><B>{style.label}</B></FONT>'
 
 
-def _marked_node_label(icon_name: str, name: str, tool_name: str, mark: str) -> str:
+def _changed_node_label(icon_name: str, name: str, tool_name: str, mark: str) -> str:
     """A node of a diff picture: a border in the mark's colour and the mark's word under the
     name; a removed node (a ghost) has no icon and its name struck through."""
     style = styles.DIFF_MARKS[mark]
     if mark == "removed":
         top = (
             f'<TD FIXEDSIZE="TRUE" WIDTH="{styles.ICON_SIZE}" HEIGHT="{styles.ICON_SIZE // 2}" '
-            f'PORT="{ICON_PORT}">{_badge(mark)}</TD>'
+            f'PORT="{ICON_PORT}">{_change_badge(mark)}</TD>'
         )
         text = (
             f'<TD CELLPADDING="2"><FONT COLOR="{style.color}"><S>'
@@ -171,7 +208,7 @@ def _marked_node_label(icon_name: str, name: str, tool_name: str, mark: str) -> 
                 f'<TD><FONT POINT-SIZE="10" COLOR="{styles.MUTED_COLOR}">'
                 f"{wrapped_html(tool_name, styles.LABEL_WIDTH, 2)}</FONT></TD>"
             )
-        rows.append(f"<TD>{_badge(mark)}</TD>")
+        rows.append(f"<TD>{_change_badge(mark)}</TD>")
     body = "".join(f"<TR>{row}</TR>" for row in rows)
     line = "" if style.line == "solid" else f' STYLE="{style.line}"'
     return (
@@ -188,8 +225,8 @@ def _cluster_label(cluster: SceneCluster, icon_name: str) -> str:
             f'<TD><FONT POINT-SIZE="10" COLOR="{styles.MUTED_COLOR}">'
             f"{html_text(cluster.tool_name)}</FONT></TD>"
         )
-    if cluster.mark:
-        cells.append(f"<TD>{_badge(cluster.mark)}</TD>")
+    if cluster.change:
+        cells.append(f"<TD>{_change_badge(cluster.change)}</TD>")
     return (
         '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">'
         f"<TR>{''.join(cells)}</TR></TABLE>>"
@@ -213,8 +250,9 @@ def _title_label(scene: Scene) -> str:
     # around them and the padding of the outer cell (a cell too small makes Graphviz abort).
     width = _LEGEND_SPACING + 2 + 2
     height = 14 + 2 * _LEGEND_SPACING + 2 + 2
-    for kind in scene.kinds:
-        style = styles.FLOW_STYLES[kind]
+    entries = [(kind, styles.FLOW_STYLES[kind]) for kind in scene.kinds]
+    entries += [(styles.LOOK_LEGEND[look], styles.LOOKS[look]) for look in scene.step_looks]
+    for kind, style in entries:
         line_style = _CELL_STYLES.get(style.style, "solid")
         text_width = math.ceil(len(kind) * _CHAR_WIDTH) + 8
         width += _SWATCH_WIDTH + text_width + 2 * _LEGEND_SPACING
@@ -234,16 +272,16 @@ def _title_label(scene: Scene) -> str:
             f'<TABLE BORDER="0" CELLSPACING="{_LEGEND_SPACING}" CELLPADDING="0">'
             f"<TR>{''.join(cells)}</TR></TABLE></TD></TR>"
         )
-    marks = _marks_used(scene)
+    marks = _changes_used(scene)
     if marks:
         rows.append(_mark_legend(marks))
     body = "".join(rows)
     return f'<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="1">{body}</TABLE>>'
 
 
-def _marks_used(scene: Scene) -> tuple[str, ...]:
-    used = {n.mark for n in scene.nodes.values()} | {c.mark for c in scene.clusters.values()}
-    used |= {e.mark for e in scene.edges}
+def _changes_used(scene: Scene) -> tuple[str, ...]:
+    used = {n.change for n in scene.nodes.values()} | {c.change for c in scene.clusters.values()}
+    used |= {e.change for e in scene.edges}
     return tuple(m for m in styles.DIFF_MARKS if m in used)
 
 
@@ -306,53 +344,148 @@ class _Builder:
     def node(self, node_id: str) -> None:
         node = self.scene.nodes[node_id]
         component = node.component
-        if node.mark == "removed":  # a ghost: no icon, no link
+        if node.change == "removed":  # a ghost: no icon, no link
             self.nodes[node_id] = Node(
-                _marked_node_label("", component.name, node.tool_name, node.mark),
+                _changed_node_label("", component.name, node.tool_name, node.change),
                 nodeid=node_id,
-                shape=None,
+                shape="plain",
                 height=None,
                 id=f"node-{node_id}",
                 tooltip=nohtml(attr_text(f"removed: {component.name}")),
             )
             return
-        cls, icon_name, file = self.icons.resolve(node.icon)
-        args = (file,) if cls is Custom else ()
-        label = (
-            _marked_node_label(icon_name, component.name, node.tool_name, node.mark)
-            if node.mark
-            else _node_label(icon_name, component.name, node.tool_name)
-        )
+        href = f"index.html#component-{node_id}" if node.href is None else node.href
+        if node.look in _TEXT_LOOKS:
+            cls: type[Any] = Node
+            args: tuple[Path, ...] = ()
+            label = _TEXT_LOOKS[node.look](self, node)
+        else:
+            cls, icon_name, file = self.icons.resolve(node.icon)
+            args = (file,) if cls is Custom else ()
+            extra = tuple(self.mark_row(m) for m in node.marks)
+            table = _BOX_TABLES.get(node.look, "")
+            small = self.scene.text_size - 2
+            label = _node_label(icon_name, component.name, node.tool_name, extra, table, small)
+            if node.change:
+                label = _changed_node_label(icon_name, component.name, node.tool_name, node.change)
         self.nodes[node_id] = cls(
             label,
             *args,
             nodeid=node_id,
-            shape=None,
+            shape="plain" if cls is Node else None,
             image=None,
             height=None,
             id=f"node-{node_id}",
-            href=f"index.html#component-{node_id}",
-            target="_top",
+            href=href or None,
+            target="_top" if href else None,
             tooltip=nohtml(attr_text(component.description or component.name)),
+        )
+
+    def person(self, size: int = 16) -> str:
+        """A person marker: the cell of the person icon, beside a manual step's number."""
+        return _img(self.icons.resolve(actor_icon("person"))[1], size)
+
+    def mark_cells(self, mark: StepMark) -> str:
+        """A step's badge, its person marker when manual, and its actor's name."""
+        cells = [_badge(mark)]
+        if mark.manual:
+            cells.append(self.person())
+        if mark.actor:
+            color = styles.MANUAL_COLOR if mark.manual else styles.MUTED_COLOR
+            cells.append(
+                f'<TD ALIGN="LEFT"><FONT COLOR="{color}"><I>'
+                f"{wrapped_html(mark.actor, styles.LABEL_WIDTH, 2)}</I></FONT></TD>"
+            )
+        return "".join(cells)
+
+    def mark_table(self, mark: StepMark) -> str:
+        """A step's badge, marker and actor in one line."""
+        return (
+            '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" '
+            f'CELLPADDING="0"><TR>{self.mark_cells(mark)}</TR></TABLE>'
+        )
+
+    def mark_row(self, mark: StepMark) -> str:
+        """Rows under a box's name for a step that happens there: badge, actor, what."""
+        text = wrapped_html(mark.do, styles.STEP_TEXT_WIDTH, 3)
+        return (
+            f'<TD CELLPADDING="1">{self.mark_table(mark)}</TD></TR>'
+            f'<TR><TD CELLPADDING="1">{text}</TD>'
+        )
+
+    def step_label(self, marks: tuple[StepMark, ...]) -> str:
+        """An arrow's label: each step's badge, marker and actor, then what it does."""
+        rows = []
+        for mark in marks:
+            rows.append(f'<TR><TD ALIGN="LEFT">{self.mark_table(mark)}</TD></TR>')
+            rows.append(
+                f'<TR><TD ALIGN="LEFT">{wrapped_html(mark.do, styles.STEP_TEXT_WIDTH, 3)}</TD></TR>'
+            )
+        body = "".join(rows)
+        return (
+            '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1" '
+            f'BGCOLOR="#FFFFFF">{body}</TABLE>>'
+        )
+
+    def step_box(self, node: SceneNode) -> str:
+        """A lane's step: number, marker and place on top, what it does below."""
+        rows = []
+        for mark in node.marks:
+            cells = [_badge(mark)]
+            if mark.manual:
+                cells.append(self.person())
+            cells.append(
+                f'<TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{styles.MUTED_COLOR}">'
+                f"{wrapped_html(node.tool_name, styles.STEP_TEXT_WIDTH, 2)}</FONT></TD>"
+            )
+            rows.append(
+                '<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" '
+                f'CELLPADDING="0"><TR>{"".join(cells)}</TR></TABLE></TD></TR>'
+            )
+            rows.append(
+                f'<TR><TD ALIGN="LEFT">{wrapped_html(mark.do, styles.STEP_TEXT_WIDTH, 4)}</TD></TR>'
+            )
+        color = styles.MANUAL_COLOR if any(m.manual for m in node.marks) else styles.STEP_COLOR
+        style = "rounded,dashed" if any(m.manual for m in node.marks) else "rounded"
+        return (
+            f'<<TABLE BORDER="1" COLOR="{color}" STYLE="{style}" CELLBORDER="0" CELLSPACING="0" '
+            f'CELLPADDING="3" BGCOLOR="#FFFFFF">{"".join(rows)}</TABLE>>'
+        )
+
+    def anchor(self, node: SceneNode) -> str:
+        """An unseen point that holds a lane open from the first step to the last."""
+        return '<<TABLE BORDER="0" CELLPADDING="0"><TR><TD WIDTH="1" HEIGHT="1"></TD></TR></TABLE>>'
+
+    def note_box(self, node: SceneNode) -> str:
+        """The end of a "no" branch: what happens when a check says no."""
+        text = wrapped_html(node.component.name, styles.STEP_TEXT_WIDTH, 3)
+        return (
+            f'<<TABLE BORDER="1" COLOR="{styles.NO_COLOR}" STYLE="rounded,dashed" '
+            f'CELLBORDER="0" CELLPADDING="4" BGCOLOR="#FFFFFF"><TR><TD>'
+            f'<FONT COLOR="{styles.NO_COLOR}">{text}</FONT></TD></TR></TABLE>>'
         )
 
     def cluster(self, group_id: str) -> None:
         cluster = self.scene.clusters[group_id]
         icon_name = self.icons.resolve(cluster.icon)[1] if cluster.icon is not None else ""
         tooltip = cluster.group.name + (f" ({cluster.tool_name})" if cluster.tool_name else "")
+        label = _cluster_label(cluster, icon_name)
+        if cluster.marks:
+            marks = "".join(f"<TD>{self.mark_table(m)}</TD>" for m in cluster.marks)
+            label = label.replace("</TR></TABLE>>", f"{marks}</TR></TABLE>>", 1)
         attrs = {
-            "label": _cluster_label(cluster, icon_name),
+            "label": label,
             "id": f"cluster-{group_id}",
             "tooltip": nohtml(attr_text(tooltip)),
             "bgcolor": styles.CLUSTER_COLORS[cluster.depth % len(styles.CLUSTER_COLORS)],
             "margin": "12",
         }
-        if cluster.mark:
-            mark = styles.DIFF_MARKS[cluster.mark]
+        if cluster.change:
+            mark = styles.DIFF_MARKS[cluster.change]
             attrs["pencolor"] = mark.color
             attrs["penwidth"] = "2"
             attrs["style"] = "rounded" if mark.line == "solid" else f"rounded,{mark.line}"
-            if cluster.mark == "removed":
+            if cluster.change == "removed":
                 attrs["bgcolor"] = "#FFFFFF"
         with Cluster(group_id, direction=self.scene.direction, graph_attr=attrs):
             self.fill(group_id)
@@ -365,16 +498,33 @@ class _Builder:
 
     def edge(self, edge: SceneEdge) -> None:
         flow = edge.flow
+        if edge.look == "order":
+            # Unseen: it only keeps the boxes of a process in the order of its steps.
+            tail = self.nodes[edge.tail]
+            tail.connect(self.nodes[edge.head], Edge(tail, style="invis", arrowhead="none"))
+            return
         # `diagrams` gives every Edge its own font settings; these take them back.
-        attrs = {**EDGE_ATTRS, **styles.style_of(flow.kind).edge_attrs()}
-        if flow.label:
-            attrs["label"] = f"<{wrapped_html(flow.label, styles.EDGE_LABEL_WIDTH, 3)}>"
-        if edge.mark:
-            attrs.update(_marked_edge(edge.mark, flow.label, attrs))
-        tip = f"{edge.tail_name} → {edge.head_name}: {flow.label or flow.kind} ({flow.kind})"
+        look = styles.style_of(flow.kind) if edge.look == "flow" else styles.LOOKS[edge.look]
+        attrs = {**EDGE_ATTRS, **look.edge_attrs()}
+        if self.scene.text_size != _TEXT_SIZE:
+            attrs["fontsize"] = str(self.scene.text_size - 1)
+        text = flow.label if edge.text is None else edge.text
+        if edge.marks:
+            attrs["label"] = self.step_label(edge.marks)
+            attrs["fontcolor"] = styles.TEXT_COLOR
+        elif text:
+            attrs["label"] = f"<{wrapped_html(text, styles.EDGE_LABEL_WIDTH, 3)}>"
+        if edge.change:
+            attrs.update(_changed_edge(edge.change, text or "", attrs))
+        what = "; ".join(f"{m.number}. {m.do}" for m in edge.marks) or text or flow.kind
+        tip = f"{edge.tail_name} → {edge.head_name}"
+        if edge.look != "otherwise":
+            tip += f": {what}"
+        if edge.look == "flow":
+            tip += f" ({flow.kind})"
         attrs["tooltip"] = nohtml(attr_text(tip))
         attrs["labeltooltip"] = attrs["tooltip"]
-        attrs["id"] = f"flow-{flow.index}"
+        attrs["id"] = edge.edge_id or f"flow-{flow.index}"
         tail_id, head_id = (edge.head, edge.tail) if edge.backwards else (edge.tail, edge.head)
         tail_clip, head_clip = (
             (edge.lhead, edge.ltail) if edge.backwards else (edge.ltail, edge.lhead)
@@ -385,7 +535,7 @@ class _Builder:
             attrs["lhead"] = f"cluster_{head_clip}"
         # A loop's way back is left free: pinned to both icons it would wind around them.
         sides = _SIDES.get(self.scene.direction)
-        if sides is not None and not edge.backwards:
+        if sides is not None and not edge.backwards and edge.look in _PORTED_LOOKS:
             if tail_id in self.scene.nodes:
                 attrs["tailport"] = f"{ICON_PORT}:{sides[0]}"
             if head_id in self.scene.nodes:
@@ -397,20 +547,34 @@ class _Builder:
         tail.connect(self.nodes[head_id], line)
 
 
-def _marked_edge(mark: str, label: str, attrs: Mapping[str, str]) -> dict[str, str]:
+def _changed_edge(mark: str, label: str, attrs: Mapping[str, str]) -> dict[str, str]:
     """Edge attributes of a flow in a diff picture: the mark's word above its label; a removed
     flow is a grey dashed ghost, an added or changed one is drawn thicker."""
     style = styles.DIFF_MARKS[mark]
     text = wrapped_html(label, styles.EDGE_LABEL_WIDTH, 3) if label else ""
     if mark == "removed" and text:
         text = f"<S>{text}</S>"
-    badge = _badge(mark) + ("<BR/>" + text if text else "")
+    badge = _change_badge(mark) + ("<BR/>" + text if text else "")
     out = {"label": f"<{badge}>"}
     if mark == "removed":
         out.update(color=style.color, fontcolor=style.color, style="dashed")
     else:
         out["penwidth"] = f"{float(attrs.get('penwidth', '1.6')) + 1.4:g}"
     return out
+
+
+_TEXT_LOOKS = {"step": _Builder.step_box, "note": _Builder.note_box, "anchor": _Builder.anchor}
+"""Boxes drawn as text alone, without an icon."""
+_BOX_TABLES = {
+    # A collapsed group reads as a folded cluster: its colour, a rounded border.
+    "group": (
+        f'BORDER="1" COLOR="{styles.MUTED_COLOR}" STYLE="rounded" BGCOLOR="{styles.CLUSTER_COLORS[0]}" '
+        'CELLBORDER="0" CELLSPACING="0" CELLPADDING="3"'
+    ),
+}
+_PORTED_LOOKS = frozenset({"flow", "acts"})
+"""Arrows pinned to the sides of icons left to right; step arrows carry wide labels and
+find their own way."""
 
 
 def draw_scene(scene: Scene) -> DotGraph:
@@ -423,7 +587,7 @@ def draw_scene(scene: Scene) -> DotGraph:
         outformat="dot",
         show=False,
         graph_attr=graph_attrs,
-        node_attr=NODE_ATTRS,
+        node_attr={**NODE_ATTRS, "fontsize": str(scene.text_size)},
         edge_attr=EDGE_ATTRS,
     )
     builder = _Builder(scene)

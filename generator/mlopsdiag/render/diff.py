@@ -114,10 +114,12 @@ def diff_scene(arch: ArchitectureDiff) -> Scene | None:
         loc=new.loc("metadata"),
     )
     scene = build_scene(merged, view)
-    nodes = {k: dataclasses.replace(n, mark=marks.get(k, "")) for k, n in scene.nodes.items()}
-    clusters = {k: dataclasses.replace(c, mark=marks.get(k, "")) for k, c in scene.clusters.items()}
+    nodes = {k: dataclasses.replace(n, change=marks.get(k, "")) for k, n in scene.nodes.items()}
+    clusters = {
+        k: dataclasses.replace(c, change=marks.get(k, "")) for k, c in scene.clusters.items()
+    }
     edges = tuple(
-        dataclasses.replace(e, mark=marks.get(f"flow:{e.flow.index}", "")) for e in scene.edges
+        dataclasses.replace(e, change=marks.get(f"flow:{e.flow.index}", "")) for e in scene.edges
     )
     return dataclasses.replace(scene, nodes=nodes, clusters=clusters, edges=edges)
 

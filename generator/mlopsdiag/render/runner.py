@@ -101,11 +101,13 @@ class _Done:
 def render_architecture(
     arch: Architecture, out: Path, formats: Sequence[str], in_flight: int = 2
 ) -> tuple[dict[str, int], list[Path]]:
-    """Draw every view of one architecture into `out/<name>/`; return (file -> size, written).
+    """Draw every picture of one architecture (its views, context, processes and lanes)
+    into `out/<name>/`; return (file -> size, written).
 
     Graphviz runs once per view for all its formats, up to `in_flight` views at a time.
     """
-    from mlopsdiag.render.diagram import DotGraph, draw  # `diagrams` loads only to draw
+    from mlopsdiag.render.diagram import DotGraph  # `diagrams` loads only to draw
+    from mlopsdiag.render.pictures import pictures
 
     chosen = parse_formats(formats)
     drawn = tuple(f for f in chosen if FORMATS[f].graphviz)
@@ -127,8 +129,7 @@ def render_architecture(
     with tempfile.TemporaryDirectory(prefix="mlopsdiag-") as tmp:
         pending: deque[tuple[DotGraph, GraphvizRun]] = deque()
         try:
-            for view in arch.all_views():
-                graph = draw(arch, view)
+            for graph in pictures(arch):
                 if "dot" in chosen:
                     store(graph.view_id, "dot", graph.source.encode("utf-8"))
                 if drawn:

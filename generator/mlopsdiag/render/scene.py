@@ -5,13 +5,13 @@ Pure functions over an `Architecture`; `diagram.py` turns a `Scene` into a drawi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mlopsdiag.catalog import DATA_DIR, Tool
 from mlopsdiag.render.styles import DEFAULT_KIND, FLOW_STYLES
-from mlopsdiag.spec.model import Architecture, Component, Flow, Group, View
+from mlopsdiag.spec.model import Architecture, Component, Flow, Group, Loc, Step, View
 
 GENERIC_ICON = DATA_DIR / "icons" / "generic.png"
 
@@ -26,14 +26,36 @@ class IconRef:
 
 
 @dataclass(frozen=True)
+class StepMark:
+    """A process step as marked on a picture: its number (the key to the list on the page),
+    what it does, who does it and whether a person does it by hand."""
+
+    number: int
+    do: str
+    actor: str
+    """The actor's display name, or empty."""
+    manual: bool
+    otherwise: str = ""
+
+
+@dataclass(frozen=True)
 class SceneNode:
-    """A component as drawn."""
+    """A component as drawn; in the context, process and lane pictures also a collapsed
+    group, an actor, a step or a note, drawn with the same box (`look` says which)."""
 
     component: Component
     icon: IconRef
     tool_name: str
-    """The tool's name when it differs from the component's name, else empty."""
-    mark: str = ""
+    """The tool's name when it differs from the component's name, else empty (for other
+    looks: the muted second line, such as "Kubeflow · 9 components" or "automation")."""
+    look: str = "component"
+    """component | group (collapsed) | actor | step (a lane's step) | note (a "no" branch)."""
+    href: str | None = None
+    """Where a click leads, relative to the architecture page; None: the component's row,
+    empty: nowhere."""
+    marks: tuple[StepMark, ...] = ()
+    """Process steps that happen at this box (`at`), badges on the box."""
+    change: str = ""
     """In a diff picture: `added`, `changed` or `removed` (a ghost); empty elsewhere."""
 
 
@@ -50,7 +72,11 @@ class SceneCluster:
     """Ids of the components drawn directly inside (not in a nested cluster)."""
     placeholder: str | None
     """Id of the invisible node that keeps an otherwise empty cluster in the drawing."""
-    mark: str = ""
+    marks: tuple[StepMark, ...] = ()
+    """Process steps that happen at this group as a whole, badges on its label."""
+    look: str = "group"
+    """group | lane (one actor's row of a lanes picture)."""
+    change: str = ""
     """In a diff picture: `added`, `changed` or `removed` (a ghost); empty elsewhere."""
 
 
@@ -67,7 +93,17 @@ class SceneEdge:
     head_name: str
     backwards: bool = False
     """True for an arrow that closes a loop: laid out from head to tail, drawn pointing back."""
-    mark: str = ""
+    look: str = "flow"
+    """flow | acts (an actor to what it acts on) | step | manual (a step done by hand) |
+    otherwise (a "no" branch) | next (one lane step to the next) | handoff (the same, to
+    another lane) | order (invisible: keeps boxes in step order)."""
+    marks: tuple[StepMark, ...] = ()
+    """The process steps this arrow stands for, badges on it."""
+    edge_id: str = ""
+    """The SVG id; empty: `flow-<index>`."""
+    text: str | None = None
+    """The arrow's label; None: the flow's label."""
+    change: str = ""
     """In a diff picture: `added`, `changed` or `removed` (a ghost); empty elsewhere."""
 
 
@@ -86,6 +122,11 @@ class Scene:
     edges: tuple[SceneEdge, ...]
     kinds: tuple[str, ...]
     """Flow kinds used, in legend order."""
+    step_looks: tuple[str, ...] = ()
+    """Step looks used (`step`, `manual`), for the legend of a process picture."""
+    text_size: int = 12
+    """Point size of the boxes' names; the smaller texts keep their distance to it. The
+    context picture, shown first and at the page's width, uses larger text."""
 
     def children(self, group_id: str | None) -> tuple[str, ...]:
         """Ids of the clusters directly inside a cluster (or at the top, for None)."""
@@ -102,6 +143,38 @@ class Scene:
                     current = self.clusters[current].parent
                 return False
         return False
+
+
+def stand_in(
+    element_id: str, name: str, description: str, loc: Loc, tool: str | None = None
+) -> Component:
+    """A component-shaped record for a box that is not a component (a collapsed group, an
+    actor, a lane's step), so that every box is drawn by the same code."""
+    return Component(
+        id=element_id,
+        name=name,
+        tool=tool,
+        capabilities=(),
+        group=None,
+        description=description,
+        owner="",
+        links=(),
+        loc=loc,
+    )
+
+
+def actor_icon(kind: str) -> IconRef:
+    """The project-made icon of an actor kind (person, team, automation, external)."""
+    found = _builtin_file_icon(DATA_DIR / "icons" / f"actor-{kind}.png")
+    return found or IconRef(name="mlopsdiag/icons/generic.png", file=GENERIC_ICON)
+
+
+def step_marks(arch: Architecture, steps: Iterable[Step]) -> tuple[StepMark, ...]:
+    """The marks of some process steps, with each actor's display name."""
+    names = {a.id: a.name for a in arch.actors}
+    return tuple(
+        StepMark(s.number, s.do, names.get(s.by, s.by), s.manual, s.otherwise) for s in steps
+    )
 
 
 def _file_icon(path: Path, name: str) -> IconRef | None:
@@ -144,6 +217,11 @@ def component_icon(arch: Architecture, component: Component) -> IconRef:
     if tool is not None:
         return tool_icon(arch, tool)
     return capability_icon(arch, component.capabilities[0] if component.capabilities else None)
+
+
+def tool_name(tool: Tool | None, name: str) -> str:
+    """A tool's name when it differs from an element's name (shown under it), else empty."""
+    return _tool_name(tool, name)
 
 
 def _tool_name(tool: Tool | None, name: str) -> str:
@@ -291,6 +369,11 @@ def build_scene(arch: Architecture, view: View) -> Scene:
 # closes it and is laid out the other way round (drawn pointing back), so data runs left to
 # right and the loop does not drag the trigger to the far end of the diagram.
 _RANKING_ORDER = ("data", "features", "model", "predictions", "metrics", "control", "feedback")
+
+
+def mark_loops(edges: list[SceneEdge]) -> list[SceneEdge]:
+    """The edges with each arrow that closes a loop marked `backwards` (see above)."""
+    return _mark_loops(edges)
 
 
 def _mark_loops(edges: list[SceneEdge]) -> list[SceneEdge]:

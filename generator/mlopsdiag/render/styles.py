@@ -58,11 +58,44 @@ LABEL_WIDTH = 22
 """Characters per line of a component label before it wraps."""
 EDGE_LABEL_WIDTH = 24
 EDGE_FONT_SIZE = "11"
+STEP_TEXT_WIDTH = 26
+"""Characters per line of a step's text on an arrow or in a lane."""
 
 
 def style_of(kind: str) -> FlowStyle:
     """The style of a flow kind (the `data` style for a kind the table does not know)."""
     return FLOW_STYLES.get(kind) or FLOW_STYLES[DEFAULT_KIND]
+
+
+# The arrows and badges of the context, process and lane pictures. A step done by hand
+# has its own colour and a dashed line (and a person marker by its number), so it stands
+# out from the automated ones in colour and in greyscale.
+STEP_COLOR = "#1F4E79"
+MANUAL_COLOR = "#B5541B"
+NO_COLOR = "#B00020"
+LOOKS: Mapping[str, FlowStyle] = MappingProxyType(
+    {
+        "step": FlowStyle(color=STEP_COLOR, penwidth=2.2),
+        "manual": FlowStyle(color=MANUAL_COLOR, style="dashed", penwidth=2.4),
+        "otherwise": FlowStyle(color=NO_COLOR, style="dashed", penwidth=1.4, arrowhead="vee"),
+        "acts": FlowStyle(color="#7A7A7A", style="dashed", penwidth=1.2, arrowhead="vee"),
+        "next": FlowStyle(color=STEP_COLOR, penwidth=1.6),
+        "handoff": FlowStyle(color="#6A3D9A", penwidth=2.8),
+    }
+)
+"""Edge look -> style, for every look but `flow` (styled by its kind) and `order` (unseen)."""
+LOOK_LEGEND: Mapping[str, str] = MappingProxyType(
+    {
+        "step": "automated step",
+        "manual": "manual step",
+        "otherwise": "no",
+        "handoff": "hand-off",
+        "acts": "acts on",
+    }
+)
+"""What the legend calls each look."""
+STEP_FONT_SIZE = "13"
+"""Text of the process and lane pictures: a size that still reads at a page's width."""
 
 
 @dataclass(frozen=True)

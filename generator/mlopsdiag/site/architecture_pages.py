@@ -20,6 +20,7 @@ from mlopsdiag.site.pagebase import (
     summarize,
     tool_ref,
 )
+from mlopsdiag.site.work import work_context
 from mlopsdiag.spec.model import Architecture
 
 
@@ -96,5 +97,6 @@ def architecture_page(site: SiteInput, arch: Architecture) -> Page:
         "coverage": tuple(coverage),
         "covered": sum(1 for row in coverage if row.providers),
         "findings": finding_rows(site, arch),
+        **work_context(site, arch),
     }
     return Page(architecture_path(arch.name), "architecture.md.j2", arch.source_path, context)

@@ -26,6 +26,7 @@ from mlopsdiag.site import markdown
 from mlopsdiag.site.clireference import CommandDoc, command_docs
 from mlopsdiag.site.knowledge import load_concepts
 from mlopsdiag.site.pages import GENERATED_DIRS, HOME, Page, Ref, SiteInput, build_pages
+from mlopsdiag.site.work import work_diagram_ids
 from mlopsdiag.spec.model import Architecture
 from mlopsdiag.spec.schema import catalog_schema, spec_schema
 from mlopsdiag.spec.validate import CONFIG_FILE_NAME, find_upwards
@@ -182,13 +183,12 @@ def _configs(architectures: Iterable[Architecture]) -> dict[str, LintConfig]:
 
 
 def _diagrams(architectures: Iterable[Architecture], docs_dir: Path) -> dict[str, frozenset[str]]:
-    """Which views have an SVG next to their architecture page."""
+    """Which views, and context and process diagrams, have an SVG next to their page."""
     out = {}
     for arch in architectures:
         folder = docs_dir / "architectures" / arch.name
-        out[arch.name] = frozenset(
-            v.id for v in arch.all_views() if (folder / f"{v.id}.svg").is_file()
-        )
+        ids = (*(v.id for v in arch.all_views()), *work_diagram_ids(arch))
+        out[arch.name] = frozenset(i for i in ids if (folder / f"{i}.svg").is_file())
     return out
 
 

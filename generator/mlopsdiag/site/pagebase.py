@@ -98,7 +98,8 @@ class SiteInput:
     analyses: Mapping[str, Analysis]
     findings: Mapping[str, tuple[Diagnostic, ...]]
     diagrams: Mapping[str, frozenset[str]]
-    """Architecture name -> ids of the views whose SVG exists next to the page."""
+    """Architecture name -> ids of the diagrams whose SVG exists next to the page: views,
+    `context`, `process-<id>` and `process-<id>-lanes`."""
     spec_schema: Mapping[str, Any]
     extra_schemas: tuple[tuple[str, str, Mapping[str, Any]], ...]
     """(title, anchor prefix, schema) of the other files a project writes."""
@@ -341,6 +342,14 @@ def requirement_name(requirement: str, catalog: Catalog) -> Ref:
     return capability_ref(catalog, requirement)
 
 
+def _thumbnail(name: str, drawn: frozenset[str]) -> str:
+    """The card picture: the context diagram (readable when small), else the overview."""
+    for diagram in ("context", "overview"):
+        if diagram in drawn:
+            return f"architectures/{name}/{diagram}.svg"
+    return ""
+
+
 def summarize(site: SiteInput, arch: Architecture) -> ArchSummary:
     """The facts about an architecture shown on cards and in index tables."""
     analysis = site.analyses[arch.name]
@@ -360,7 +369,7 @@ def summarize(site: SiteInput, arch: Architecture) -> ArchSummary:
         findings=len(findings),
         page=architecture_path(arch.name),
         runbook=runbook_path(arch.name),
-        thumbnail=f"architectures/{arch.name}/overview.svg" if "overview" in views else "",
+        thumbnail=_thumbnail(arch.name, views),
         last_verified=runbook.last_verified.isoformat()
         if runbook and runbook.last_verified
         else "",

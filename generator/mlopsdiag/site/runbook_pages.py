@@ -13,6 +13,7 @@ from mlopsdiag.site.pagebase import (
     summarize,
     tools_used,
 )
+from mlopsdiag.site.work import runbook_work_context
 from mlopsdiag.spec.model import Architecture, Procedure
 
 
@@ -40,5 +41,6 @@ def runbook_page(site: SiteInput, arch: Architecture) -> Page:
         "stale_after_days": site.stale_after_days,
         "dependencies": dependencies(arch, arch.catalog),
         "tools": tools_used(arch, arch.catalog),
+        **runbook_work_context(arch),
     }
     return Page(runbook_path(arch.name), "runbook.md.j2", arch.source_path, context)

@@ -1,0 +1,363 @@
+"""The context picture: the system one level of zoom up, as the C4 model's context level.
+
+Groups are collapsed into one box each (as deep as needed to keep the picture small), the
+flows between boxes merged into one arrow per source, target and kind, and the actors drawn
+beside what their process steps act on. Pure functions over an `Architecture` build the
+`Scene`; `draw_context` hands it to `diagram.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mlopsdiag.render.labels import clean
+from mlopsdiag.render.scene import (
+    Scene,
+    SceneCluster,
+    SceneEdge,
+    SceneNode,
+    actor_icon,
+    capability_icon,
+    component_icon,
+    mark_loops,
+    stand_in,
+    tool_icon,
+    tool_name,
+    view_components,
+)
+from mlopsdiag.render.styles import DEFAULT_KIND, FLOW_STYLES
+from mlopsdiag.spec.model import Architecture, Flow, View
+
+if TYPE_CHECKING:
+    from mlopsdiag.render.diagram import DotGraph
+
+CONTEXT_VIEW_ID = "context"
+CONTEXT_BUDGET = 10
+"""Boxes (actors aside) a context picture may hold before groups collapse one level higher."""
+CONTEXT_DIRECTION = "TB"
+"""Top to bottom: actors above what they act on, sources above what they feed, and the
+picture grows down the page (which scrolls) rather than across its fixed width."""
+CONTEXT_TEXT_SIZE = 14
+"""The context picture is the first one a reader sees, at the page's width: larger text."""
+MERGED_LABEL_LIMIT = 36
+"""Characters the combined labels of merged flows may take before they are counted instead."""
+
+
+@dataclass(frozen=True)
+class Collapse:
+    """Which groups a picture draws as one box, which it keeps open as clusters."""
+
+    level: int
+    """Groups this deep (0: top level) are boxes; shallower ones are open clusters."""
+    box_of: Mapping[str, str]
+    """Component id -> the box it is drawn as: itself, or the collapsed group holding it."""
+    collapsed: tuple[str, ...]
+    """Ids of the groups drawn as boxes, in spec order."""
+    open: tuple[str, ...]
+    """Ids of the groups drawn as clusters around their boxes, in spec order."""
+
+    @property
+    def boxes(self) -> tuple[str, ...]:
+        """Every box, in order of first appearance."""
+        return tuple(dict.fromkeys(self.box_of.values()))
+
+
+def group_depth(arch: Architecture, group_id: str) -> int:
+    """0 for a top-level group, 1 for a group inside it, and so on."""
+    return sum(1 for _ in arch.ancestors(group_id)) - 1
+
+
+def collapse(arch: Architecture, level: int) -> Collapse:
+    """Collapse every group `level` deep (with what it holds) into one box."""
+    box_of: dict[str, str] = {}
+    collapsed: set[str] = set()
+    for component in arch.components:
+        chain = list(arch.ancestors(component.group))  # innermost first
+        outer = [g for g in chain if group_depth(arch, g) <= level]
+        box = next((g for g in outer if group_depth(arch, g) == level), component.id)
+        box_of[component.id] = box
+        if box != component.id:
+            collapsed.add(box)
+    open_groups = {
+        g for c in arch.components for g in arch.ancestors(arch.components_by_id[c.id].group)
+    } - collapsed
+    open_groups = {g for g in open_groups if group_depth(arch, g) < level}
+    return Collapse(
+        level=level,
+        box_of=box_of,
+        collapsed=tuple(g.id for g in arch.groups if g.id in collapsed),
+        open=tuple(g.id for g in arch.groups if g.id in open_groups),
+    )
+
+
+def choose_collapse(arch: Architecture, budget: int = CONTEXT_BUDGET) -> Collapse:
+    """The deepest collapse that keeps at most `budget` boxes (top-level groups at least)."""
+    depths = [group_depth(arch, g.id) for g in arch.groups if arch.members(g.id)]
+    chosen = collapse(arch, 0)
+    for level in range(1, max(depths, default=0) + 1):
+        candidate = collapse(arch, level)
+        if len(candidate.boxes) > budget:
+            break
+        chosen = candidate
+    return chosen
+
+
+def element_box(arch: Architecture, shape: Collapse, element: str) -> str | None:
+    """The box a component or group is drawn as, or the group itself when it is an open
+    cluster; None for a group with no components (not drawn)."""
+    if element in shape.box_of:
+        return shape.box_of[element]
+    if element not in arch.groups_by_id or not arch.members(element):
+        return None
+    for group in reversed(list(arch.ancestors(element))):  # outermost first
+        if group in shape.collapsed:
+            return group
+    return element
+
+
+@dataclass(frozen=True)
+class MergedFlow:
+    """The flows between two boxes of one kind, drawn as one arrow."""
+
+    source: str
+    target: str
+    kind: str
+    flows: tuple[Flow, ...]
+
+    @property
+    def label(self) -> str:
+        """The one label, the distinct labels combined when they are short, else a count."""
+        labels = list(dict.fromkeys(clean(f.label) for f in self.flows if clean(f.label)))
+        if len(self.flows) == 1:
+            return labels[0] if labels else ""
+        if not labels:
+            return f"{len(self.flows)} flows"
+        combined = ", ".join(labels)
+        if len(labels) == len(self.flows) and len(combined) <= MERGED_LABEL_LIMIT:
+            return combined
+        return f"{len(self.flows)} flows"
+
+
+def merge_flows(arch: Architecture, shape: Collapse) -> tuple[MergedFlow, ...]:
+    """One arrow per (source box, target box, kind), in order of the first flow; flows
+    inside one box are not drawn."""
+    merged: dict[tuple[str, str, str], list[Flow]] = {}
+    for flow in arch.flows:
+        source = element_box(arch, shape, flow.source)
+        target = element_box(arch, shape, flow.target)
+        if source is None or target is None or source == target:
+            continue
+        kind = flow.kind if flow.kind in FLOW_STYLES else DEFAULT_KIND
+        merged.setdefault((source, target, kind), []).append(flow)
+    return tuple(MergedFlow(s, t, k, tuple(f)) for (s, t, k), f in merged.items())
+
+
+def actor_targets(arch: Architecture, shape: Collapse) -> dict[str, tuple[str, ...]]:
+    """Actor id -> the boxes (or open groups) where its process steps start, in step order.
+
+    An actor acts where a step starts (its `at`, or its `from`); where a moved thing goes
+    is already the flow's arrow. Joining actors to both ends doubled their lines and
+    spread the picture wider than a page can show readably.
+    """
+    touched: dict[str, dict[str, None]] = {a.id: {} for a in arch.actors}
+    for process in arch.processes:
+        for step in process.steps:
+            if step.by not in touched:
+                continue
+            for element in (step.at, step.source):
+                box = element_box(arch, shape, element) if element else None
+                if box is not None:
+                    touched[step.by][box] = None
+    return {actor: tuple(boxes) for actor, boxes in touched.items()}
+
+
+def group_href(arch: Architecture, group_id: str) -> str:
+    """Where a collapsed group's members are shown: the smallest view with all of them."""
+    members = set(arch.members(group_id))
+    views = [(set(view_components(arch, v)), v.id) for v in arch.all_views()]
+    fitting = [(len(shown), i, view_id) for i, (shown, view_id) in enumerate(views)]
+    fitting = [f for f in fitting if members <= views[f[1]][0]]
+    view_id = min(fitting)[2] if fitting else "overview"
+    return f"index.html#view-{view_id}"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _main(arch: Architecture, members: Iterable[str]) -> str | None:
+    """The capability most of a group's members have (the first such, in catalogue order)."""
+    counts: dict[str, int] = {}
+    for member in members:
+        for capability in arch.capabilities_of(member):
+            counts[capability] = counts.get(capability, 0) + 1
+    order = list(arch.catalog.capabilities)
+    ranked = sorted(
+        counts, key=lambda c: (-counts[c], order.index(c) if c in order else len(order))
+    )
+    return ranked[0] if ranked else None
+
+
+def group_box(arch: Architecture, group_id: str) -> SceneNode:
+    """A group drawn as one box: its tool's icon, its name, how many components it holds."""
+    group = arch.groups_by_id[group_id]
+    members = arch.members(group_id)
+    tool = arch.tool_of(group_id)
+    names = ", ".join(arch.components_by_id[m].name for m in members)
+    note = _count(len(members), "component")
+    tool_text = tool_name(tool, group.name) if tool is not None else ""
+    return SceneNode(
+        component=stand_in(group.id, group.name, f"{group.name}: {note}: {names}", group.loc),
+        icon=tool_icon(arch, tool)
+        if tool is not None
+        else capability_icon(arch, _main(arch, members)),
+        tool_name=f"{tool_text} · {note}" if tool_text else note,
+        look="group",
+        href=group_href(arch, group_id),
+    )
+
+
+def actor_nodes(arch: Architecture, actors: Iterable[str]) -> dict[str, SceneNode]:
+    """Boxes of actors (person, team, automation, external), by id."""
+    by_id = {a.id: a for a in arch.actors}
+    nodes = {}
+    for actor_id in actors:
+        actor = by_id[actor_id]
+        nodes[actor_id] = SceneNode(
+            component=stand_in(actor.id, actor.name, f"{actor.name} ({actor.kind})", actor.loc),
+            icon=actor_icon(actor.kind),
+            tool_name=actor.kind,
+            look="actor",
+            href="",
+        )
+    return nodes
+
+
+def _member_node(arch: Architecture, shape: Collapse, group_id: str) -> str:
+    """A box drawn inside an open group, where an arrow to the group is clipped."""
+    return next(b for b in shape.boxes if group_id in arch.ancestors(_group_of(arch, b)))
+
+
+def _group_of(arch: Architecture, box: str) -> str | None:
+    item = arch.components_by_id.get(box)
+    if item is not None:
+        return item.group
+    return arch.groups_by_id[box].parent
+
+
+def _endpoint(arch: Architecture, shape: Collapse, box: str) -> tuple[str, str | None]:
+    if box in shape.open:
+        return _member_node(arch, shape, box), box
+    return box, None
+
+
+def _inside(arch: Architecture, box: str, group_id: str) -> bool:
+    return group_id in arch.ancestors(_group_of(arch, box))
+
+
+def context_scene(arch: Architecture) -> Scene:
+    """The scene of the context picture of an architecture."""
+    shape = choose_collapse(arch)
+    nodes: dict[str, SceneNode] = actor_nodes(arch, (a.id for a in arch.actors))
+    for box in shape.boxes:
+        if box in arch.groups_by_id:
+            nodes[box] = group_box(arch, box)
+        else:
+            component = arch.components_by_id[box]
+            nodes[box] = SceneNode(
+                component=component,
+                icon=component_icon(arch, component),
+                tool_name=tool_name(arch.tool_of(box), component.name),
+            )
+    clusters = {}
+    for group_id in shape.open:
+        group = arch.groups_by_id[group_id]
+        tool = arch.tool_of(group_id)
+        clusters[group_id] = SceneCluster(
+            group=group,
+            parent=group.parent,
+            depth=group_depth(arch, group_id),
+            icon=tool_icon(arch, tool) if tool is not None else None,
+            tool_name=tool_name(tool, group.name),
+            nodes=tuple(b for b in shape.boxes if _group_of(arch, b) == group_id),
+            placeholder=None,
+        )
+    edges: list[SceneEdge] = []
+    for merged in merge_flows(arch, shape):
+        tail, ltail = _endpoint(arch, shape, merged.source)
+        head, lhead = _endpoint(arch, shape, merged.target)
+        if ltail is not None and _inside(arch, head, ltail):
+            ltail = None
+        if lhead is not None and _inside(arch, tail, lhead):
+            lhead = None
+        first = merged.flows[0]
+        edges.append(
+            SceneEdge(
+                flow=first,
+                tail=tail,
+                head=head,
+                ltail=ltail,
+                lhead=lhead,
+                tail_name=_name(arch, merged.source),
+                head_name=_name(arch, merged.target),
+                text=merged.label,
+                edge_id=f"flow-{first.index}",
+            )
+        )
+    edges = mark_loops(edges)
+    used = {e.flow.kind if e.flow.kind in FLOW_STYLES else DEFAULT_KIND for e in edges}
+    for actor_id, boxes in actor_targets(arch, shape).items():
+        for box in boxes:
+            head, lhead = _endpoint(arch, shape, box)
+            edges.append(
+                SceneEdge(
+                    flow=Flow(-1, actor_id, box, "", "control", nodes[actor_id].component.loc),
+                    tail=actor_id,
+                    head=head,
+                    ltail=None,
+                    lhead=lhead,
+                    tail_name=nodes[actor_id].component.name,
+                    head_name=_name(arch, box),
+                    look="acts",
+                    edge_id=f"acts-{actor_id}-{box}",
+                    text="",
+                )
+            )
+    view = View(
+        id=CONTEXT_VIEW_ID,
+        title=f"{arch.metadata.title}: context",
+        include=(),
+        direction=None,
+        loc=arch.loc("metadata"),
+    )
+    roots = tuple(
+        n for n in nodes if n in nodes and not any(n in c.nodes for c in clusters.values())
+    )
+    return Scene(
+        name=arch.name,
+        view=view,
+        direction=CONTEXT_DIRECTION,
+        source_name=Path(arch.source_path).name,
+        nodes=nodes,
+        clusters=clusters,
+        roots=roots,
+        edges=tuple(edges),
+        kinds=tuple(k for k in FLOW_STYLES if k in used),
+        step_looks=("acts",) if any(e.look == "acts" for e in edges) else (),
+        text_size=CONTEXT_TEXT_SIZE,
+    )
+
+
+def _name(arch: Architecture, element: str) -> str:
+    item = arch.components_by_id.get(element) or arch.groups_by_id.get(element)
+    return item.name if item is not None else element
+
+
+def draw_context(arch: Architecture) -> DotGraph:
+    """The context picture of an architecture as DOT (the fallback when a view is too big)."""
+    from mlopsdiag.render.diagram import draw_scene  # `diagrams` loads only to draw
+
+    return draw_scene(context_scene(arch))

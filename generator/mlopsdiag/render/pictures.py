@@ -1,0 +1,38 @@
+"""Every picture of an architecture, in the order they are drawn.
+
+The views (the overview first), then the context picture, then each process's picture
+and, when its steps name two or more actors, its lanes. Each is a function over the one
+scene model; this module only lists them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mlopsdiag.render.context import CONTEXT_VIEW_ID, draw_context
+from mlopsdiag.render.diagram import DotGraph, draw
+from mlopsdiag.render.lanes import draw_lanes, has_lanes, lanes_view_id
+from mlopsdiag.render.process import draw_process, process_view_id
+from mlopsdiag.spec.model import Architecture
+
+
+def pictures(arch: Architecture) -> Iterator[DotGraph]:
+    """Draw every picture of an architecture, one at a time, as DOT."""
+    for view in arch.all_views():
+        yield draw(arch, view)
+    yield draw_context(arch)
+    for process in arch.processes:
+        yield draw_process(arch, process)
+        if has_lanes(process):
+            yield draw_lanes(arch, process)
+
+
+def picture_ids(arch: Architecture) -> tuple[str, ...]:
+    """The file stems of every picture of an architecture, in drawing order."""
+    ids = [view.id for view in arch.all_views()]
+    ids.append(CONTEXT_VIEW_ID)
+    for process in arch.processes:
+        ids.append(process_view_id(process))
+        if has_lanes(process):
+            ids.append(lanes_view_id(process))
+    return tuple(ids)

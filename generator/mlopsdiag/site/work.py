@@ -1,0 +1,210 @@
+"""How work moves: the page parts made from a spec's actors and processes.
+
+The architecture page shows the context diagram and, per process, its trigger, owner,
+outcome, diagrams and numbered steps; the runbook page shows which process steps lead to
+each procedure and who usually plays each actor. No I/O: which diagram files exist comes
+in through `SiteInput.diagrams`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mlopsdiag.site.pagebase import (
+    Ref,
+    SiteInput,
+    architecture_path,
+    component_ref,
+    runbook_path,
+)
+from mlopsdiag.spec.model import Actor, Architecture, Contact, Process, Step
+
+CONTEXT_DIAGRAM = "context"
+"""Diagram id (and file stem) of the context diagram."""
+
+
+def process_diagram(process_id: str) -> str:
+    """Diagram id (and file stem) of a process's numbered diagram."""
+    return f"process-{process_id}"
+
+
+def lanes_diagram(process_id: str) -> str:
+    """Diagram id (and file stem) of a process's lanes diagram."""
+    return f"process-{process_id}-lanes"
+
+
+def work_diagram_ids(arch: Architecture) -> Iterator[str]:
+    """Ids of the diagrams that tell how work moves, besides the views: the context
+    diagram, and a diagram and lanes per process (drawn only for processes whose steps
+    name two or more actors; the site checks which files exist)."""
+    yield CONTEXT_DIAGRAM
+    for process in arch.processes:
+        yield process_diagram(process.id)
+        yield lanes_diagram(process.id)
+
+
+def step_anchor(process_id: str, number: int) -> str:
+    """Anchor of a step's row on the architecture page."""
+    return f"process-{process_id}-step-{number}"
+
+
+@dataclass(frozen=True)
+class Who:
+    """Who does a step or owns a process: a display name, and the contact who plays it."""
+
+    name: str
+    kind: str = ""
+    """Actor kind (person, team, automation, external), or empty for a plain name."""
+    contact: Contact | None = None
+
+
+@dataclass(frozen=True)
+class StepRow:
+    """One numbered step as the architecture page lists it."""
+
+    number: int
+    anchor: str
+    do: str
+    at: Ref | None
+    source: Ref | None
+    target: Ref | None
+    who: Who | None
+    manual: bool
+    otherwise: str
+    on_failure: Ref | None
+
+
+@dataclass(frozen=True)
+class ProcessBox:
+    """One process on the architecture page: its facts, diagrams and steps."""
+
+    id: str
+    title: str
+    trigger: str
+    owner: Who | None
+    outcome: str
+    svg: str
+    """File name of the process diagram next to the page, or empty when not drawn."""
+    lanes_svg: str
+    """File name of the lanes diagram, or empty (not drawn, or fewer than two actors)."""
+    actors: int
+    """How many distinct actors the steps name."""
+    steps: tuple[StepRow, ...]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A process step that sends the reader to a runbook procedure."""
+
+    process: str
+    number: int
+    do: str
+    ref: Ref
+    """Link to the step's row on the architecture page."""
+
+
+@dataclass(frozen=True)
+class Role:
+    """An actor and the runbook contact who usually plays it."""
+
+    actor: Actor
+    contact: Contact
+
+
+def _contacts(arch: Architecture) -> Mapping[str, Contact]:
+    return {c.id: c for c in arch.runbook.contacts} if arch.runbook else {}
+
+
+def _who(arch: Architecture, name: str) -> Who | None:
+    """An actor id, a contact id or a team name, as the reader should see it."""
+    if not name:
+        return None
+    contacts = _contacts(arch)
+    for actor in arch.actors:
+        if actor.id == name:
+            return Who(actor.name, actor.kind, contacts.get(actor.contact))
+    if name in contacts:
+        return Who(contacts[name].name, "person", contacts[name])
+    return Who(name)
+
+
+def _procedure_ref(arch: Architecture, procedure_id: str) -> Ref | None:
+    if not procedure_id or arch.runbook is None:
+        return None
+    for procedure in arch.runbook.procedures:
+        if procedure.id == procedure_id:
+            return Ref(procedure.title, runbook_path(arch.name), f"procedure-{procedure.id}")
+    return None
+
+
+def _step_row(arch: Architecture, process: Process, step: Step) -> StepRow:
+    return StepRow(
+        number=step.number,
+        anchor=step_anchor(process.id, step.number),
+        do=step.do,
+        at=component_ref(arch, step.at) if step.at else None,
+        source=component_ref(arch, step.source) if step.source else None,
+        target=component_ref(arch, step.target) if step.target else None,
+        who=_who(arch, step.by),
+        manual=step.manual,
+        otherwise=step.otherwise,
+        on_failure=_procedure_ref(arch, step.on_failure),
+    )
+
+
+def _named_actors(process: Process) -> int:
+    return len({s.by for s in process.steps if s.by})
+
+
+def work_context(site: SiteInput, arch: Architecture) -> dict[str, Any]:
+    """What the architecture page's "How work moves" section shows."""
+    drawn = site.diagrams.get(arch.name, frozenset())
+    processes = tuple(
+        ProcessBox(
+            id=p.id,
+            title=p.title,
+            trigger=p.trigger,
+            owner=_who(arch, p.owner),
+            outcome=p.outcome,
+            svg=f"{process_diagram(p.id)}.svg" if process_diagram(p.id) in drawn else "",
+            lanes_svg=f"{lanes_diagram(p.id)}.svg"
+            if _named_actors(p) >= 2 and lanes_diagram(p.id) in drawn
+            else "",
+            actors=_named_actors(p),
+            steps=tuple(_step_row(arch, p, s) for s in p.steps),
+        )
+        for p in arch.processes
+    )
+    return {
+        "context_svg": f"{CONTEXT_DIAGRAM}.svg" if CONTEXT_DIAGRAM in drawn else "",
+        "processes": processes,
+    }
+
+
+def runbook_work_context(arch: Architecture) -> dict[str, Any]:
+    """What the runbook page shows of processes: callers per procedure, and roles."""
+    callers: dict[str, list[Caller]] = {}
+    page = architecture_path(arch.name)
+    for process in arch.processes:
+        for step in process.steps:
+            if step.on_failure:
+                callers.setdefault(step.on_failure, []).append(
+                    Caller(
+                        process=process.title,
+                        number=step.number,
+                        do=step.do,
+                        ref=Ref(
+                            f"{process.title}, step {step.number}",
+                            page,
+                            step_anchor(process.id, step.number),
+                        ),
+                    )
+                )
+    contacts = _contacts(arch)
+    roles = tuple(Role(a, contacts[a.contact]) for a in arch.actors if a.contact in contacts)
+    return {
+        "procedure_callers": {k: tuple(v) for k, v in callers.items()},
+        "roles": roles,
+    }
