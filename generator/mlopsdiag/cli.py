@@ -487,8 +487,8 @@ def diff(
         if out is not None:
             from mlopsdiag.render.diff import render_diffs
 
-            written = render_diffs(run.result, out)
-            click.echo(f"wrote {len(written)} diff diagram files in {out}", err=True)
+            drawn = render_diffs(run.result, out)
+            click.echo(f"diff diagrams: {len(drawn)} files in {out}", err=True)
     sys.exit(EXIT_INVALID if exit_code and run.result.has_differences else EXIT_OK)
 
 

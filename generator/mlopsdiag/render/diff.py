@@ -128,10 +128,10 @@ def render_diffs(
     result: DiffResult, out: Path, formats: Sequence[str] = DEFAULT_FORMATS
 ) -> list[Path]:
     """Draw `<out>/<name>/diff.<format>` for every added or changed architecture; return the
-    files written (unchanged files are left as they are)."""
+    files (a file that already has the same bytes is left untouched)."""
     from mlopsdiag.render.diagram import draw_scene  # `diagrams` loads only to draw
 
-    written: list[Path] = []
+    files: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="mlopsdiag-diff-") as tmp:
         for arch in result.changed:
             scene = diff_scene(arch)
@@ -145,6 +145,6 @@ def render_diffs(
                 outputs["dot"] = graph.source.encode("utf-8")
             for fmt in formats:
                 target = inside(out, Path(arch.name) / f"{DIFF_VIEW}.{fmt}")
-                if write_atomic(target, outputs[fmt]):
-                    written.append(target)
-    return written
+                write_atomic(target, outputs[fmt])
+                files.append(target)
+    return files
