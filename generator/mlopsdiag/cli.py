@@ -532,6 +532,115 @@ def render(
     sys.exit(EXIT_INVALID if report.failed() else EXIT_OK)
 
 
+DIFF_FORMATS = ("text", "markdown", "json")
+"""The formats of `mlopsdiag diff` (the keys of `mlopsdiag.diff.FORMATS`)."""
+
+
+@main_group.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--base",
+    metavar="REF",
+    default=None,
+    help="Compare PATHS (default specs/) in the working tree with the same paths at git "
+    "revision REF (a branch, tag or commit), read with git.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(DIFF_FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format; markdown suits a pull request's job summary or comment.",
+)
+@click.option(
+    "--exit-code",
+    is_flag=True,
+    help="Exit 1 when there are differences and 0 when there are none, like git diff "
+    "--exit-code. Without it, exit 0 either way.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also draw the changes as <out>/<metadata.name>/diff.svg and diff.png.",
+)
+@click.option(
+    "--reference-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="The 'today' of date-based lint rules on both sides (default: today).",
+)
+def diff(
+    paths: tuple[Path, ...],
+    base: str | None,
+    fmt: str,
+    exit_code: bool,
+    out: Path | None,
+    reference_date: dt.datetime | None,
+) -> None:
+    """Show what changed in the system between two versions of its specs.
+
+    `mlopsdiag diff OLD NEW` compares two spec files or folders (architectures are matched
+    by metadata.name); `mlopsdiag diff --base REF [PATH ...]` compares the working tree with
+    git revision REF, as CI does on a pull request (--base origin/main). Reports components,
+    groups, actors, processes, views, flows, metadata and runbook entries added, removed,
+    renamed and changed, the inferred maturity level, capabilities gained and lost, and lint
+    findings new and resolved. Values that look like credentials show as (redacted).
+
+    Exit 0 (with --exit-code: 0 no differences, 1 differences), 1 when a spec on either side
+    is invalid (reported as validate does), 2 on bad usage: wrong arguments, not a git
+    repository or an unknown REF.
+    """
+    from contextlib import ExitStack
+
+    from mlopsdiag.diff import diff_paths, render_diff
+    from mlopsdiag.diff.gitbase import GitError, base_tree
+
+    when = reference_date.date() if reference_date else None
+    with ExitStack() as stack:
+        if base is None:
+            if len(paths) != 2:
+                raise click.UsageError(
+                    "give two spec files or folders (OLD NEW), or --base REF [PATH ...]"
+                )
+            run = diff_paths(
+                [paths[0]],
+                [paths[1]],
+                old_label=paths[0].as_posix(),
+                new_label=paths[1].as_posix(),
+                reference_date=when,
+            )
+        else:
+            new_paths = resolve_paths(paths)
+            try:
+                tree = stack.enter_context(base_tree(base, new_paths))
+            except GitError as exc:
+                raise click.UsageError(exc.message) from None
+            shown = " ".join(p.as_posix() for p in new_paths)
+            run = diff_paths(
+                list(tree.paths),
+                new_paths,
+                old_label=tree.description,
+                new_label=f"the working tree ({shown})",
+                reference_date=when,
+                old_relabel=tree.label,
+            )
+        for problem in run.problems:
+            click.echo(problem.format(), err=True)
+        if run.result is None:
+            click.echo("diff: invalid specs (above); nothing compared", err=True)
+            sys.exit(EXIT_INVALID)
+        click.echo(render_diff(fmt, run.result), nl=False)
+        if out is not None:
+            from mlopsdiag.render.diff import render_diffs
+
+            drawn = render_diffs(run.result, out)
+            click.echo(f"diff diagrams: {len(drawn)} files in {out}", err=True)
+    sys.exit(EXIT_INVALID if exit_code and run.result.has_differences else EXIT_OK)
+
+
 @main_group.command()
 @click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
 def completion(shell: str) -> None:

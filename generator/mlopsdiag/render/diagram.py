@@ -179,6 +179,44 @@ def _badge(mark: StepMark) -> str:
     )
 
 
+def _change_badge(change: str) -> str:
+    style = styles.DIFF_MARKS[change]
+    return f'<FONT POINT-SIZE="10" COLOR="{style.color}"><B>{style.label}</B></FONT>'
+
+
+def _changed_node_label(icon_name: str, name: str, tool_name: str, mark: str) -> str:
+    """A node of a diff picture: a border in the mark's colour and the mark's word under the
+    name; a removed node (a ghost) has no icon and its name struck through."""
+    style = styles.DIFF_MARKS[mark]
+    if mark == "removed":
+        top = (
+            f'<TD FIXEDSIZE="TRUE" WIDTH="{styles.ICON_SIZE}" HEIGHT="{styles.ICON_SIZE // 2}" '
+            f'PORT="{ICON_PORT}">{_change_badge(mark)}</TD>'
+        )
+        text = (
+            f'<TD CELLPADDING="2"><FONT COLOR="{style.color}"><S>'
+            f"{wrapped_html(name, styles.LABEL_WIDTH)}</S></FONT></TD>"
+        )
+        rows = [top, text]
+    else:
+        rows = [
+            _img(icon_name, styles.ICON_SIZE, ICON_PORT),
+            f'<TD CELLPADDING="2">{wrapped_html(name, styles.LABEL_WIDTH)}</TD>',
+        ]
+        if tool_name:
+            rows.append(
+                f'<TD><FONT POINT-SIZE="10" COLOR="{styles.MUTED_COLOR}">'
+                f"{wrapped_html(tool_name, styles.LABEL_WIDTH, 2)}</FONT></TD>"
+            )
+        rows.append(f"<TD>{_change_badge(mark)}</TD>")
+    body = "".join(f"<TR>{row}</TR>" for row in rows)
+    line = "" if style.line == "solid" else f' STYLE="{style.line}"'
+    return (
+        f'<<TABLE BORDER="2" COLOR="{style.color}"{line} CELLBORDER="0" CELLSPACING="0" '
+        f'CELLPADDING="3">{body}</TABLE>>'
+    )
+
+
 def _cluster_label(cluster: SceneCluster, icon_name: str) -> str:
     cells = [_img(icon_name, styles.GROUP_ICON_SIZE)] if icon_name else []
     cells.append(f"<TD><B>{html_text(cluster.group.name)}</B></TD>")
@@ -187,6 +225,8 @@ def _cluster_label(cluster: SceneCluster, icon_name: str) -> str:
             f'<TD><FONT POINT-SIZE="10" COLOR="{styles.MUTED_COLOR}">'
             f"{html_text(cluster.tool_name)}</FONT></TD>"
         )
+    if cluster.change:
+        cells.append(f"<TD>{_change_badge(cluster.change)}</TD>")
     return (
         '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">'
         f"<TR>{''.join(cells)}</TR></TABLE>>"
@@ -232,8 +272,40 @@ def _title_label(scene: Scene) -> str:
             f'<TABLE BORDER="0" CELLSPACING="{_LEGEND_SPACING}" CELLPADDING="0">'
             f"<TR>{''.join(cells)}</TR></TABLE></TD></TR>"
         )
+    marks = _changes_used(scene)
+    if marks:
+        rows.append(_mark_legend(marks))
     body = "".join(rows)
     return f'<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="1">{body}</TABLE>>'
+
+
+def _changes_used(scene: Scene) -> tuple[str, ...]:
+    used = {n.change for n in scene.nodes.values()} | {c.change for c in scene.clusters.values()}
+    used |= {e.change for e in scene.edges}
+    return tuple(m for m in styles.DIFF_MARKS if m in used)
+
+
+def _mark_legend(marks: tuple[str, ...]) -> str:
+    """A legend row of the diff marks: a box drawn as the marked elements are, and its word."""
+    cells = []
+    width = _LEGEND_SPACING + 2 + 2
+    height = 16 + 2 * _LEGEND_SPACING + 2 + 2
+    for mark in marks:
+        style = styles.DIFF_MARKS[mark]
+        line = "" if style.line == "solid" else f' STYLE="{style.line}"'
+        text_width = math.ceil(len(style.label) * _CHAR_WIDTH) + 8
+        width += _SWATCH_WIDTH + text_width + 2 * _LEGEND_SPACING
+        cells.append(
+            f'<TD FIXEDSIZE="TRUE" WIDTH="{_SWATCH_WIDTH}" HEIGHT="16" BORDER="2" '
+            f'COLOR="{style.color}"{line}></TD>'
+            f'<TD FIXEDSIZE="TRUE" WIDTH="{text_width}" HEIGHT="16" ALIGN="LEFT">'
+            f'<FONT POINT-SIZE="{_LEGEND_FONT_SIZE}" COLOR="{style.color}">{style.label}</FONT></TD>'
+        )
+    return (
+        f'<TR><TD ALIGN="LEFT" FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{height}">'
+        f'<TABLE BORDER="0" CELLSPACING="{_LEGEND_SPACING}" CELLPADDING="0">'
+        f"<TR>{''.join(cells)}</TR></TABLE></TD></TR>"
+    )
 
 
 def _ordered(scene: Scene, group_id: str | None) -> Iterator[tuple[str, str]]:
@@ -272,6 +344,16 @@ class _Builder:
     def node(self, node_id: str) -> None:
         node = self.scene.nodes[node_id]
         component = node.component
+        if node.change == "removed":  # a ghost: no icon, no link
+            self.nodes[node_id] = Node(
+                _changed_node_label("", component.name, node.tool_name, node.change),
+                nodeid=node_id,
+                shape="plain",
+                height=None,
+                id=f"node-{node_id}",
+                tooltip=nohtml(attr_text(f"removed: {component.name}")),
+            )
+            return
         href = f"index.html#component-{node_id}" if node.href is None else node.href
         if node.look in _TEXT_LOOKS:
             cls: type[Any] = Node
@@ -284,6 +366,8 @@ class _Builder:
             table = _BOX_TABLES.get(node.look, "")
             small = self.scene.text_size - 2
             label = _node_label(icon_name, component.name, node.tool_name, extra, table, small)
+            if node.change:
+                label = _changed_node_label(icon_name, component.name, node.tool_name, node.change)
         self.nodes[node_id] = cls(
             label,
             *args,
@@ -396,6 +480,13 @@ class _Builder:
             "bgcolor": styles.CLUSTER_COLORS[cluster.depth % len(styles.CLUSTER_COLORS)],
             "margin": "12",
         }
+        if cluster.change:
+            mark = styles.DIFF_MARKS[cluster.change]
+            attrs["pencolor"] = mark.color
+            attrs["penwidth"] = "2"
+            attrs["style"] = "rounded" if mark.line == "solid" else f"rounded,{mark.line}"
+            if cluster.change == "removed":
+                attrs["bgcolor"] = "#FFFFFF"
         with Cluster(group_id, direction=self.scene.direction, graph_attr=attrs):
             self.fill(group_id)
             if cluster.placeholder is not None:
@@ -423,6 +514,8 @@ class _Builder:
             attrs["fontcolor"] = styles.TEXT_COLOR
         elif text:
             attrs["label"] = f"<{wrapped_html(text, styles.EDGE_LABEL_WIDTH, 3)}>"
+        if edge.change:
+            attrs.update(_changed_edge(edge.change, text or "", attrs))
         what = "; ".join(f"{m.number}. {m.do}" for m in edge.marks) or text or flow.kind
         tip = f"{edge.tail_name} → {edge.head_name}"
         if edge.look != "otherwise":
@@ -452,6 +545,22 @@ class _Builder:
         tail = self.nodes[tail_id]
         line = Edge(tail, forward=not edge.backwards, reverse=edge.backwards, **attrs)
         tail.connect(self.nodes[head_id], line)
+
+
+def _changed_edge(mark: str, label: str, attrs: Mapping[str, str]) -> dict[str, str]:
+    """Edge attributes of a flow in a diff picture: the mark's word above its label; a removed
+    flow is a grey dashed ghost, an added or changed one is drawn thicker."""
+    style = styles.DIFF_MARKS[mark]
+    text = wrapped_html(label, styles.EDGE_LABEL_WIDTH, 3) if label else ""
+    if mark == "removed" and text:
+        text = f"<S>{text}</S>"
+    badge = _change_badge(mark) + ("<BR/>" + text if text else "")
+    out = {"label": f"<{badge}>"}
+    if mark == "removed":
+        out.update(color=style.color, fontcolor=style.color, style="dashed")
+    else:
+        out["penwidth"] = f"{float(attrs.get('penwidth', '1.6')) + 1.4:g}"
+    return out
 
 
 _TEXT_LOOKS = {"step": _Builder.step_box, "note": _Builder.note_box, "anchor": _Builder.anchor}

@@ -55,6 +55,8 @@ class SceneNode:
     empty: nowhere."""
     marks: tuple[StepMark, ...] = ()
     """Process steps that happen at this box (`at`), badges on the box."""
+    change: str = ""
+    """In a diff picture: `added`, `changed` or `removed` (a ghost); empty elsewhere."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ class SceneCluster:
     """Process steps that happen at this group as a whole, badges on its label."""
     look: str = "group"
     """group | lane (one actor's row of a lanes picture)."""
+    change: str = ""
+    """In a diff picture: `added`, `changed` or `removed` (a ghost); empty elsewhere."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,8 @@ class SceneEdge:
     """The SVG id; empty: `flow-<index>`."""
     text: str | None = None
     """The arrow's label; None: the flow's label."""
+    change: str = ""
+    """In a diff picture: `added`, `changed` or `removed` (a ghost); empty elsewhere."""
 
 
 @dataclass(frozen=True)

@@ -96,3 +96,25 @@ LOOK_LEGEND: Mapping[str, str] = MappingProxyType(
 """What the legend calls each look."""
 STEP_FONT_SIZE = "13"
 """Text of the process and lane pictures: a size that still reads at a page's width."""
+
+
+@dataclass(frozen=True)
+class MarkStyle:
+    """How a diff picture marks an added, changed or removed element."""
+
+    color: str
+    label: str
+    line: str
+    """Border style of the element: solid, dashed or dotted."""
+
+
+# A coloured border plus a word under the name, so the marks read in greyscale too; the
+# colours are Okabe-Ito's bluish green and vermillion (darkened to read as text on white).
+DIFF_MARKS: Mapping[str, MarkStyle] = MappingProxyType(
+    {
+        "added": MarkStyle(color="#007A5A", label="added", line="solid"),
+        "changed": MarkStyle(color="#C24E00", label="changed", line="solid"),
+        "removed": MarkStyle(color="#8A9399", label="removed", line="dashed"),
+    }
+)
+"""Diff mark -> style, in the order the legend lists them."""
