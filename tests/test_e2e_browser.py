@@ -726,6 +726,8 @@ def test_dark_scheme_keeps_diagrams_readable_and_the_toggle_switches(
     expect(body).to_have_attribute("data-md-color-scheme", "default")
     light = _pixels(page.locator(".md-main").screenshot())
     assert _luminance(_commonest(light)) > 0.9
+
+
 # --------------------------------------------------------------------------- runbooks on a phone and on paper
 # Positions are measured (element boxes on a 390x844 phone, text positions in the printed
 # PDF), not judged from screenshots.
