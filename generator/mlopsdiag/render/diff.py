@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mlopsdiag.diff.model import ADDED, CHANGED, REMOVED, RENAMED, ArchitectureDiff, DiffResult
-from mlopsdiag.render.output import DEFAULT_FORMATS, FORMATS, GraphvizRun, generated_note
+from mlopsdiag.render.output import FORMATS, GraphvizRun, generated_note
 from mlopsdiag.render.scene import Scene, build_scene
 from mlopsdiag.spec.model import Architecture, Component, Flow, Group, View
 from mlopsdiag.writer import inside, write_atomic
@@ -124,8 +124,12 @@ def diff_scene(arch: ArchitectureDiff) -> Scene | None:
     return dataclasses.replace(scene, nodes=nodes, clusters=clusters, edges=edges)
 
 
+DIFF_FORMATS = ("svg", "png")
+"""A review picture is looked at in the pull request's artifacts as well as on a page: both."""
+
+
 def render_diffs(
-    result: DiffResult, out: Path, formats: Sequence[str] = DEFAULT_FORMATS
+    result: DiffResult, out: Path, formats: Sequence[str] = DIFF_FORMATS
 ) -> list[Path]:
     """Draw `<out>/<name>/diff.<format>` for every added or changed architecture; return the
     files (a file that already has the same bytes is left untouched)."""
