@@ -88,6 +88,7 @@ def render_site(
     report = render_specs(
         list(paths), docs_dir / "architectures", list(DIAGRAM_FORMATS), force=force, jobs=jobs
     )
+    diagrams = sorted(f for files in report.outputs.values() for f in files)
     if last_good is None:
         site = write_site_cached(
             report.spec_paths.values(),
@@ -95,8 +96,9 @@ def render_site(
             docs_dir,
             templates=templates,
             force=force,
+            cli=cli,
         )
-        return SiteBuild(list(report.diagnostics), site, len(report.spec_paths))
+        return SiteBuild(list(report.diagnostics), site, len(report.spec_paths), diagrams)
     current = report.architectures
     by_name = {arch.name: arch for arch in current}
     for name, path in report.spec_paths.items():
@@ -119,7 +121,6 @@ def render_site(
         notices=notices,
         cli=cli,
     )
-    diagrams = sorted(f for files in report.outputs.values() for f in files)
     return SiteBuild(list(report.diagnostics), site, len(report.spec_paths), diagrams)
 
 

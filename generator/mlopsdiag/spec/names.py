@@ -28,3 +28,17 @@ def file_name_problem(name: str, *, site_page: bool = False) -> str | None:
     if site_page and stem in SITE_PAGE_NAMES:
         return f"{name!r} is the name of a page the site writes itself; choose another name"
     return None
+
+
+GENERATED_PICTURES = frozenset({"context"})
+"""Picture names render gives every spec besides its views (with `process-<id>` below)."""
+
+
+def view_id_problem(view_id: str) -> str | None:
+    """Why a view may not have this id: it would overwrite a picture render makes itself."""
+    if view_id in GENERATED_PICTURES or view_id.startswith("process-"):
+        return (
+            f"view id {view_id!r} is taken by a picture render draws itself (the context "
+            "picture, and process-<id> for each process); choose another id"
+        )
+    return None

@@ -12,7 +12,7 @@ from mlopsdiag.catalog import CATALOG_FILE_NAME, Catalog
 from mlopsdiag.errors import Diagnostic
 from mlopsdiag.spec.checker import show_value
 from mlopsdiag.spec.loader import Document, PathKey, format_path
-from mlopsdiag.spec.names import file_name_problem
+from mlopsdiag.spec.names import file_name_problem, view_id_problem
 from mlopsdiag.spec.schema import ID_PATTERN
 from mlopsdiag.spec.suggest import did_you_mean
 
@@ -71,7 +71,7 @@ class References:
             self.error(("metadata", "name"), problem)
         for i, view in items_of(self.data, "views"):
             vid = str_field(view, "id")
-            if vid is not None and (problem := file_name_problem(vid)):
+            if vid is not None and (problem := file_name_problem(vid) or view_id_problem(vid)):
                 self.error(("views", i, "id"), problem)
 
     def unknown(self, at: PathKey, name: str, what: str, known: Iterable[str]) -> None:
