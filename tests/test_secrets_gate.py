@@ -33,7 +33,9 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "Databricks token": ("dapi" + "0123456789abcdef" * 2,),
     "Kaggle API key": ('{"username":"ml","key":"' + "0123456789abcdef" * 2 + '"}',),
     "API key after a login command": ("wandb login " + "0123456789abcdef" * 3,),
-    "Google service account private_key_id": ('"private_key_id": "' + "0123456789abcdef" * 2 + "01234567" + '"',),
+    "Google service account private_key_id": (
+        '"private_key_id": "' + "0123456789abcdef" * 2 + "01234567" + '"',
+    ),
 }
 OTHER_POSITIVES = (
     "password=" + "hunter22",
