@@ -68,3 +68,12 @@ def load(path: Path) -> Architecture:
     arch = results[0].architecture
     assert arch is not None, [d.format() for d in results[0].diagnostics]
     return arch
+
+
+def test_step_text_in_pictures_is_markdown_as_read() -> None:
+    from mlopsdiag.render.labels import plain
+
+    assert plain("Set `modelUri` and **re-apply** the [deployment](https://x.example/d)") == (
+        "Set modelUri and re-apply the deployment"
+    )
+    assert plain("a_b stays, 2 * 3 stays") == "a_b stays, 2 * 3 stays"

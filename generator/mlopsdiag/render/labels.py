@@ -24,6 +24,16 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
 
 
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"`+|\*\*|__")
+
+
+def plain(text: str) -> str:
+    """Inline Markdown as a reader sees it: `code`, **strong** and [links](url) keep only
+    their words (a process step's `do` is Markdown on the page, plain text in a picture)."""
+    return _MD_MARKS.sub("", _MD_LINK.sub(r"\1", text))
+
+
 def html_text(text: str) -> str:
     """Text escaped for the inside of a Graphviz HTML-like label (an XML fragment)."""
     return clean(text).translate(_HTML_ESCAPES)

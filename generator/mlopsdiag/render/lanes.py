@@ -84,7 +84,7 @@ def lanes_scene(arch: Architecture, process: Process) -> Scene:
     for step, mark in zip(process.steps, marks, strict=True):
         node_id = step_node_id(step)
         nodes[node_id] = SceneNode(
-            component=stand_in(node_id, step.do, f"{step.number}. {step.do}", step.loc),
+            component=stand_in(node_id, mark.do, f"{step.number}. {mark.do}", step.loc),
             icon=NOTE_ICON,
             tool_name=_where(arch, step),
             look="step",

@@ -121,7 +121,7 @@ class _Place:
     def step(self, step: Step, mark: StepMark, kind: str, backwards: bool) -> SceneEdge:
         """The arrow of a step that moves something from one element to another."""
         source, target = step.source or "", step.target or ""
-        flow = Flow(step.number, source, target, step.do, kind, step.loc)
+        flow = Flow(step.number, source, target, mark.do, kind, step.loc)
         tail, ltail = self.node(source)
         head, lhead = self.node(target)
         if ltail is not None and (head == tail or _within(self.arch, head, ltail)):

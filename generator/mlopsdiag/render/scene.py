@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mlopsdiag.catalog import DATA_DIR, Tool
+from mlopsdiag.render.labels import plain
 from mlopsdiag.render.styles import DEFAULT_KIND, FLOW_STYLES
 from mlopsdiag.spec.model import Architecture, Component, Flow, Group, Loc, Step, View
 
@@ -175,7 +176,8 @@ def step_marks(arch: Architecture, steps: Iterable[Step]) -> tuple[StepMark, ...
     """The marks of some process steps, with each actor's display name."""
     names = {a.id: a.name for a in arch.actors}
     return tuple(
-        StepMark(s.number, s.do, names.get(s.by, s.by), s.manual, s.otherwise) for s in steps
+        StepMark(s.number, plain(s.do), names.get(s.by, s.by), s.manual, plain(s.otherwise))
+        for s in steps
     )
 
 
