@@ -321,21 +321,26 @@ def _render_task(task: _Task) -> _Done:
         if arch is None:
             problems = [d for r in results for d in r.diagnostics]
             return _Done("", {}, (), tuple(problems) or (_changed(task.spec),))
-        view_problems: list[ViewProblem] = []
-        files, written = render_architecture(
-            arch,
-            task.out,
-            task.formats,
-            task.in_flight,
-            dpi=task.dpi,
-            timeout=task.timeout,
-            problems=view_problems,
-        )
-        return _Done(arch.name, files, tuple(written), view_problems=tuple(view_problems))
+        return _draw(task, arch)
     except lifecycle.Terminated as exc:
         # Asked to stop (the parent was interrupted or died): the render above has killed
         # its `dot` processes and removed its temporary folder; leave at once.
         os._exit(exc.code if isinstance(exc.code, int) else 1)
+
+
+def _draw(task: _Task, arch: Architecture) -> _Done:
+    """Draw one spec as its task asks (formats, PNG resolution, time limit per view)."""
+    view_problems: list[ViewProblem] = []
+    files, written = render_architecture(
+        arch,
+        task.out,
+        task.formats,
+        task.in_flight,
+        dpi=task.dpi,
+        timeout=task.timeout,
+        problems=view_problems,
+    )
+    return _Done(arch.name, files, tuple(written), view_problems=tuple(view_problems))
 
 
 def _changed(spec: Path) -> Diagnostic:
@@ -377,27 +382,14 @@ def _run_tasks(
     with _progress(len(tasks), show_progress) as advance:
         if jobs <= 1 or len(tasks) <= 1:
             for task in tasks:
-                arch = models[task.spec]
-                view_problems: list[ViewProblem] = []
                 try:
-                    files, written = render_architecture(
-                        arch,
-                        task.out,
-                        task.formats,
-                        task.in_flight,
-                        dpi=task.dpi,
-                        timeout=task.timeout,
-                        problems=view_problems,
-                    )
+                    done = _draw(task, models[task.spec])
                 except OutputError:
                     raise  # a full disk or read-only folder stops the run, not one spec
                 except Exception as exc:
                     yield task, exc
                 else:
-                    yield (
-                        task,
-                        _Done(arch.name, files, tuple(written), view_problems=tuple(view_problems)),
-                    )
+                    yield task, done
                 advance()
             return
         lifecycle.prepare()
