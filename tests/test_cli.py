@@ -207,7 +207,7 @@ def test_internal_error_is_short_unless_traceback(
     def boom(*_: object, **__: object) -> None:
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr("mlopsdiag.check.run_checks", boom)
+    monkeypatch.setattr("mlopsdiag.check.check_stream", boom)
     assert main(["validate"]) == 3
     err = capsys.readouterr().err
     assert "internal error: RuntimeError: kaboom" in err
@@ -222,7 +222,7 @@ def test_ctrl_c_exits_130(
     def interrupted(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("mlopsdiag.check.run_checks", interrupted)
+    monkeypatch.setattr("mlopsdiag.check.check_stream", interrupted)
     assert main(["validate"]) == 130
     assert "Interrupted" in capsys.readouterr().err
 

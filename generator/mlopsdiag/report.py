@@ -16,7 +16,11 @@ from mlopsdiag.reports.sarif import render_sarif
 
 
 def _text(diagnostics: Sequence[Diagnostic], summary: dict[str, Any]) -> str:
-    lines = [d.format() for d in diagnostics]
+    return "".join(d.format() + "\n" for d in diagnostics) + text_summary(summary)
+
+
+def text_summary(summary: dict[str, Any]) -> str:
+    """The closing line of the text format: how many files, and the verdict."""
     files = summary["files"]
     errors = summary["errors"]
     others = summary["warnings"] + summary["infos"]
@@ -27,8 +31,7 @@ def _text(diagnostics: Sequence[Diagnostic], summary: dict[str, Any]) -> str:
         if others
         else ""
     )
-    lines.append(f"{files} file{'s' if files != 1 else ''} checked: {verdict}{extra}")
-    return "\n".join(lines) + "\n"
+    return f"{files} file{'s' if files != 1 else ''} checked: {verdict}{extra}\n"
 
 
 def _escape_property(value: str) -> str:

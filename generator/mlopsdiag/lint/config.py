@@ -179,10 +179,17 @@ class ConfigLookup:
         self._loaded: dict[Path | None, tuple[LintConfig, list[Diagnostic]]] = {}
         self._config_file = config_file
         """A file given explicitly (`validate --config`): it applies to every spec."""
+        self._folders: dict[Path, Path | None] = {}
+        """Spec folder -> the configuration file found for it (specs share folders)."""
 
     def for_spec(self, spec: Path) -> tuple[LintConfig, list[Diagnostic]]:
         """A spec's settings; a configuration file's problems come only the first time."""
-        found = self._config_file or find_config(spec)
+        found = self._config_file
+        if found is None:
+            folder = spec.parent
+            if folder not in self._folders:
+                self._folders[folder] = find_config(spec)
+            found = self._folders[folder]
         if found in self._loaded:
             return self._loaded[found][0], []
         self._loaded[found] = load_config(found) if found is not None else (LintConfig(), [])

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from mlopsdiag import lifecycle
 from mlopsdiag.errors import MlopsdiagError
-from mlopsdiag.render import lifecycle
 from mlopsdiag.render.labels import comment_text
 
 MISSING_GRAPHVIZ = (

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from mlopsdiag import lifecycle
 from mlopsdiag.errors import Diagnostic, MlopsdiagError, Severity
-from mlopsdiag.render import lifecycle
 from mlopsdiag.render.cache import Entry, Keys, RenderCache
 from mlopsdiag.render.limits import collapses_overview, context_picture
 from mlopsdiag.render.output import (

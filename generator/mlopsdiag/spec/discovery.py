@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlopsdiag.catalog import CATALOG_FILE_NAME
@@ -14,73 +15,102 @@ CONFIG_FILE_NAME = "mlopsdiag-config.yaml"
 NOT_SPECS = frozenset({CATALOG_FILE_NAME, CONFIG_FILE_NAME})
 
 
-def discover(paths: Sequence[Path]) -> list[Path]:
-    """Expand folders into the spec files below them, sorted; keep files as given."""
-    found: list[Path] = []
+@dataclass
+class Found:
+    """What one walk below the paths a user gave turned up."""
+
+    files: list[Path] = field(default_factory=list)
+    """The spec files, in order: sorted within each folder given, files as given."""
+    skipped: list[Diagnostic] = field(default_factory=list)
+    """What was left out that a user may have meant as specs: files ending in `.YAML` or
+    `.YML` (a warning each) and folders that cannot be read (an error each: their specs
+    go unchecked)."""
+
+
+def find_specs(paths: Sequence[Path]) -> Found:
+    """Expand folders into the spec files below them (hidden files and folders left out)
+    and say what was skipped, in one walk of each folder."""
+    found = Found()
+    listed: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.suffix in SPEC_SUFFIXES
-                and p.name not in NOT_SPECS
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            listed.extend(sorted(_walk(path, found.skipped)))
         else:
-            found.append(path)
+            listed.append(path)
     # The same file reached by two paths (`specs/a.yaml` and `./specs/../specs/a.yaml`, or
     # through a symlink) is one file, checked once.
     unique: dict[Path, Path] = {}
-    for p in found:
+    for p in listed:
         unique.setdefault(p.resolve(), p)
-    return list(unique.values())
+    found.files = list(unique.values())
+    return found
+
+
+def _walk(top: Path, skipped: list[Diagnostic]) -> Iterator[Path]:
+    def unreadable(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else top
+        skipped.append(
+            Diagnostic(
+                display_path(where),
+                1,
+                1,
+                f"cannot read this folder ({exc.strerror or exc}); the specs in it "
+                "were not checked",
+            )
+        )
+
+    # Symbolic links to folders are not followed (a loop would never end), as before.
+    for folder, dirs, files in os.walk(top, onerror=unreadable):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith(".") or name in NOT_SPECS:
+                continue
+            suffix = Path(name).suffix
+            if suffix in SPEC_SUFFIXES:
+                path = Path(folder, name)
+                if path.is_file():
+                    yield path
+            elif suffix.lower() in SPEC_SUFFIXES:
+                skipped.append(
+                    Diagnostic(
+                        display_path(Path(folder) / name),
+                        1,
+                        1,
+                        f"skipped: spec files end in .yaml or .yml in lower case, not "
+                        f"{suffix}; rename it to check it",
+                        severity=Severity.WARNING,
+                    )
+                )
+
+
+def discover(paths: Sequence[Path]) -> list[Path]:
+    """The spec files below `paths` (see `find_specs`)."""
+    return find_specs(paths).files
 
 
 def skipped(paths: Sequence[Path]) -> list[Diagnostic]:
-    """What `discover` leaves out below the folders in `paths` that a user may have meant
-    as specs: files ending in `.YAML` or `.YML` (a warning each) and folders that cannot be
-    read (an error each: their specs go unchecked)."""
-    out: list[Diagnostic] = []
-    for path in paths:
-        if not path.is_dir():
-            continue
+    """What `discover` leaves out below `paths` (see `Found.skipped`)."""
+    return find_specs(paths).skipped
 
-        def unreadable(exc: OSError, top: Path = path) -> None:
-            where = Path(exc.filename) if exc.filename else top
-            out.append(
-                Diagnostic(
-                    display_path(where),
-                    1,
-                    1,
-                    f"cannot read this folder ({exc.strerror or exc}); the specs in it "
-                    "were not checked",
-                )
-            )
 
-        for folder, dirs, files in os.walk(path, onerror=unreadable):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                suffix = Path(name).suffix
-                if suffix.lower() in SPEC_SUFFIXES and suffix not in SPEC_SUFFIXES:
-                    out.append(
-                        Diagnostic(
-                            display_path(Path(folder) / name),
-                            1,
-                            1,
-                            f"skipped: spec files end in .yaml or .yml in lower case, not "
-                            f"{suffix}; rename it to check it",
-                            severity=Severity.WARNING,
-                        )
-                    )
-    return out
+def _working_folder() -> Path:
+    """The working folder, resolved; looked up again only when the process changes it."""
+    here = os.getcwd()  # noqa: PTH109 - a str key, cheaper than Path.cwd()
+    cached = _WORKING.get(here)
+    if cached is None:
+        _WORKING.clear()
+        cached = _WORKING[here] = Path(here).resolve()
+    return cached
+
+
+_WORKING: dict[str, Path] = {}
 
 
 def display_path(path: Path) -> str:
     """A path as shown in diagnostics and on pages: relative to the working folder, also
     when outside it (`../shared/specs/a.yaml`), so no absolute local path is published."""
     resolved = path.resolve()
-    cwd = Path.cwd().resolve()
+    cwd = _working_folder()
     try:
         return resolved.relative_to(cwd).as_posix()
     except ValueError:

@@ -20,9 +20,37 @@ import yaml.constructor
 from mlopsdiag.errors import Diagnostic, MlopsdiagError
 
 try:  # libyaml is several times faster; fall back to the pure-Python parser without it.
-    _Loader: type[Any] = yaml.CSafeLoader
+    _Base: type[Any] = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+_PLAIN_TAGS: dict[str, str] = {}
+"""Plain scalar text -> its implicit tag: the same ids and words recur across specs."""
+_PLAIN_TAGS_MAX = 50_000
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    """The safe loader, with the tag of each plain scalar looked up once per process.
+
+    Resolving a tag tries the implicit resolvers' patterns in Python for every scalar,
+    about a quarter of composing a spec; a spec's scalars are mostly the same few hundred
+    words. Quoted scalars are always text, and collections keep their default tags (no
+    path resolvers are registered).
+    """
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is not yaml.ScalarNode:
+            return _SEQ if kind is yaml.SequenceNode else _MAP
+        if not implicit[0]:
+            return _STR
+        tag = _PLAIN_TAGS.get(value)
+        if tag is None:
+            tag = _Base.resolve(self, kind, value, implicit)
+            if len(_PLAIN_TAGS) >= _PLAIN_TAGS_MAX:
+                _PLAIN_TAGS.clear()
+            _PLAIN_TAGS[value] = tag
+        return tag
+
 
 MAX_FILE_BYTES = 1_048_576
 """Spec files above this size are refused before parsing (a spec is a few kilobytes)."""
@@ -64,6 +92,9 @@ class Document:
     """Where each value ends: line and the column just after its last character."""
     key_ends: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     """Where each key ends, like `ends`."""
+    texts: frozenset[str] | None = None
+    """Every distinct text of the file, keys and values, as read (None when `data` was
+    made in code rather than read)."""
 
     def pos(self, path: PathKey) -> tuple[int, int]:
         """Line and column of the value at `path`, or of its nearest existing ancestor."""
@@ -197,6 +228,7 @@ def load_bytes(raw: bytes, path: str) -> Document:
         key_positions=builder.key_positions,
         ends=builder.ends,
         key_ends=builder.key_ends,
+        texts=frozenset(builder.texts),
     )
 
 
@@ -250,6 +282,7 @@ class _Builder:
         self.ends: dict[PathKey, tuple[int, int]] = {}
         self.key_ends: dict[PathKey, tuple[int, int]] = {}
         self.errors: list[Diagnostic] = []
+        self.texts: set[str] = set()
         self.count = 0
         self.chars = 0
 
@@ -306,7 +339,9 @@ class _Builder:
             self.positions[at] = (mark.line + 1, mark.column + 1)
             end = node.end_mark
             self.ends[at] = (end.line + 1, end.column + 1)
-            return node.value
+            value: str = node.value
+            self.texts.add(value)
+            return value
         return self.build(node, at, depth)
 
     def too_many(self, node: yaml.Node) -> None:
@@ -323,10 +358,9 @@ class _Builder:
         self.chars += len(node.value)
         if self.chars > MAX_CHARS:
             self.too_many(node)
-        if tag == _STR:
+        if tag in (_STR, _TIMESTAMP):  # dates stay text, as JSON Schema sees them
+            self.texts.add(node.value)
             return node.value
-        if tag == _TIMESTAMP:
-            return node.value  # dates stay text, as JSON Schema sees them
         if tag in (_INT, _FLOAT, _BOOL, _NULL):
             try:
                 return _constructor.yaml_constructors[tag](_constructor, node)
@@ -341,6 +375,7 @@ class _Builder:
         merged: list[yaml.MappingNode] = []
         key_positions = self.key_positions
         key_ends = self.key_ends
+        texts = self.texts
         for key_node, value_node in node.value:
             if key_node.__class__ is not yaml.ScalarNode:
                 self.error(key_node, "mapping keys must be plain text", at)
@@ -349,6 +384,7 @@ class _Builder:
                 merged.extend(self.merge_sources(value_node, at))
                 continue
             key = str(key_node.value)
+            texts.add(key)
             self.chars += len(key)
             path = (*at, key)
             mark = key_node.start_mark
@@ -371,6 +407,7 @@ class _Builder:
                 key = str(key_node.value)
                 if key in result:
                     continue
+                texts.add(key)
                 key_positions[(*at, key)] = _mark(key_node)
                 key_ends[(*at, key)] = _end_mark(key_node)
                 result[key] = self.build(value_node, (*at, key), depth + 1)

@@ -172,13 +172,31 @@ def _high_entropy(text: str) -> str | None:
 
 # --------------------------------------------------------------------------- the gate
 
-GATE_RUN = 10
-"""Token characters in a row that every token-shaped credential has (the shortest: a
-private key block's `-----BEGIN`, a JWT's `eyJ` + 8)."""
-GATE_WORDS = ("pass", "pwd", "secret", "token", "key", "bearer", "basic", "auth", "login", "mysql")
+GATE_RUN = 15
+"""Token characters in a row (not counting `/`) that every credential found by its shape
+alone has (the shortest: a Slack token's `xoxb-` + 10). Shapes with a shorter run have a
+word of GATE_WORDS in them: a private key block's `KEY`, a JWT's `eyJ`, a webhook's
+`slack`."""
+GATE_SLASHED_RUN = 32
+"""Token characters in a row, `/` included, of the shortest random-looking string that is
+reported (base64 text may have a `/` every few characters)."""
+GATE_WORDS = (
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "key",
+    "bearer",
+    "basic",
+    "auth",
+    "login",
+    "mysql",
+    "slack",
+    "eyj",
+)
 """Words (lower case) that every credential found by its context rather than its shape
 is written next to: `password=...`, `--token ...`, `Bearer ...`, `mysql -p...`."""
-_GATE = re.compile(rf"[A-Za-z0-9+/=_\-]{{{GATE_RUN}}}|://")
+_GATE = re.compile(rf"[A-Za-z0-9+=_\-]{{{GATE_RUN}}}|[A-Za-z0-9+/=_\-]{{{GATE_SLASHED_RUN}}}")
 
 
 def could_hold_secret(text: str) -> bool:
@@ -186,12 +204,15 @@ def could_hold_secret(text: str) -> bool:
 
     The invariant (tested over every pattern's examples, and checked by every test that
     expects `find_secret` to find something, since the gate runs first): a text the
-    patterns flag is at least MIN_LENGTH long and has a run of GATE_RUN token characters,
-    a `://`, or one of GATE_WORDS. A new pattern that needs none of these must widen the
-    gate. Most strings of a spec (names, ids, short sentences) fail it and skip the scan.
+    patterns flag is at least MIN_LENGTH long and has a run of GATE_RUN token characters
+    (GATE_SLASHED_RUN counting `/`), a `://` and an `@` (a password in a URL), or one of
+    GATE_WORDS. A new pattern that needs none of these must widen the gate. Most strings
+    of a spec (names, ids, sentences, links) fail it and skip the scan.
     """
     if len(text) < MIN_LENGTH:
         return False
+    if "://" in text and "@" in text:
+        return True
     if _GATE.search(text) is not None:
         return True
     lower = text.lower()
@@ -326,24 +347,72 @@ _PIECE = 12
 """Characters of a credential's start that are enough to recognise a quote of it."""
 
 
+_VERDICTS: dict[str, tuple[str, str] | None] = {}
+"""What the scanner made of each text seen in this process: keys, ids and tool names repeat
+across the specs of a run. Only short texts are kept (long ones rarely repeat), and the
+whole is cleared when it grows past _VERDICTS_MAX, so a long `serve` stays small."""
+_VERDICTS_MAX = 50_000
+_VERDICT_CHARS = 200
+
+
+def _verdict(text: str) -> tuple[str, str] | None:
+    """(kind, credential-looking part) of raw `text`, or None; remembered per process."""
+    try:
+        return _VERDICTS[text]
+    except KeyError:
+        pass
+    clean = normalise(text)
+    found = _find(clean) if could_hold_secret(clean) else None
+    if len(text) <= _VERDICT_CHARS:
+        if len(_VERDICTS) >= _VERDICTS_MAX:
+            _VERDICTS.clear()
+        _VERDICTS[text] = found
+    return found
+
+
+def _any_flagged(doc: Document) -> bool:
+    """True when some text of `doc` (a key or a value) looks like a credential.
+
+    The common case, a clean document, is settled here without building a single field
+    path: each distinct text the loader read is judged once (data made in code is walked).
+    """
+    if doc.texts is not None:
+        return any(_verdict(text) is not None for text in doc.texts)
+    stack: list[Any] = [doc.data]
+    seen: set[str] = set()
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            texts: Iterator[Any] = iter(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            texts = iter(())
+            stack.extend(value)
+        else:
+            texts = iter((value,))
+        for text in texts:
+            if isinstance(text, str) and text not in seen:
+                seen.add(text)
+                if _verdict(text) is not None:
+                    return True
+    return False
+
+
 def check_secrets(doc: Document, out: list[Diagnostic]) -> Hidden:
     """Report credentials by field only (a flagged key is never named); return what to hide.
 
     Text is normalised first (control and zero-width characters removed), as every output
-    shows it. A value shared through YAML aliases is the same string object each time, so
-    it is scanned once.
+    shows it. Each distinct text is scanned once (a value shared through YAML aliases, or
+    a key every spec has).
     """
     hidden = Hidden()
-    seen: dict[str, tuple[str, str] | None] = {}
+    if not _any_flagged(doc):
+        return hidden
     flagged_keys: set[PathKey] = set()
     for at, text, is_key in _strings(doc.data, ()):
         if any(at[: len(k)] == k for k in flagged_keys):
             continue  # below a flagged key: its path would name the key
-        if text in seen:
-            found = seen[text]
-        else:
-            clean = normalise(text)
-            found = seen[text] = _find(clean) if could_hold_secret(clean) else None
+        found = _verdict(text)
         if found is None:
             continue
         kind, part = found

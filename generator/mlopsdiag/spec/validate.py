@@ -33,6 +33,7 @@ __all__ = [
     "load_project_catalog",
     "spec_schema_cached",
     "validate_document",
+    "validate_file",
     "validate_paths",
 ]
 
@@ -81,7 +82,7 @@ def spec_schema_cached() -> Mapping[str, Any]:
 
 
 @contextmanager
-def _few_collections() -> Iterator[None]:
+def few_collections() -> Iterator[None]:
     """Run the garbage collector less often while many small objects are built.
 
     Loading creates hundreds of thousands of containers and no reference cycles; with
@@ -96,38 +97,74 @@ def _few_collections() -> Iterator[None]:
         gc.set_threshold(*old)
 
 
+class Catalogs:
+    """The catalogue of each spec: the built-in one, or the project catalogue found next to
+    or above the spec, each file read once per run."""
+
+    def __init__(self) -> None:
+        self._folders: dict[Path, Path | None] = {}
+        self._loaded: dict[Path | None, tuple[Catalog, list[Diagnostic]]] = {}
+
+    def locate(self, spec: Path) -> Path | None:
+        """The project catalogue file that applies to `spec` (None: the built-in catalogue)."""
+        folder = spec.parent
+        if folder not in self._folders:
+            self._folders[folder] = find_upwards(folder, CATALOG_FILE_NAME)
+        return self._folders[folder]
+
+    def load(self, catalog_file: Path | None) -> tuple[Catalog, list[Diagnostic]]:
+        """The catalogue read from `catalog_file`; its problems come only the first time."""
+        if catalog_file in self._loaded:
+            return self._loaded[catalog_file][0], []
+        if catalog_file is None:
+            loaded: tuple[Catalog, list[Diagnostic]] = (builtin_catalog(), [])
+        else:
+            loaded = load_project_catalog(catalog_file)
+        self._loaded[catalog_file] = loaded
+        return loaded
+
+
+def validate_file(file: Path, catalog: Catalog) -> SpecResult:
+    """Load and validate one spec file against `catalog` (checks across files excluded)."""
+    shown = display_path(file)
+    try:
+        doc = load_file(file, shown)
+    except MlopsdiagError as exc:
+        return SpecResult(shown, list(exc.diagnostics))
+    return validate_document(doc, catalog)
+
+
 def validate_paths(paths: Sequence[Path]) -> list[SpecResult]:
     """Validate every spec below `paths`, including checks across files."""
-    with _few_collections():
+    with few_collections():
         return _validate_paths(paths)
 
 
 def _validate_paths(paths: Sequence[Path]) -> list[SpecResult]:
-    catalogs: dict[Path | None, tuple[Catalog, list[Diagnostic]]] = {}
+    catalogs = Catalogs()
     results: list[SpecResult] = []
     catalog_problems: list[Diagnostic] = []
     for file in discover(paths):
-        shown = display_path(file)
-        catalog_file = find_upwards(file.parent, CATALOG_FILE_NAME)
-        if catalog_file not in catalogs:
-            if catalog_file is None:
-                catalogs[None] = (builtin_catalog(), [])
-            else:
-                catalogs[catalog_file] = load_project_catalog(catalog_file)
-                catalog_problems.extend(catalogs[catalog_file][1])
-        catalog = catalogs[catalog_file][0]
-        try:
-            doc = load_file(file, shown)
-        except MlopsdiagError as exc:
-            results.append(SpecResult(shown, list(exc.diagnostics)))
-            continue
-        results.append(validate_document(doc, catalog))
+        catalog, problems = catalogs.load(catalogs.locate(file))
+        catalog_problems.extend(problems)
+        results.append(validate_file(file, catalog))
     _check_unique_names(results)
     if catalog_problems:
         unique = sorted(set(catalog_problems), key=Diagnostic.sort_key)
         path = unique[0].path
         results.insert(0, SpecResult(path, unique))
     return results
+
+
+def duplicate_name(path: str, at: tuple[int, int], name: str, first: str) -> Diagnostic:
+    """The error of a spec whose `metadata.name` (at `at`) the spec at `first` already uses."""
+    return Diagnostic(
+        path,
+        *at,
+        f"metadata.name {name!r} is already used by {first}; "
+        "names must be unique across a spec set",
+        "metadata.name",
+    )
 
 
 def _check_unique_names(results: list[SpecResult]) -> None:
@@ -138,17 +175,8 @@ def _check_unique_names(results: list[SpecResult]) -> None:
         if doc is None or name is None:
             continue
         if name in first:
-            line, col = doc.pos(("metadata", "name"))
-            result.diagnostics.append(
-                Diagnostic(
-                    doc.path,
-                    line,
-                    col,
-                    f"metadata.name {name!r} is already used by {first[name].path}; "
-                    "names must be unique across a spec set",
-                    "metadata.name",
-                )
-            )
+            at = doc.pos(("metadata", "name"))
+            result.diagnostics.append(duplicate_name(doc.path, at, name, first[name].path))
             result.diagnostics.sort(key=Diagnostic.sort_key)
             result.architecture = None
         else:

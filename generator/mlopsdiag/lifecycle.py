@@ -1,4 +1,5 @@
-"""Child processes that end with their parent: pool workers and the `dot` programs they run.
+"""Child processes that end with their parent: the pool workers of render and validate,
+and the `dot` programs they run.
 
 On Linux a process can ask the kernel for a signal when its parent dies (prctl
 PR_SET_PDEATHSIG), so a `kill -9` of `mlopsdiag render` does not leave workers or Graphviz
