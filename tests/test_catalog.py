@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import importlib
+import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
-from mlopsdiag.catalog import CATALOG_FILE_NAME, builtin_catalog
+from mlopsdiag.catalog import (
+    CATALOG_FILE_NAME,
+    DATA_DIR,
+    builtin_catalog,
+    compiled_path,
+    read_data_yaml,
+    source_digest,
+)
+from mlopsdiag.lint.rules import RULES_FILE
 from mlopsdiag.spec.validate import validate_paths
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,3 +111,31 @@ def test_project_catalog_extends_the_builtin_one(tmp_path: Path) -> None:
     tool = arch.catalog.tools["scorer"]
     assert not tool.builtin and tool.icon.file == (icons / "scorer.png").resolve()
     assert arch.components[0].name == "In-house scorer"
+
+
+# --------------------------------------------------------------------------- JSON copies
+
+
+def test_the_json_copies_of_the_data_files_are_current() -> None:
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, str(root / "scripts" / "make_data.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for source in (DATA_DIR / "tools.yaml", DATA_DIR / "capabilities.yaml", RULES_FILE):
+        copy = json.loads(compiled_path(source).read_text(encoding="utf-8"))
+        assert copy["data"] == yaml.safe_load(source.read_bytes())
+
+
+def test_a_stale_json_copy_is_ignored(tmp_path: Path) -> None:
+    source = tmp_path / "data.yaml"
+    source.write_text("items: [new]\n", encoding="utf-8")
+    stale = {"source_sha256": source_digest(b"items: [old]\n"), "data": {"items": ["old"]}}
+    compiled_path(source).write_text(json.dumps(stale), encoding="utf-8")
+    assert read_data_yaml(source) == {"items": ["new"]}
+    fresh = {"source_sha256": source_digest(source.read_bytes()), "data": {"items": ["json"]}}
+    compiled_path(source).write_text(json.dumps(fresh), encoding="utf-8")
+    assert read_data_yaml(source) == {"items": ["json"]}, "a current copy is what is read"

@@ -81,6 +81,8 @@ def _rule_list(
     ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
 ) -> frozenset[str]:
     """Rule ids from repeated and comma-separated values; an unknown id is a usage error."""
+    if not value:
+        return frozenset()  # the usual case: no need to load the rules just to parse options
     from mlopsdiag.lint import RULES
     from mlopsdiag.spec.suggest import did_you_mean
 

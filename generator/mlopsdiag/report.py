@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -9,10 +10,6 @@ from types import MappingProxyType
 from typing import Any
 
 from mlopsdiag.errors import Diagnostic, Severity
-from mlopsdiag.reports.gitlab import render_gitlab
-from mlopsdiag.reports.junit import render_junit
-from mlopsdiag.reports.markdown import render_markdown
-from mlopsdiag.reports.sarif import render_sarif
 
 
 def _text(diagnostics: Sequence[Diagnostic], summary: dict[str, Any]) -> str:
@@ -95,12 +92,22 @@ Formatter = Callable[[Sequence[Diagnostic], dict[str, Any]], str]
 class ReportFormat:
     """One output format of `mlopsdiag validate`."""
 
-    render: Formatter
+    formatter: Formatter | str
+    """The function, or `module:function` of one imported only when the format is used
+    (a run in the default format need not import the XML or SARIF writers)."""
     help: str
     """What the format is for, as `--help` and the CLI reference list it."""
     errors_first: bool = False
     """List errors, then warnings, then infos (by position otherwise): GitHub shows only the
     first ten annotations of each kind per step, and a summary reader wants errors first."""
+
+    def render(self, diagnostics: Sequence[Diagnostic], summary: dict[str, Any]) -> str:
+        """Format `diagnostics` with their `summary` counts."""
+        formatter = self.formatter
+        if isinstance(formatter, str):
+            module, _, name = formatter.partition(":")
+            formatter = getattr(importlib.import_module(module), name)
+        return formatter(diagnostics, summary)
 
 
 FORMATS: Mapping[str, ReportFormat] = MappingProxyType(
@@ -108,11 +115,17 @@ FORMATS: Mapping[str, ReportFormat] = MappingProxyType(
         "text": ReportFormat(_text, "file:line:col: severity: message lines and a summary"),
         "json": ReportFormat(_json, "diagnostics and per-spec facts (maturity, coverage)"),
         "github": ReportFormat(_github, "GitHub Actions annotations", errors_first=True),
-        "sarif": ReportFormat(render_sarif, "SARIF 2.1.0 for GitHub code scanning"),
-        "junit": ReportFormat(render_junit, "JUnit XML test report"),
-        "gitlab": ReportFormat(render_gitlab, "GitLab Code Quality report (JSON)"),
+        "sarif": ReportFormat(
+            "mlopsdiag.reports.sarif:render_sarif", "SARIF 2.1.0 for GitHub code scanning"
+        ),
+        "junit": ReportFormat("mlopsdiag.reports.junit:render_junit", "JUnit XML test report"),
+        "gitlab": ReportFormat(
+            "mlopsdiag.reports.gitlab:render_gitlab", "GitLab Code Quality report (JSON)"
+        ),
         "markdown": ReportFormat(
-            render_markdown, "a Markdown table of every finding (job summaries)", errors_first=True
+            "mlopsdiag.reports.markdown:render_markdown",
+            "a Markdown table of every finding (job summaries)",
+            errors_first=True,
         ),
     }
 )
