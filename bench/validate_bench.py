@@ -17,6 +17,8 @@ Each ratio is printed with "met" or "not met", from the best of --repeat runs of
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -31,15 +33,26 @@ ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "schema" / "mlopsdiag-v1.schema.json"
 
 
-def timed(cmd: list[str]) -> tuple[float, int]:
-    """Run a command, discarding its output; return (seconds, exit code)."""
+def timed(cmd: list[str]) -> tuple[float, int, float]:
+    """Run a command, discarding its output; return (seconds, exit code, peak MiB).
+
+    The peak is the largest resident size of the command and every process it started
+    (pool workers included), as the kernel counted it.
+    """
     start = time.perf_counter()
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, stderr = proc.communicate()
     elapsed = time.perf_counter() - start
     if proc.returncode not in (0, 1):
-        sys.stderr.write(proc.stderr.decode(errors="replace"))
+        sys.stderr.write(stderr.decode(errors="replace"))
         raise SystemExit(f"{cmd[0]} failed with exit code {proc.returncode}")
-    return elapsed, proc.returncode
+    return elapsed, proc.returncode, _peak_mib()
+
+
+def _peak_mib() -> float:
+    # The run was reaped by communicate(); RUSAGE_CHILDREN holds the largest peak of any
+    # child so far, so the bench runs the command whose peak it reports first.
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 COMPOSE = """
@@ -85,10 +98,12 @@ def main() -> None:
             "one": [],
             "pass": [],
         }
+        peaks: list[float] = []
         for _ in range(args.repeat):
-            ours, code = timed([mlopsdiag, "validate", "--format", "json", str(folder)])
-            theirs, their_code = timed([checker, "--schemafile", str(SCHEMA), *map(str, files)])
-            floor, _ = timed([sys.executable, "-c", COMPOSE, str(folder)])
+            ours, code, peak = timed([mlopsdiag, "validate", "--format", "json", str(folder)])
+            peaks.append(peak)
+            theirs, their_code, _ = timed([checker, "--schemafile", str(SCHEMA), *map(str, files)])
+            floor, _, _ = timed([sys.executable, "-c", COMPOSE, str(folder)])
             if code != 0 or their_code != 0:
                 raise SystemExit(f"generated specs should be valid (exit {code}, {their_code})")
             runs["ours"].append(ours)
@@ -102,7 +117,14 @@ def main() -> None:
     vs_checker = best["ours"] / best["theirs"]
     vs_floor = best["ours"] / best["floor"]
     vs_pass = best["one"] / best["pass"]
+    from mlopsdiag.check import default_jobs
+
     print(f"specs: {args.count} x {args.components} components, best of {args.repeat}")
+    print(
+        f"processes validate used: {default_jobs(args.count)} "
+        f"(CPUs available: {len(os.sched_getaffinity(0))})"
+    )
+    print(f"peak memory of validate (largest process): {peaks[0]:.0f} MiB")
     print(f"mlopsdiag validate:             {best['ours']:7.2f} s")
     print(f"check-jsonschema (same files):  {best['theirs']:7.2f} s")
     print(f"libyaml compose floor (process): {best['floor']:6.2f} s")
