@@ -39,7 +39,7 @@ def compiled_text(source: Path) -> str:
     data = yaml.safe_load(raw)
     payload = {
         "generated_by": "scripts/make_data.py from " + source.name + "; do not edit",
-        "source_sha256": source_digest(raw),
+        "source_digest": source_digest(raw),
         "data": data,
     }
     return json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True) + "\n"

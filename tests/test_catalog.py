@@ -133,9 +133,9 @@ def test_the_json_copies_of_the_data_files_are_current() -> None:
 def test_a_stale_json_copy_is_ignored(tmp_path: Path) -> None:
     source = tmp_path / "data.yaml"
     source.write_text("items: [new]\n", encoding="utf-8")
-    stale = {"source_sha256": source_digest(b"items: [old]\n"), "data": {"items": ["old"]}}
+    stale = {"source_digest": source_digest(b"items: [old]\n"), "data": {"items": ["old"]}}
     compiled_path(source).write_text(json.dumps(stale), encoding="utf-8")
     assert read_data_yaml(source) == {"items": ["new"]}
-    fresh = {"source_sha256": source_digest(source.read_bytes()), "data": {"items": ["json"]}}
+    fresh = {"source_digest": source_digest(source.read_bytes()), "data": {"items": ["json"]}}
     compiled_path(source).write_text(json.dumps(fresh), encoding="utf-8")
     assert read_data_yaml(source) == {"items": ["json"]}, "a current copy is what is read"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
+import importlib.util
 from pathlib import Path
 
 from mlopsdiag.errors import MlopsdiagError
@@ -12,11 +12,20 @@ TEMPLATES_PACKAGE = "mlopsdiag.templates"
 
 
 def package_data_dir(package: str) -> Path:
-    """The folder of a package's data files, found with importlib.resources.
+    """The folder of a package's data files.
 
     Jinja2's loader, the site cache and `serve`'s watcher need a real folder; an install
-    that keeps packages inside a zip file has none.
+    that keeps packages inside a zip file has none. A package installed as a folder (the
+    usual case, and what importlib.resources would answer) is read from its import spec;
+    anything else is asked of importlib.resources, whose import costs every run several
+    milliseconds at start-up.
     """
+    spec = importlib.util.find_spec(package)
+    locations = list(spec.submodule_search_locations or ()) if spec is not None else []
+    if len(locations) == 1 and Path(locations[0]).is_dir():
+        return Path(locations[0])
+    from importlib.resources import files
+
     found = files(package)
     if not isinstance(found, Path) or not found.is_dir():
         raise MlopsdiagError(
