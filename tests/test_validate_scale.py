@@ -4,7 +4,11 @@ process pool from POOL_MIN_FILES files on, and the same report whichever way it 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -142,3 +146,38 @@ def test_remembered_tags_do_not_leak_between_plain_and_quoted_text() -> None:
     for _ in range(2):  # the second round reads every tag from the cache
         doc = load_bytes(b"a: yes\nb: 'yes'\nc: 12\nd: '12'\ne: null\nf: 'null'\n", "t.yaml")
         assert doc.data == {"a": True, "b": "yes", "c": 12, "d": "12", "e": None, "f": "null"}
+
+
+def _start(args: list[str], cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "mlopsdiag", *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("how", ["ctrl-c", "kill -9"])
+def test_a_stopped_pool_leaves_no_worker(tmp_path: Path, how: str) -> None:
+    from test_render_lifecycle import _processes_mentioning, _wait_for
+
+    specs = _spec_set(tmp_path, 6 * POOL_MIN_FILES)
+    proc = _start(["validate", "--jobs", "2", str(specs)], tmp_path)
+    try:
+        # The parent and its two workers all carry the folder in their command line.
+        assert _wait_for(lambda: len(_processes_mentioning(str(specs))) >= 3, 60)
+        if how == "ctrl-c":
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            proc.kill()
+        _, err = proc.communicate(timeout=60)
+        if how == "ctrl-c":
+            assert proc.returncode == 130, err
+            assert "Traceback" not in err and err.strip().splitlines()[-1] == "Interrupted."
+        assert _wait_for(lambda: not _processes_mentioning(str(specs)), 10)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
