@@ -193,7 +193,9 @@ def render_architecture(
     def store(view_id: str, fmt: str, data: bytes) -> None:
         relative = Path(arch.name) / f"{view_id}.{fmt}"
         target = inside(out, relative)
-        if write_atomic(target, data):
+        # Not forced to disk one by one (that was most of a small view's wait): all of them
+        # are, at once, before the render cache that records them is written.
+        if write_atomic(target, data, durable=False):
             written.append(target)
         files[relative.as_posix()] = len(data)
 
@@ -592,9 +594,12 @@ def render_specs(
         # read-only folder or full disk) hide the first one.
         if tasks:
             with contextlib.suppress(OSError, MlopsdiagError):
+                os.sync()
                 cache.save()
         raise
     if tasks:
+        if report.written:
+            os.sync()  # the diagrams reach the disk before the cache says they are there
         cache.save()
     order = {name: i for i, name in enumerate(report.spec_paths)}
     report.rendered.sort(key=order.__getitem__)
