@@ -111,7 +111,8 @@ def choose_collapse(arch: Architecture, budget: int = CONTEXT_BUDGET) -> Collaps
     arrows, boxes are bundled by lifecycle stage: first the components outside every group,
     then, if that is not enough, the groups too (see `bundles.py`).
     """
-    depths = [group_depth(arch, g.id) for g in arch.groups if arch.members(g.id)]
+    held = members_of_groups(arch)
+    depths = [group_depth(arch, g.id) for g in arch.groups if held.get(g.id)]
     chosen = collapse(arch, 0)
     for level in range(1, max(depths, default=0) + 1):
         candidate = collapse(arch, level)
@@ -120,10 +121,20 @@ def choose_collapse(arch: Architecture, budget: int = CONTEXT_BUDGET) -> Collaps
         chosen = candidate
     if not too_large(arch, chosen):
         return chosen
-    loose = bundle_boxes(arch, chosen, groups=False)
+    loose = bundle_boxes(arch, chosen, groups=False, held=held)
     if loose.boxes != chosen.boxes and not too_large(arch, loose):
         return loose
-    return bundle_boxes(arch, chosen, groups=True)
+    return bundle_boxes(arch, chosen, groups=True, held=held)
+
+
+def members_of_groups(arch: Architecture) -> dict[str, tuple[str, ...]]:
+    """Group id -> every component inside it, nested groups included, in spec order (as
+    `Architecture.members`, for all groups in one pass)."""
+    held: dict[str, list[str]] = {}
+    for component in arch.components:
+        for group in arch.ancestors(component.group):
+            held.setdefault(group, []).append(component.id)
+    return {group: tuple(ids) for group, ids in held.items()}
 
 
 def too_large(arch: Architecture, shape: Collapse) -> bool:
@@ -133,11 +144,18 @@ def too_large(arch: Architecture, shape: Collapse) -> bool:
     return len(shape.boxes) > LARGE_BOXES or len(merge_flows(arch, shape)) > LARGE_ARROWS
 
 
-def bundle_boxes(arch: Architecture, shape: Collapse, *, groups: bool) -> Collapse:
+def bundle_boxes(
+    arch: Architecture,
+    shape: Collapse,
+    *,
+    groups: bool,
+    held: Mapping[str, tuple[str, ...]] | None = None,
+) -> Collapse:
     """A top-level collapse with its boxes bundled by lifecycle stage: the components
-    outside every group, or (`groups`) every box."""
+    outside every group, or (`groups`) every box. `held`: `members_of_groups`, if known."""
     boxes = shape.boxes
-    members = {g: arch.members(g) for g in shape.collapsed}
+    held = members_of_groups(arch) if held is None else held
+    members = {g: held.get(g, ()) for g in shape.collapsed}
     drawn_as, bundles = bundle(arch, boxes, members, groups=groups)
     return replace(
         shape,

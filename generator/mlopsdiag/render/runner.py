@@ -292,7 +292,9 @@ def render_architecture(
                     return dataclasses.replace(context_graph(), view_id=view.id)
                 return draw(arch, view)
 
-            for graph in pictures(arch, draw_view):
+            # The context picture is drawn once, whether for itself, a collapsed overview
+            # or a view past its time limit.
+            for graph in pictures(arch, draw_view, lambda _: context_graph()):
                 if "dot" in chosen:
                     store(graph.view_id, "dot", graph.source.encode("utf-8"))
                 if drawn:
