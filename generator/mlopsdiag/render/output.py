@@ -295,12 +295,15 @@ class GraphvizRun:
             args += [f"-T{fmt}", f"-o{path}"]
         self.errors = (self.workdir / "stderr").open("wb")
         lifecycle.prepare()
+        launcher = lifecycle.launcher()
         self.proc = subprocess.Popen(
-            [*args, str(graph)],
+            [*launcher, *args, str(graph)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=self.errors,
-            preexec_fn=lifecycle.dot_preexec,  # a single prctl call: safe after fork
+            # Where the launcher sets the death signal, the child runs no Python, so Python
+            # can vfork; else a single prctl call in the child (safe after fork).
+            preexec_fn=None if launcher else lifecycle.dot_preexec,
         )
 
     def result(self, note: str) -> dict[str, bytes]:
