@@ -9,6 +9,7 @@ import struct
 import sys
 import time
 import xml.etree.ElementTree as ET
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,12 @@ from click.testing import CliRunner
 from mlopsdiag.cli import main_group
 from mlopsdiag.lint.config import RENDER_FORMATS
 from mlopsdiag.render import FORMATS, render_specs
-from mlopsdiag.render.output import ICON_PIXELS_PER_UNIT
-from test_render_helpers import write_spec
+from mlopsdiag.render.bundles import LARGE_BOXES
+from mlopsdiag.render.context import choose_collapse, context_scene, merge_flows
+from mlopsdiag.render.limits import collapses_overview, context_picture
+from mlopsdiag.render.output import ICON_PIXELS_PER_UNIT, GraphvizRun
+from mlopsdiag.spec.model import Architecture
+from test_render_helpers import load, write_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -216,3 +221,115 @@ def test_an_overview_too_big_to_read_is_drawn_collapsed_and_the_page_says_so(
     page = Path("docs/architectures/bench-0000/index.md").read_text(encoding="utf-8")
     assert "Groups drawn as single boxes" in page
     assert f"This system has {components} components" in page
+
+
+# --------------------------------------------------------------------------- very large systems
+
+
+@pytest.fixture(scope="module")
+def huge(tmp_path_factory: pytest.TempPathFactory) -> Architecture:
+    """The render bench's big case: 2,000 components and 4,000 flows."""
+    folder = tmp_path_factory.mktemp("huge")
+    return load(write_spec(folder, "huge", spec_text(0, 2000, 4000)))
+
+
+def _many_groups(folder: Path, groups: int, per_group: int, loose: int) -> Architecture:
+    """A spec of `groups` top-level groups of `per_group` components each, then `loose`
+    components outside every group, joined in one chain."""
+    lines = [
+        "apiVersion: mlopsdiag/v1",
+        "kind: Architecture",
+        "metadata:",
+        "  name: many",
+        "  title: Many groups",
+        "groups:",
+    ]
+    lines += [f"  - {{id: g{g}, name: Group {g}}}" for g in range(groups)]
+    lines.append("components:")
+    ids = []
+    tools = ("kafka", "mlflow", "kserve", "prometheus")
+    for g in range(groups):
+        for m in range(per_group):
+            ids.append(f"g{g}c{m}")
+            lines.append(f"  - {{id: g{g}c{m}, tool: {tools[m % 4]}, group: g{g}}}")
+    for c in range(loose):
+        ids.append(f"loose{c}")
+        lines.append(f"  - {{id: loose{c}, tool: {tools[c % 4]}}}")
+    lines.append("flows:")
+    lines += [f"  - {{from: {a}, to: {b}}}" for a, b in pairwise(ids)]
+    return load(write_spec(folder, "many", "\n".join(lines) + "\n"))
+
+
+def test_a_huge_system_is_drawn_as_one_box_per_lifecycle_stage(huge: Architecture) -> None:
+    shape = choose_collapse(huge)
+    assert shape.bundled_groups
+    # Every component is in exactly one bundle; every top-level group is folded into one.
+    held = [c for b in shape.bundles.values() for c in b.components]
+    assert sorted(held) == sorted(c.id for c in huge.components)
+    top = [g.id for g in huge.groups if g.parent is None and huge.members(g.id)]
+    assert sorted(shape.folded) == sorted(top)
+    scene = context_scene(huge)
+    boxes = [n for n in scene.nodes.values() if n.look != "actor"]
+    flows = [e for e in scene.edges if e.look == "flow"]
+    assert 2 <= len(boxes) <= 6, [b.component.name for b in boxes]
+    assert len(flows) <= len(boxes) * (len(boxes) - 1)  # one arrow per pair of boxes
+    # The arrows count every flow between two different stages, each once.
+    between = [f for f in huge.flows if shape.box_of[f.source] != shape.box_of[f.target]]
+    assert sum(len(m.flows) for m in merge_flows(huge, shape)) == len(between)
+    assert all(
+        e.text == f"{len(m.flows)} flows"
+        for e, m in zip(flows, merge_flows(huge, shape), strict=True)
+        if len(m.flows) > 20
+    )
+    # Stages are laid out in lifecycle order: only an arrow to an earlier stage turns back.
+    order = list(shape.bundles)
+    assert all(e.backwards == (order.index(e.tail) > order.index(e.head)) for e in flows)
+    assert scene.note.startswith("2,000 components (")
+    assert "each lifecycle stage is one box" in scene.note
+
+
+def test_a_huge_systems_overview_and_context_are_laid_out_in_seconds(
+    huge: Architecture, tmp_path: Path
+) -> None:
+    view = huge.all_views()[0]
+    assert collapses_overview(huge, view)
+    graph = context_picture(huge)
+    run = GraphvizRun(graph.source, graph.icons, ("svg",), tmp_path, timeout=30)
+    svg = run.result("test")["svg"].decode("utf-8")
+    root = ET.fromstring(svg)
+    nodes = [g for g in root.iter(f"{SVG}g") if g.get("class") == "node"]
+    assert len(nodes) == len(choose_collapse(huge).bundles) + len(huge.actors)
+    # What was bundled is said on the picture, under its title.
+    text = " ".join((t.text or "").strip() for t in root.iter(f"{SVG}text"))
+    assert "Synthetic system 0: context 2,000 components (" in text
+    assert "too many to draw one by one" in text
+
+
+def test_components_outside_groups_are_bundled_before_the_groups(tmp_path: Path) -> None:
+    arch = _many_groups(tmp_path, groups=30, per_group=3, loose=60)
+    shape = choose_collapse(arch)
+    assert not shape.bundled_groups
+    assert shape.collapsed == tuple(f"g{g}" for g in range(30))  # each group still a box
+    assert all(not b.groups for b in shape.bundles.values())
+    assert sum(b.loose for b in shape.bundles.values()) == 60
+    assert len(shape.boxes) == 30 + len(shape.bundles) <= LARGE_BOXES
+    assert all(b.name.endswith(": ungrouped") for b in shape.bundles.values())
+    assert "the 60 components outside any group are bundled" in context_scene(arch).note
+    # One group more than a picture holds: the groups are bundled too.
+    crowded = _many_groups(tmp_path / "crowded", groups=LARGE_BOXES + 1, per_group=2, loose=0)
+    assert choose_collapse(crowded).bundled_groups
+
+
+def test_systems_that_fit_are_not_bundled() -> None:
+    for spec in sorted((ROOT / "specs").glob("*.yaml")):
+        arch = load(spec)
+        shape = choose_collapse(arch)
+        assert not shape.bundles, spec.name
+        assert context_scene(arch).note == "", spec.name
+
+
+def test_bundled_arrows_take_the_kind_most_of_their_flows_have(huge: Architecture) -> None:
+    shape = choose_collapse(huge)
+    for merged in merge_flows(huge, shape):
+        kinds = [f.kind for f in merged.flows]
+        assert kinds.count(merged.kind) == max(kinds.count(k) for k in set(kinds))

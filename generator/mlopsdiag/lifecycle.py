@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import ctypes
 import os
+import shutil
 import signal
+import subprocess
 import sys
 from collections.abc import Callable
 from functools import cache
@@ -33,8 +35,39 @@ def _prctl() -> Callable[..., int] | None:
 
 
 def prepare() -> None:
-    """Look up what `die_with_parent` needs, in the parent, before starting children."""
+    """Look up what `die_with_parent` and `launcher` need, in the parent, before starting
+    children."""
     _prctl()
+    launcher()
+
+
+@cache
+def launcher() -> tuple[str, ...]:
+    """A command prefix that starts a program set to be killed when its parent dies, with
+    no Python code run in the child: `setpriv --pdeathsig KILL --` (util-linux), where it
+    works; else empty, and the caller uses `dot_preexec` instead.
+
+    A Python callback in the child (`preexec_fn`) makes Python fork the whole worker rather
+    than vfork it, and a worker holds every model of the run: at 1,000 specs (370 MB)
+    each of the run's thousands of `dot` processes then cost a fork of 370 MB.
+    """
+    if not sys.platform.startswith("linux"):
+        return ()
+    found = shutil.which("setpriv")
+    if found is None:
+        return ()
+    prefix = (found, "--pdeathsig", "KILL", "--")
+    try:
+        probe = subprocess.run(
+            [*prefix, sys.executable, "-c", ""],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    return prefix if probe.returncode == 0 else ()
 
 
 def die_with_parent(signum: int) -> bool:

@@ -9,10 +9,12 @@ from pathlib import Path
 from mlopsdiag.errors import MlopsdiagError
 
 
-def write_atomic(path: Path, data: bytes, *, exclusive: bool = False) -> bool:
+def write_atomic(path: Path, data: bytes, *, exclusive: bool = False, durable: bool = True) -> bool:
     """Write `data` to `path` via a temporary file and rename; return False if unchanged.
 
-    With `exclusive`, refuse to replace an existing file.
+    With `exclusive`, refuse to replace an existing file. Without `durable`, the data is not
+    forced to disk before the rename (readers still see the old file or the whole new one;
+    only a crash of the machine itself may lose it): for files a run can draw again.
     """
     if exclusive and path.exists():
         raise MlopsdiagError(f"{path} already exists; refusing to overwrite it")
@@ -30,7 +32,8 @@ def write_atomic(path: Path, data: bytes, *, exclusive: bool = False) -> bool:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(tmp_name, 0o644)  # noqa: PTH101 - mkstemp makes 0600 files
         Path(tmp_name).replace(path)
     except BaseException as exc:

@@ -8,11 +8,13 @@ beside what their process steps act on. Pure functions over an `Architecture` bu
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mlopsdiag.render.bundles import LARGE_ARROWS, LARGE_BOXES, Bundle, bundle, describe
 from mlopsdiag.render.labels import clean
 from mlopsdiag.render.scene import (
     Scene,
@@ -58,11 +60,21 @@ class Collapse:
     """Ids of the groups drawn as boxes, in spec order."""
     open: tuple[str, ...]
     """Ids of the groups drawn as clusters around their boxes, in spec order."""
+    bundles: Mapping[str, Bundle] = field(default_factory=dict)
+    """In the picture of a very large system: bundle id -> the boxes of one lifecycle stage
+    drawn as one box (see `bundles.py`); empty otherwise."""
+    folded: Mapping[str, str] = field(default_factory=dict)
+    """Top-level group id -> the bundle it is drawn in, when groups are bundled too."""
+    bundled_groups: bool = False
+    """True when the groups are bundled as well as the components outside every group."""
 
     @property
     def boxes(self) -> tuple[str, ...]:
-        """Every box, in order of first appearance."""
-        return tuple(dict.fromkeys(self.box_of.values()))
+        """Every box, in order of first appearance (bundles last, in lifecycle order)."""
+        found = dict.fromkeys(self.box_of.values())
+        return tuple(b for b in found if b not in self.bundles) + tuple(
+            b for b in self.bundles if b in found
+        )
 
 
 def group_depth(arch: Architecture, group_id: str) -> int:
@@ -93,15 +105,66 @@ def collapse(arch: Architecture, level: int) -> Collapse:
 
 
 def choose_collapse(arch: Architecture, budget: int = CONTEXT_BUDGET) -> Collapse:
-    """The deepest collapse that keeps at most `budget` boxes (top-level groups at least)."""
-    depths = [group_depth(arch, g.id) for g in arch.groups if arch.members(g.id)]
+    """The deepest collapse that keeps at most `budget` boxes (top-level groups at least).
+
+    When even the top-level groups make more than `LARGE_BOXES` boxes or `LARGE_ARROWS`
+    arrows, boxes are bundled by lifecycle stage: first the components outside every group,
+    then, if that is not enough, the groups too (see `bundles.py`).
+    """
+    held = members_of_groups(arch)
+    depths = [group_depth(arch, g.id) for g in arch.groups if held.get(g.id)]
     chosen = collapse(arch, 0)
     for level in range(1, max(depths, default=0) + 1):
         candidate = collapse(arch, level)
         if len(candidate.boxes) > budget:
             break
         chosen = candidate
-    return chosen
+    if not too_large(arch, chosen):
+        return chosen
+    loose = bundle_boxes(arch, chosen, groups=False, held=held)
+    if loose.boxes != chosen.boxes and not too_large(arch, loose):
+        return loose
+    return bundle_boxes(arch, chosen, groups=True, held=held)
+
+
+def members_of_groups(arch: Architecture) -> dict[str, tuple[str, ...]]:
+    """Group id -> every component inside it, nested groups included, in spec order (as
+    `Architecture.members`, for all groups in one pass)."""
+    held: dict[str, list[str]] = {}
+    for component in arch.components:
+        for group in arch.ancestors(component.group):
+            held.setdefault(group, []).append(component.id)
+    return {group: tuple(ids) for group, ids in held.items()}
+
+
+def too_large(arch: Architecture, shape: Collapse) -> bool:
+    """True when a collapse still has too many boxes or arrows to read (or lay out)."""
+    if len(shape.box_of) <= LARGE_BOXES:  # never more boxes than components
+        return False
+    return len(shape.boxes) > LARGE_BOXES or len(merge_flows(arch, shape)) > LARGE_ARROWS
+
+
+def bundle_boxes(
+    arch: Architecture,
+    shape: Collapse,
+    *,
+    groups: bool,
+    held: Mapping[str, tuple[str, ...]] | None = None,
+) -> Collapse:
+    """A top-level collapse with its boxes bundled by lifecycle stage: the components
+    outside every group, or (`groups`) every box. `held`: `members_of_groups`, if known."""
+    boxes = shape.boxes
+    held = members_of_groups(arch) if held is None else held
+    members = {g: held.get(g, ()) for g in shape.collapsed}
+    drawn_as, bundles = bundle(arch, boxes, members, groups=groups)
+    return replace(
+        shape,
+        box_of={c: drawn_as[box] for c, box in shape.box_of.items()},
+        collapsed=() if groups else shape.collapsed,
+        bundles=bundles,
+        folded={g: drawn_as[g] for g in shape.collapsed} if groups else {},
+        bundled_groups=groups,
+    )
 
 
 def element_box(arch: Architecture, shape: Collapse, element: str) -> str | None:
@@ -112,6 +175,8 @@ def element_box(arch: Architecture, shape: Collapse, element: str) -> str | None
     if element not in arch.groups_by_id or not arch.members(element):
         return None
     for group in reversed(list(arch.ancestors(element))):  # outermost first
+        if group in shape.folded:
+            return shape.folded[group]
         if group in shape.collapsed:
             return group
     return element
@@ -142,16 +207,29 @@ class MergedFlow:
 
 def merge_flows(arch: Architecture, shape: Collapse) -> tuple[MergedFlow, ...]:
     """One arrow per (source box, target box, kind), in order of the first flow; flows
-    inside one box are not drawn."""
+    inside one box are not drawn. Where boxes are bundled, one arrow per (source box,
+    target box), drawn as the kind most of its flows have."""
+    by_kind = not shape.bundles
     merged: dict[tuple[str, str, str], list[Flow]] = {}
     for flow in arch.flows:
         source = element_box(arch, shape, flow.source)
         target = element_box(arch, shape, flow.target)
         if source is None or target is None or source == target:
             continue
-        kind = flow.kind if flow.kind in FLOW_STYLES else DEFAULT_KIND
+        kind = _kind(flow) if by_kind else ""
         merged.setdefault((source, target, kind), []).append(flow)
-    return tuple(MergedFlow(s, t, k, tuple(f)) for (s, t, k), f in merged.items())
+    return tuple(MergedFlow(s, t, k or _main_kind(f), tuple(f)) for (s, t, k), f in merged.items())
+
+
+def _kind(flow: Flow) -> str:
+    return flow.kind if flow.kind in FLOW_STYLES else DEFAULT_KIND
+
+
+def _main_kind(flows: Iterable[Flow]) -> str:
+    """The kind most of these flows have (the first in legend order on a tie)."""
+    counts = Counter(_kind(f) for f in flows)
+    order = list(FLOW_STYLES)
+    return min(counts, key=lambda k: (-counts[k], order.index(k) if k in order else len(order)))
 
 
 def actor_targets(arch: Architecture, shape: Collapse) -> dict[str, tuple[str, ...]]:
@@ -187,11 +265,15 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _main(arch: Architecture, members: Iterable[str]) -> str | None:
-    """The capability most of a group's members have (the first such, in catalogue order)."""
+def _main(arch: Architecture, members: Iterable[str], stage: str | None = None) -> str | None:
+    """The capability most of a group's members have (the first such, in catalogue order);
+    with a `stage`, the most common of those of that lifecycle stage."""
     counts: dict[str, int] = {}
     for member in members:
         for capability in arch.capabilities_of(member):
+            found = arch.catalog.capabilities.get(capability)
+            if stage is not None and (found is None or found.stage != stage):
+                continue
             counts[capability] = counts.get(capability, 0) + 1
     order = list(arch.catalog.capabilities)
     ranked = sorted(
@@ -216,6 +298,20 @@ def group_box(arch: Architecture, group_id: str) -> SceneNode:
         tool_name=f"{tool_text} · {note}" if tool_text else note,
         look="group",
         href=group_href(arch, group_id),
+    )
+
+
+def bundle_box(arch: Architecture, found: Bundle) -> SceneNode:
+    """A lifecycle stage's bundle drawn as one box: the icon of the capability most of its
+    components have, its name, what it holds; a click leads to the components table."""
+    groups = ", ".join(arch.groups_by_id[g].name for g in found.groups)
+    description = f"{found.name}: {found.note}" + (f": {groups}" if groups else "")
+    return SceneNode(
+        component=stand_in(found.id, found.name, description, arch.loc("metadata")),
+        icon=capability_icon(arch, _main(arch, found.components, found.stage)),
+        tool_name=found.note,
+        look="group",
+        href="index.html#components",
     )
 
 
@@ -257,12 +353,21 @@ def _inside(arch: Architecture, box: str, group_id: str) -> bool:
     return group_id in arch.ancestors(_group_of(arch, box))
 
 
+def _lifecycle_order(shape: Collapse, edges: list[SceneEdge]) -> list[SceneEdge]:
+    """Stage bundles laid out in lifecycle order: an arrow to an earlier stage (feedback,
+    a retraining trigger) is the one laid out backwards."""
+    order = {b: i for i, b in enumerate(shape.bundles)}
+    return [replace(e, backwards=order.get(e.tail, 0) > order.get(e.head, 0)) for e in edges]
+
+
 def context_scene(arch: Architecture) -> Scene:
     """The scene of the context picture of an architecture."""
     shape = choose_collapse(arch)
     nodes: dict[str, SceneNode] = actor_nodes(arch, (a.id for a in arch.actors))
     for box in shape.boxes:
-        if box in arch.groups_by_id:
+        if box in shape.bundles:
+            nodes[box] = bundle_box(arch, shape.bundles[box])
+        elif box in arch.groups_by_id:
             nodes[box] = group_box(arch, box)
         else:
             component = arch.components_by_id[box]
@@ -300,13 +405,13 @@ def context_scene(arch: Architecture) -> Scene:
                 head=head,
                 ltail=ltail,
                 lhead=lhead,
-                tail_name=_name(arch, merged.source),
-                head_name=_name(arch, merged.target),
+                tail_name=_name(arch, merged.source, shape),
+                head_name=_name(arch, merged.target, shape),
                 text=merged.label,
                 edge_id=f"flow-{first.index}",
             )
         )
-    edges = mark_loops(edges)
+    edges = mark_loops(edges) if not shape.bundled_groups else _lifecycle_order(shape, edges)
     used = {e.flow.kind if e.flow.kind in FLOW_STYLES else DEFAULT_KIND for e in edges}
     for actor_id, boxes in actor_targets(arch, shape).items():
         for box in boxes:
@@ -319,7 +424,7 @@ def context_scene(arch: Architecture) -> Scene:
                     ltail=None,
                     lhead=lhead,
                     tail_name=nodes[actor_id].component.name,
-                    head_name=_name(arch, box),
+                    head_name=_name(arch, box, shape),
                     look="acts",
                     edge_id=f"acts-{actor_id}-{box}",
                     text="",
@@ -348,6 +453,7 @@ def context_scene(arch: Architecture) -> Scene:
         step_looks=("acts",) if any(e.look == "acts" for e in edges) else (),
         text_size=CONTEXT_TEXT_SIZE,
         rows=fold_rows(shape.boxes, edges, len(arch.actors)),
+        note=describe(arch, dict(shape.bundles), shape.bundled_groups) if shape.bundles else "",
     )
 
 
@@ -417,7 +523,9 @@ def fold_rows(
     return ()
 
 
-def _name(arch: Architecture, element: str) -> str:
+def _name(arch: Architecture, element: str, shape: Collapse | None = None) -> str:
+    if shape is not None and element in shape.bundles:
+        return shape.bundles[element].name
     item = arch.components_by_id.get(element) or arch.groups_by_id.get(element)
     return item.name if item is not None else element
 

@@ -241,6 +241,9 @@ _LEGEND_FONT_SIZE = 10
 # which scatters the legend; a fixed-size cell keeps it together. Its width is estimated
 # generously from the text (0.65 em per character), so any sans-serif font fits.
 _CHAR_WIDTH = 0.65 * _LEGEND_FONT_SIZE
+_NOTE_FONT_SIZE = 12
+_NOTE_WIDTH = 80
+"""Characters per line of the note under a title (what a bundled picture leaves out)."""
 
 
 def _title_label(scene: Scene) -> str:
@@ -266,6 +269,12 @@ def _title_label(scene: Scene) -> str:
         '<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="16"><B>'
         f"{html_text(scene.view.title)}</B></FONT></TD></TR>"
     ]
+    if scene.note:
+        rows.append(
+            f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{_NOTE_FONT_SIZE}" '
+            f'COLOR="{styles.MUTED_COLOR}">{wrapped_html(scene.note, _NOTE_WIDTH, 4)}</FONT>'
+            "</TD></TR>"
+        )
     if cells:
         rows.append(
             f'<TR><TD ALIGN="LEFT" FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{height}">'

@@ -17,13 +17,16 @@ from mlopsdiag.spec.model import Architecture, View
 
 
 def pictures(
-    arch: Architecture, draw_view: Callable[[Architecture, View], DotGraph] = draw
+    arch: Architecture,
+    draw_view: Callable[[Architecture, View], DotGraph] = draw,
+    context: Callable[[Architecture], DotGraph] = draw_context,
 ) -> Iterator[DotGraph]:
     """Draw every picture of an architecture, one at a time, as DOT (the views with
-    `draw_view`, which may stand a smaller picture in for a view too big to read)."""
+    `draw_view`, which may stand a smaller picture in for a view too big to read; the
+    context picture with `context`, which may return one drawn already)."""
     for view in arch.all_views():
         yield draw_view(arch, view)
-    yield draw_context(arch)
+    yield context(arch)
     for process in arch.processes:
         yield draw_process(arch, process)
         if has_lanes(process):

@@ -130,6 +130,9 @@ class Scene:
     text_size: int = 12
     """Point size of the boxes' names; the smaller texts keep their distance to it. The
     context picture, shown first and at the page's width, uses larger text."""
+    note: str = ""
+    """A line under the title saying what the picture leaves out (a very large system's
+    bundled context picture); empty for most pictures."""
 
     def children(self, group_id: str | None) -> tuple[str, ...]:
         """Ids of the clusters directly inside a cluster (or at the top, for None)."""
