@@ -80,7 +80,7 @@ def _scaled_png(file: Path, pixels: int) -> bytes:
     palette = small.quantize(256, method=Image.Quantize.FASTOCTREE)
     # Keep only the palette entries the pixels use (an icon uses 20-200): the same pixels,
     # and the PNG loses the unused colours and their transparency (about 40% of its bytes).
-    used = sorted(index for _, index in palette.getcolors(256) or ())
+    used = sorted(i for _, i in palette.getcolors(256) or () if isinstance(i, int))
     if used:
         palette = palette.remap_palette(used)
     out = io.BytesIO()
