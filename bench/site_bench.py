@@ -8,8 +8,9 @@ measure the built site's size.
 Everything runs as the commands a user would type, in a scratch knowledge repository made
 by `mlopsdiag init --site`, on the specs of bench/generate.py. Goals, each printed with
 "met" or "not met": both builds pass --strict; the site is at most 0.3 MB per spec (150 MB
-for 500 specs); the largest rule page does not grow with the findings (it is compared with
-the same site's largest architecture page). `--pages-only` writes the pages without
+for 500 specs); the search index is one file; its largest section stays under Zensical's
+limit of 65,536 positions; the largest rule page does not grow with the findings (it is
+compared with the same site's largest architecture page). `--pages-only` writes the pages without
 drawing the diagrams (each architecture page then says its diagrams are not drawn yet), to
 check the builds on many specs when drawing them all would take too long.
 """
@@ -17,7 +18,9 @@ check the builds on many specs when drawing them all would take too long.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -54,6 +57,28 @@ def mb(size: int) -> str:
 
 def verdict(met: bool) -> str:
     return "met" if met else "NOT MET"
+
+
+SEARCH_SEPARATOR = re.compile(r"[\s\-_,:!=\[\]()\\\"`/]+|\.(?!\d)")
+"""Zensical's default search separator: its tokens are the positions it counts."""
+SEARCH_LIMIT = 65_536
+"""Zensical's limit of positions in one section of the search index."""
+
+
+def largest_search_section(site: Path) -> tuple[int, str]:
+    """Positions in the largest section of a built MkDocs site's search index, and where."""
+    folder = site / "search"
+    script = folder / "search_index.js"
+    if script.is_file():
+        text = script.read_text(encoding="utf-8").removeprefix("var __index = ")
+    else:
+        text = (folder / "search_index.json").read_text(encoding="utf-8")
+    largest = (0, "")
+    for doc in json.loads(text)["docs"]:
+        words = re.sub(r"<[^>]+>", " ", doc["title"] + " " + doc["text"])
+        count = sum(1 for t in SEARCH_SEPARATOR.split(words) if t.strip())
+        largest = max(largest, (count, doc["location"]))
+    return largest
 
 
 def main() -> None:
@@ -113,6 +138,13 @@ def main() -> None:
         print(f"    HTML                                     {mb(size_of(site, '.html'))}")
         for index in sorted((site / "search").glob("search_index.*")):
             print(f"    {index.name:<41}{mb(index.stat().st_size)}")
+        indexes = len(list((site / "search").glob("search_index.*")))
+        print(f"    goal: one search index file: {verdict(indexes == 1)}")
+        positions, where = largest_search_section(site)
+        print(
+            f"  largest search section {positions:,} positions ({where}; Zensical's limit "
+            f"{SEARCH_LIMIT:,}): {verdict(positions < SEARCH_LIMIT)}"
+        )
         print(
             f"    goal: at most {mb(budget).strip()} for {args.count} specs "
             f"(150 MB per 500): {verdict(total <= budget)}"

@@ -86,6 +86,12 @@ def test_build_generates_pages_and_diagrams_without_touching_docs(tmp_path: Path
     assert 'data="overview.svg"' in page
     assert "mlopsdiag validate" in (site / "reference" / "cli.html").read_text(encoding="utf-8")
     assert _tree(project / "docs") == before, "the plugin wrote into docs/"
+    # The scaffold's mlopsdiag-search plugin leaves one search index file, and the shim
+    # that serves it over HTTP loads before the theme's script.
+    assert sorted(p.name for p in (site / "search").iterdir()) == ["search_index.js"]
+    assert (site / "mlopsdiag" / "search-index-shim.js").is_file()
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert home.index("search-index-shim.js") < home.index("assets/javascripts/bundle.")
     assert "mlopsdiag: 1 spec(s) rendered" in done.stderr
 
 

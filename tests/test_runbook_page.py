@@ -3,7 +3,6 @@ can break out of, and the health badges of the indexes, built as a user builds t
 
 from __future__ import annotations
 
-import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,6 +12,7 @@ import yaml
 
 from mlopsdiag.site.runbook_pages import command_html
 from site_safety import assert_inert
+from site_search import search_index
 from test_site import HOSTILE, ROOT, _mkdocs_build, _project, load
 
 CHURN = "churn-kubeflow-mlflow-seldon"
@@ -125,7 +125,7 @@ def test_example_runbook_page(tmp_path: Path) -> None:
         assert re.search(rf'scope="colgroup"[^>]*>{stage}<', matrix)
 
     # Health badges are on the indexes, and their words are not in the search index.
-    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    index = search_index(site)
     for page in ("index.html", "architectures/index.html", "runbooks/index.html"):
         built = (site / page).read_text(encoding="utf-8")
         assert 'data-label="stale runbook"' in built and 'data-label="no rollback"' in built

@@ -17,6 +17,7 @@ from mlopsdiag.site.pagebase import (
     architecture_path,
     capability_path,
     capability_ref,
+    capped,
     component_ref,
     concept_ref,
     has_capability,
@@ -69,7 +70,10 @@ def tool_pages(site: SiteInput) -> list[Page]:
                         for c in tool.capabilities
                     ),
                     "used_by": tuple(
-                        (Ref(arch.metadata.title, architecture_path(arch.name)), tuple(refs))
+                        (
+                            Ref(arch.metadata.title, architecture_path(arch.name)),
+                            *capped(refs),
+                        )
                         for arch, refs in uses.get(tool.id, ())
                     ),
                     "similar": tuple(tool_ref(catalog, t.id) for t in similar),
@@ -85,12 +89,10 @@ def tool_pages(site: SiteInput) -> list[Page]:
                 tool_ref(catalog, t.id) for t in tools if t.builtin and cap.id in t.capabilities
             )
             by_capability.append((STAGE_NAMES[stage], capability_ref(catalog, cap.id), providers))
+    # A count per tool, linking to the tool page's list: the index stays the size of the
+    # catalogue however many architectures use each tool.
     used = tuple(
-        (
-            tool_ref(catalog, tool_id),
-            len(uses[tool_id]),
-            tuple(Ref(a.metadata.title, architecture_path(a.name)) for a, _ in uses[tool_id]),
-        )
+        (tool_ref(catalog, tool_id), Ref(str(len(uses[tool_id])), tool_path(tool_id), "used-by"))
         for tool_id in sorted(uses, key=lambda t: (-len(uses[t]), t))
         if tool_id in catalog.tools
     )
@@ -133,7 +135,7 @@ def capability_pages(site: SiteInput) -> list[Page]:
             providers = site.analyses[arch.name].coverage.get(cap.id, ())
             ref = Ref(arch.metadata.title, architecture_path(arch.name))
             if providers:
-                having.append((ref, tuple(component_ref(arch, p) for p in providers)))
+                having.append((ref, *capped([component_ref(arch, p) for p in providers])))
             else:
                 lacking.append(ref)
         pages.append(

@@ -533,6 +533,16 @@ def mark_notes(arch: Architecture, marks: Iterable[Mark]) -> str:
     return "; ".join(f"{names.get(m.element, m.element)} ({mark_origin(arch, m)})" for m in marks)
 
 
+ROW_LINKS = 5
+"""At most this many links in one cell of a where-used row (a tool's components in one
+architecture, say); the rest is counted and the architecture page has them all."""
+
+
+def capped(refs: Sequence[Ref], limit: int = ROW_LINKS) -> tuple[tuple[Ref, ...], int]:
+    """The first `limit` links and how many more there are, so a row stays bounded."""
+    return tuple(refs[:limit]), max(0, len(refs) - limit)
+
+
 def has_capability(site: SiteInput, arch: Architecture, cap_id: str) -> bool:
     """True when the architecture covers the capability."""
     return bool(site.analyses[arch.name].coverage.get(cap_id))
