@@ -224,7 +224,9 @@ def _worker_check(task: tuple[Path, Path | None]) -> FileCheck:
 
 POOL_MIN_FILES = 64
 """Below this many spec files a run stays in one process: starting workers and sending
-results back costs more than it saves (measured with bench/validate_bench.py)."""
+results back costs more than it saves. Measured on 2 idle cores with generated specs of
+25 components, two processes against one: 0.98x the wall time at 32 files (for 1.28x the
+CPU time), 0.86x at 64, 0.63x at 128."""
 CHUNK = 16
 """Files a worker takes at a time: few round trips, and results still arrive steadily."""
 
