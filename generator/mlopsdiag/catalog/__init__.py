@@ -19,6 +19,17 @@ DATA_DIR = package_data_dir(__name__)
 """The catalogue's data files and icons, found with importlib.resources."""
 CATALOG_FILE_NAME = "mlopsdiag-catalog.yaml"
 """A project's own tools live in a file of this name next to (or above) its specs."""
+STAGES = ("data", "training", "release", "serving", "operations")
+"""Lifecycle stages, in the order a model goes through them (capabilities.yaml `stage`)."""
+STAGE_NAMES = {
+    "data": "Data",
+    "training": "Training",
+    "release": "Release",
+    "serving": "Serving",
+    "operations": "Operations",
+    "": "Other",
+}
+"""How pages and pictures name each stage (empty: a capability with no stage)."""
 
 
 @dataclass(frozen=True)

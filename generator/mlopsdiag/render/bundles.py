@@ -19,23 +19,17 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from mlopsdiag.catalog import STAGE_NAMES
+from mlopsdiag.catalog import STAGES as LIFECYCLE_STAGES
 from mlopsdiag.spec.model import Architecture
 
 LARGE_BOXES = 40
 """Boxes a context picture may hold before components are bundled by stage."""
 LARGE_ARROWS = 150
 """Arrows (after merging) a context picture may hold before boxes are bundled by stage."""
-STAGES = ("data", "training", "release", "serving", "operations", "")
-"""Lifecycle stages in the order a model goes through them (the catalogue's `stage`);
-empty: components whose capabilities have no stage."""
-STAGE_NAMES = {
-    "data": "Data",
-    "training": "Training",
-    "release": "Release",
-    "serving": "Serving",
-    "operations": "Operations",
-    "": "Other",
-}
+STAGES = (*LIFECYCLE_STAGES, "")
+"""Lifecycle stages in the order a model goes through them; empty last: components whose
+capabilities have no stage."""
 
 
 @dataclass(frozen=True)

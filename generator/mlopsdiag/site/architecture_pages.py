@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from mlopsdiag.catalog import STAGE_NAMES, STAGES
 from mlopsdiag.render.limits import collapses_overview
 from mlopsdiag.site.pagebase import (
-    STAGE_NAMES,
-    STAGES,
     ComponentRow,
     CoverageRow,
     FlowRow,

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mlopsdiag.catalog import Capability
+from mlopsdiag.catalog import STAGE_NAMES, STAGES, Capability
 from mlopsdiag.site.pagebase import (
     CAPABILITIES,
     MATRIX,
-    STAGE_NAMES,
-    STAGES,
     TOOLS,
     Page,
     Ref,

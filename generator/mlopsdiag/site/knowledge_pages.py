@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from mlopsdiag.catalog import STAGE_NAMES, STAGES
 from mlopsdiag.site.pagebase import (
     KNOWLEDGE,
     RULES_INDEX,
-    STAGE_NAMES,
-    STAGES,
     Page,
     Ref,
     SiteInput,

@@ -21,16 +21,6 @@ from mlopsdiag.site.clireference import CommandDoc
 from mlopsdiag.site.knowledge import Concept
 from mlopsdiag.spec.model import Architecture, Component, Group
 
-STAGES = ("data", "training", "release", "serving", "operations")
-"""Lifecycle stages, in the order a model goes through them (capabilities.yaml `stage`)."""
-STAGE_NAMES = {
-    "data": "Data",
-    "training": "Training",
-    "release": "Release",
-    "serving": "Serving",
-    "operations": "Operations",
-    "": "Other",
-}
 LEVEL_REQUIREMENT_NAMES = {"continuous-training": "a retraining trigger"}
 SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 
