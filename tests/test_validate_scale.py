@@ -181,3 +181,14 @@ def test_a_stopped_pool_leaves_no_worker(tmp_path: Path, how: str) -> None:
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_a_repeated_name_is_reported_with_where_its_value_ends() -> None:
+    code, out = cli(["validate", "--format", "sarif", "."], CASES / "duplicate-name")
+    assert code == 1
+    regions = [
+        r["locations"][0]["physicalLocation"]["region"]
+        for r in json.loads(out)["runs"][0]["results"]
+        if "already used" in r["message"]["text"]
+    ]
+    assert regions == [{"startLine": 4, "startColumn": 9, "endLine": 4, "endColumn": 14}]

@@ -33,24 +33,11 @@ class CheckResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     specs: list[dict[str, Any]] = field(default_factory=list)
     """Per-spec facts for machine-readable output (name, path, validity, maturity, coverage)."""
-    strict: bool | None = None
-    """Strictness asked for on the command line; None leaves it to the project configuration."""
-    strict_paths: frozenset[str] = frozenset()
-    """Specs whose project configuration says `lint.strict: true`."""
 
     @property
     def architectures(self) -> list[Architecture]:
         """Models of the specs that passed validation."""
         return [r.architecture for r in self.results if r.architecture is not None]
-
-    def failed(self, *, strict: bool | None = None) -> bool:
-        """Errors always fail the run; warnings and infos only when strict."""
-        mode = self.strict if strict is None else strict
-        if mode:
-            return bool(self.diagnostics)
-        if any(d.severity is Severity.ERROR for d in self.diagnostics):
-            return True
-        return mode is None and any(d.path in self.strict_paths for d in self.diagnostics)
 
 
 def _facts(result: SpecResult, findings: Sequence[Diagnostic]) -> dict[str, Any]:
@@ -112,6 +99,8 @@ class FileCheck:
     name: str | None = None
     """The `metadata.name` the spec declares, valid or not."""
     name_at: tuple[int, int] = (1, 1)
+    name_end: tuple[int, int] | None = None
+    """Where `metadata.name`'s value starts and ends, for the error of a repeated name."""
     findings: int = 0
     """How many of `diagnostics` (the last ones) are lint findings."""
 
@@ -153,7 +142,8 @@ class Tally:
         }
 
     def failed(self, strict: bool | None) -> bool:
-        """As `CheckResult.failed`: errors always fail; warnings and infos when strict."""
+        """Errors always fail the run; warnings and infos when strict (`strict` None: when
+        the settings of the spec that has them say so)."""
         if strict:
             return bool(self.errors or self.warnings or self.infos)
         return bool(self.errors) or (strict is None and self.strict_findings)
@@ -192,6 +182,7 @@ class _Checker:
             findings = lint(result.architecture, config)
         doc = result.document
         documents = {result.path: doc} if doc is not None else {}
+        name_at = doc.pos(("metadata", "name")) if doc is not None else (1, 1)
         checked = FileCheck(
             result.path,
             with_end_positions([*result.diagnostics, *findings], documents),
@@ -199,7 +190,8 @@ class _Checker:
             strict=config.strict,
             result=result if self.settings.keep else None,
             name=result.declared_name,
-            name_at=doc.pos(("metadata", "name")) if doc is not None else (1, 1),
+            name_at=name_at,
+            name_end=doc.end_of(("metadata", "name"), name_at) if doc is not None else None,
             findings=len(findings),
         )
         return checked
@@ -319,17 +311,16 @@ def _claim_name(checked: FileCheck, names: dict[str, str]) -> FileCheck:
     if first == checked.path:
         return checked
     kept = checked.diagnostics[: len(checked.diagnostics) - checked.findings]
-    error = with_end_positions(
-        [duplicate_name(checked.path, checked.name_at, name, first)],
-        {checked.path: checked.result.document}
-        if checked.result is not None and checked.result.document is not None
-        else {},
-    )
+    error = duplicate_name(checked.path, checked.name_at, name, first)
+    if checked.name_end is not None:
+        error = dataclasses.replace(
+            error, end_line=checked.name_end[0], end_col=checked.name_end[1]
+        )
     if checked.result is not None:
         checked.result.architecture = None
     return dataclasses.replace(
         checked,
-        diagnostics=sorted([*kept, *error], key=Diagnostic.sort_key),
+        diagnostics=sorted([*kept, error], key=Diagnostic.sort_key),
         facts={
             **(checked.facts or {}),
             "valid": False,
@@ -346,7 +337,6 @@ def run_checks(
     paths: Sequence[Path],
     *,
     reference_date: dt.date | None = None,
-    strict: bool | None = None,
     rules: RuleSelection | None = None,
     config_file: Path | None = None,
 ) -> CheckResult:
@@ -358,7 +348,6 @@ def run_checks(
     results: list[SpecResult] = []
     diagnostics: list[Diagnostic] = []
     specs: list[dict[str, Any]] = []
-    strict_paths: set[str] = set()
     with few_collections():
         for checked in check_stream(
             paths,
@@ -374,6 +363,4 @@ def run_checks(
             if checked.result is not None:
                 results.append(checked.result)
             specs.append(checked.facts)
-            if checked.strict:
-                strict_paths.add(checked.path)
-    return CheckResult(results, diagnostics, specs, strict, frozenset(strict_paths))
+    return CheckResult(results, diagnostics, specs)
