@@ -5,12 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,6 +14,7 @@ import yaml
 from click.testing import CliRunner
 
 from mlopsdiag.cli import main_group
+from test_site_serve import _free_port, _get, _wait_for
 
 pytestmark = [pytest.mark.site, pytest.mark.graphviz]
 
@@ -112,29 +109,6 @@ def test_a_missing_spec_path_is_a_clear_configuration_error(tmp_path: Path) -> N
     done = _build(project)
     assert done.returncode != 0
     assert "spec path 'architecture' (plugins.mlopsdiag.specs) does not exist" in done.stderr
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return str(response.read().decode("utf-8"))
-
-
-def _wait_for(predicate: Callable[[], bool], timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if predicate():
-                return True
-        except OSError:
-            pass
-        time.sleep(0.3)
-    return False
 
 
 def test_serve_rebuilds_pages_and_diagrams_when_a_spec_changes(tmp_path: Path) -> None:
