@@ -15,32 +15,16 @@ import jsonschema
 import pytest
 import yaml
 
+from tiny_spec import tiny_spec
+
 ROOT = Path(__file__).resolve().parent.parent
 ACTION = ROOT / "action.yml"
 SARIF_SCHEMA = Path(__file__).resolve().parent / "sarif" / "sarif-schema-2.1.0.json"
 BIN = Path(sys.executable).parent
 
-GOOD = """\
-apiVersion: mlopsdiag/v1
-kind: Architecture
-metadata:
-  name: {name}
-  title: Tiny
-components:
-  - id: train
-    tool: scikit-learn
-  - id: track
-    tool: mlflow
-  - id: notes
-    tool: jupyter
-flows:
-  - from: train
-    to: track
-    kind: metrics
-"""
 # specs/a.yaml: an error on line 10 (unknown tool) and a warning (no data validation) on
 # line 7 that comes before it in the file; specs/b.yaml: valid with findings.
-BAD = GOOD.format(name="a").replace("tool: mlflow", "tool: mlfow")
+BAD = tiny_spec("a", notes=True, tracker="mlfow")
 
 EXPRESSION = re.compile(r"\$\{\{\s*([^}]*?)\s*\}\}")
 
@@ -166,7 +150,7 @@ def workspace(tmp_path: Path) -> Path:
     folder = tmp_path / "workspace"
     (folder / "specs").mkdir(parents=True)
     (folder / "specs" / "a.yaml").write_text(BAD, encoding="utf-8")
-    (folder / "specs" / "b.yaml").write_text(GOOD.format(name="b"), encoding="utf-8")
+    (folder / "specs" / "b.yaml").write_text(tiny_spec("b", notes=True), encoding="utf-8")
     return folder
 
 
@@ -294,12 +278,12 @@ def test_diff_input_summarizes_a_pull_request(tmp_path: Path) -> None:
     # that does not have it: the step fetches what it needs.
     origin = tmp_path / "origin"
     (origin / "specs").mkdir(parents=True)
-    (origin / "specs" / "b.yaml").write_text(GOOD.format(name="b"), encoding="utf-8")
+    (origin / "specs" / "b.yaml").write_text(tiny_spec("b", notes=True), encoding="utf-8")
     _git(origin, "init", "-q", "-b", "main")
     _git(origin, "add", "-A")
     _git(origin, "commit", "-q", "-m", "base")
     _git(origin, "checkout", "-q", "-b", "feature")
-    changed = GOOD.format(name="b").replace(
+    changed = tiny_spec("b", notes=True).replace(
         "  - id: notes\n", "  - id: registry\n    tool: mlflow\n  - id: notes\n"
     )
     (origin / "specs" / "b.yaml").write_text(changed, encoding="utf-8")

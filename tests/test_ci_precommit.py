@@ -16,25 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from tiny_spec import tiny_spec
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-
-SPEC = """\
-apiVersion: mlopsdiag/v1
-kind: Architecture
-metadata:
-  name: {name}
-  title: Tiny
-components:
-  - id: train
-    tool: scikit-learn
-  - id: track
-    tool: mlflow
-flows:
-  - from: train
-    to: track
-    kind: metrics
-"""
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -79,7 +64,7 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
 def _user_repo(tmp_path: Path, env: dict[str, str]) -> Path:
     repo = tmp_path / "project"
     (repo / "specs").mkdir(parents=True)
-    (repo / "specs" / "a.yaml").write_text(SPEC.format(name="a"), encoding="utf-8")
+    (repo / "specs" / "a.yaml").write_text(tiny_spec("a"), encoding="utf-8")
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=repo, check=True, env=env)
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True, env=env)
     subprocess.run(["git", "commit", "-q", "-m", "a"], cwd=repo, check=True, env=env)
@@ -158,7 +143,7 @@ def test_try_repo_duplicate_name_fails_and_clean_commit_passes(
     # One test for both runs: each `pre-commit try-repo` installs mlopsdiag afresh.
     env = _env(hook_repo[2])
     project = _user_repo(tmp_path, env)
-    (project / "specs" / "b.yaml").write_text(SPEC.format(name="a"), encoding="utf-8")
+    (project / "specs" / "b.yaml").write_text(tiny_spec("a"), encoding="utf-8")
     subprocess.run(["git", "add", "specs/b.yaml"], cwd=project, check=True, env=env)
     # What the issue ran: only the new file is named, and yet the whole set is checked.
     result = try_repo(hook_repo, project, "--files", "specs/b.yaml")
@@ -170,7 +155,7 @@ def test_try_repo_duplicate_name_fails_and_clean_commit_passes(
         "specs/a.yaml" in output
     )
 
-    (project / "specs" / "b.yaml").write_text(SPEC.format(name="b"), encoding="utf-8")
+    (project / "specs" / "b.yaml").write_text(tiny_spec("b"), encoding="utf-8")
     subprocess.run(["git", "add", "specs/b.yaml"], cwd=project, check=True, env=env)
     result = try_repo(hook_repo, project)  # the staged files, as `git commit` runs it
     output = result.stdout + result.stderr

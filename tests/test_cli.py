@@ -10,25 +10,11 @@ from click.testing import CliRunner
 
 from mlopsdiag import __version__
 from mlopsdiag.cli import main, main_group
+from tiny_spec import tiny_spec
 
-GOOD = """\
-apiVersion: mlopsdiag/v1
-kind: Architecture
-metadata:
-  name: tiny
-  title: Tiny
-components:
-  - id: train
-    tool: scikit-learn
-  - id: track
-    tool: mlflow
-flows:
-  - from: train
-    to: track
-    kind: metrics
-"""
+GOOD = tiny_spec()
 
-BAD = GOOD.replace("tool: mlflow", "tool: mlfow")
+BAD = tiny_spec(tracker="mlfow")
 
 
 @pytest.fixture

@@ -13,29 +13,13 @@ from click.testing import CliRunner
 from mlopsdiag.cli import main, main_group
 from mlopsdiag.lint import RULES
 from mlopsdiag.report import FORMATS
+from tiny_spec import tiny_spec
 
 SARIF_SCHEMA = Path(__file__).resolve().parent / "sarif" / "sarif-schema-2.1.0.json"
 
 # One spec error (line 10) and two lint findings: no data validation, an orphan component.
-SPEC = """\
-apiVersion: mlopsdiag/v1
-kind: Architecture
-metadata:
-  name: tiny
-  title: Tiny
-components:
-  - id: train
-    tool: scikit-learn
-  - id: track
-    tool: mlflow
-  - id: notes
-    tool: jupyter
-flows:
-  - from: train
-    to: track
-    kind: metrics
-"""
-BAD = SPEC.replace("tool: mlflow", "tool: mlfow")
+SPEC = tiny_spec(notes=True)
+BAD = tiny_spec(notes=True, tracker="mlfow")
 
 
 @pytest.fixture
