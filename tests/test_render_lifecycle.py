@@ -54,6 +54,16 @@ exec {real} "$@"
 """
 
 
+def as_foreground_job() -> None:
+    """Run in a child before it starts: take Ctrl-C as a terminal's foreground job does.
+
+    A process started in the background by a non-interactive shell (`cmd &` in a script,
+    some CI runners) inherits SIGINT ignored, and so would every process these tests start;
+    Python then keeps ignoring it, and the Ctrl-C under test would never arrive.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/status").read_text()
@@ -133,6 +143,7 @@ class Project:
             stderr=subprocess.PIPE,
             text=True,
             start_new_session=True,  # its own process group, as a shell gives it
+            preexec_fn=as_foreground_job,
         )
 
     def dot_pids(self) -> list[int]:

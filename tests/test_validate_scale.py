@@ -17,6 +17,7 @@ from mlopsdiag.check import POOL_MIN_FILES, check_stream, default_jobs
 from mlopsdiag.spec.discovery import find_specs
 from mlopsdiag.spec.loader import load_bytes
 from test_hardening import cli
+from test_render_lifecycle import as_foreground_job
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases" / "invalid"
@@ -156,6 +157,7 @@ def _start(args: list[str], cwd: Path) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a terminal's foreground job
+        preexec_fn=as_foreground_job,
     )
 
 
