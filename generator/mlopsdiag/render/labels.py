@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from functools import lru_cache
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SPACES = re.compile(r"\s+")
@@ -39,6 +40,7 @@ def html_text(text: str) -> str:
     return clean(text).translate(_HTML_ESCAPES)
 
 
+@lru_cache(maxsize=4096)  # a name is wrapped again in each of a spec's pictures
 def wrapped_html(text: str, width: int, max_lines: int = 4) -> str:
     """Text wrapped into at most `max_lines` lines of about `width` characters, as label markup."""
     lines = textwrap.wrap(clean(text), width, break_on_hyphens=False) or [""]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 
 from mlopsdiag.catalog import DATA_DIR, Tool
@@ -188,6 +189,7 @@ def _file_icon(path: Path, name: str) -> IconRef | None:
     return IconRef(name=name, file=path) if path.is_file() else None
 
 
+@cache  # the package's own files do not change while it runs (`serve` included)
 def _builtin_file_icon(path: Path) -> IconRef | None:
     try:
         relative = path.resolve().relative_to(DATA_DIR)
