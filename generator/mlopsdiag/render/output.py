@@ -289,16 +289,24 @@ class GraphvizRun:
         self.icons = icons
         self.timeout = timeout
         self.started = time.monotonic()
-        self.workdir = Path(tempfile.mkdtemp(dir=workdir))
-        self.paths = {fmt: self.workdir / f"out.{fmt}" for fmt in formats if FORMATS[fmt].graphviz}
-        graph = self.workdir / "in.dot"
-        graph.write_text(runnable_source(source, icons), encoding="utf-8")
+        # Files side by side in `workdir` rather than a folder per run: making and removing
+        # a folder for each of thousands of views costs more than the files themselves.
+        handle, name = tempfile.mkstemp(prefix="view-", suffix=".dot", dir=workdir)
+        graph = Path(name)
+        self.stem = graph.with_suffix("")
+        self.paths = {
+            fmt: self.stem.with_suffix(f".{fmt}") for fmt in formats if FORMATS[fmt].graphviz
+        }
+        self.stderr = self.stem.with_suffix(".stderr")
+        self.files = (graph, self.stderr, *self.paths.values())
+        with os.fdopen(handle, "wb") as dot_file:
+            dot_file.write(runnable_source(source, icons).encode("utf-8"))
         args = [dot_program()]
         if dpi is not None:
             args.append(f"-Gdpi={dpi}")
         for fmt, path in self.paths.items():
             args += [f"-T{fmt}", f"-o{path}"]
-        self.errors = (self.workdir / "stderr").open("wb")
+        self.errors = self.stderr.open("wb")
         lifecycle.prepare()
         launcher = lifecycle.launcher()
         self.proc = subprocess.Popen(
@@ -331,7 +339,7 @@ class GraphvizRun:
                 raise LayoutTimeout(self.timeout) from None
             self.errors.close()
             if code != 0:
-                message = (self.workdir / "stderr").read_text(errors="replace").strip()
+                message = self.stderr.read_text(errors="replace").strip()
                 raise RuntimeError(f"Graphviz failed (exit {code}): {message}")
             out: dict[str, bytes] = {}
             for fmt, path in self.paths.items():
@@ -354,4 +362,6 @@ class GraphvizRun:
                 except KeyboardInterrupt:
                     continue
         self.errors.close()
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        for file in self.files:
+            with contextlib.suppress(OSError):
+                file.unlink()
