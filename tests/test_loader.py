@@ -164,7 +164,7 @@ def test_no_hidden_credential_survives_into_any_output(
     from mlopsdiag.catalog import builtin_catalog
     from mlopsdiag.render.runner import render_architecture
     from mlopsdiag.site import write_site
-    from mlopsdiag.spec.secrets import _PATTERNS, normalise
+    from mlopsdiag.spec.secrets import normalise, patterns
     from mlopsdiag.spec.validate import validate_document
 
     data = copy.deepcopy(_BASE)
@@ -202,5 +202,5 @@ def test_no_hidden_credential_survives_into_any_output(
     for text in outputs:
         seen = normalise(text)
         assert plain not in seen
-        for name, pattern in _PATTERNS:
+        for name, pattern in patterns():
             assert pattern.search(seen) is None, name

@@ -47,10 +47,10 @@ OTHER_POSITIVES = (
 
 
 def test_every_pattern_has_examples_the_gate_lets_through() -> None:
-    names = [name for name, _ in secrets._PATTERNS]
+    names = [name for name, _ in secrets.patterns()]
     missing = [name for name in names if name not in EXAMPLES]
     assert not missing, f"add examples of these patterns to EXAMPLES: {missing}"
-    for name, pattern in secrets._PATTERNS:
+    for name, pattern in secrets.patterns():
         for example in EXAMPLES[name]:
             assert pattern.search(example), (name, "example does not match its pattern")
             assert could_hold_secret(example), (name, "the gate stops a credential")

@@ -7,61 +7,57 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from mlopsdiag.errors import Diagnostic
 from mlopsdiag.spec.loader import Document, PathKey, format_path
 
+# The patterns are compiled the first time a text passes the gate below (see `_scanner`):
+# most runs never need them, and compiling them took a tenth of a one-spec validate.
+
 # (what it is, pattern). Order matters only for which name is reported first.
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("private key block", re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----")),
-    ("AWS access key id", re.compile(r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b")),
+_PATTERN_SOURCES: tuple[tuple[str, str], ...] = (
+    ("private key block", r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----"),
+    ("AWS access key id", r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b"),
     (
         "AWS secret access key",
-        re.compile(r"(?i:aws.{0,20}(?:secret|key).{0,20}[:=]\s*['\"]?)[A-Za-z0-9/+]{40}\b"),
+        r"(?i:aws.{0,20}(?:secret|key).{0,20}[:=]\s*['\"]?)[A-Za-z0-9/+]{40}\b",
     ),
-    ("Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}")),
+    ("Google API key", r"\bAIza[0-9A-Za-z_\-]{35}"),
     (
         "Google service account private_key_id",
-        re.compile(r"(?i:\bprivate_key_id['\"]?\s*[:=]\s*['\"]?[0-9a-f]{40}\b)"),
+        r"(?i:\bprivate_key_id['\"]?\s*[:=]\s*['\"]?[0-9a-f]{40}\b)",
     ),
-    ("GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})")),
-    ("GitLab token", re.compile(r"\bgl(?:pat|dt|rt|ptt|cbt)-[A-Za-z0-9_\-]{20,}")),
-    ("Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
-    ("Slack app token", re.compile(r"\bxapp-\d+-[A-Za-z0-9]+-\d+-[A-Za-z0-9]{16,}")),
+    ("GitHub token", r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})"),
+    ("GitLab token", r"\bgl(?:pat|dt|rt|ptt|cbt)-[A-Za-z0-9_\-]{20,}"),
+    ("Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
+    ("Slack app token", r"\bxapp-\d+-[A-Za-z0-9]+-\d+-[A-Za-z0-9]{16,}"),
     (
         "Slack webhook URL",
-        re.compile(
-            r"hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9]+/[A-Za-z0-9]+/[A-Za-z0-9]+"
-        ),
+        r"hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9]+/[A-Za-z0-9]+/[A-Za-z0-9]+",
     ),
-    ("Stripe key", re.compile(r"\b[sr]k_(?:live|test)_[0-9A-Za-z]{16,}")),
-    ("OpenAI-style API key", re.compile(r"\bsk-(?:proj-)?[A-Za-z0-9_\-]{32,}")),
-    ("Twilio API key", re.compile(r"\bSK[0-9a-fA-F]{32}\b")),
-    ("Databricks token", re.compile(r"\bdapi[0-9a-f]{32}(?:-\d+)?\b")),
+    ("Stripe key", r"\b[sr]k_(?:live|test)_[0-9A-Za-z]{16,}"),
+    ("OpenAI-style API key", r"\bsk-(?:proj-)?[A-Za-z0-9_\-]{32,}"),
+    ("Twilio API key", r"\bSK[0-9a-fA-F]{32}\b"),
+    ("Databricks token", r"\bdapi[0-9a-f]{32}(?:-\d+)?\b"),
     (
         "Kaggle API key",
-        re.compile(
-            r"(?i:\bkaggle[^\n]{0,40}?key['\"]?\s*[:=]\s*['\"]?[0-9a-f]{32}\b)"
-            r"|\"key\"\s*:\s*\"[0-9a-f]{32}\""
-        ),
+        r"(?i:\bkaggle[^\n]{0,40}?key['\"]?\s*[:=]\s*['\"]?[0-9a-f]{32}\b)"
+        r"|\"key\"\s*:\s*\"[0-9a-f]{32}\"",
     ),
     (
         "API key after a login command",
-        re.compile(
-            r"(?i:\b[a-z][a-z0-9_-]*\s+login\b(?:\s+--?[a-z][a-z-]*(?:[= ](?!['\"]?[0-9a-f]{32})\S+)?)*"
-            r"\s+['\"]?[0-9a-f]{32,}\b)"
-        ),
+        r"(?i:\b[a-z][a-z0-9_-]*\s+login\b(?:\s+--?[a-z][a-z-]*(?:[= ](?!['\"]?[0-9a-f]{32})\S+)?)*"
+        r"\s+['\"]?[0-9a-f]{32,}\b)",
     ),
     (
         "JSON Web Token",
-        re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+        r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
     ),
-    ("Azure storage account key", re.compile(r"(?i:AccountKey=)[A-Za-z0-9+/=]{20,}")),
+    ("Azure storage account key", r"(?i:AccountKey=)[A-Za-z0-9+/=]{20,}"),
 )
 
-# One pass over the text finds whether any of the patterns above can match at all.
-_ANY = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in _PATTERNS))
 
 MIN_LENGTH = 8
 """Shorter text is never reported: no credential format is that short."""
@@ -69,34 +65,34 @@ MIN_LENGTH = 8
 # `password=x`, `DB_PASSWORD=x`, `PGPASSWORD=x`, `client-secret: x`. The prefix may be any
 # word glued on with `_` or `-` (or nothing, as in PGPASSWORD), except for the short `pass`,
 # which only counts on its own (`bypass=1` is no secret).
-_ASSIGNMENT = re.compile(
+_ASSIGNMENT = (
     r"(?i)(?<![a-z0-9])(?P<name>(?:[a-z0-9]*?(?:password|passwd|secret|token|api[_-]?key|"
     r"access[_-]?key|private[_-]?key))|(?:[a-z0-9]+[_-])?(?:pwd|pass|auth[_-]?token))"
     r"(?![a-z0-9])\s*(?P<op>[:=])\s*(?P<q>['\"]?)(?P<value>[^\s'\",;]+)"
 )
 
 # "the password is 'swordfish'"
-_PROSE_QUOTED = re.compile(
+_PROSE_QUOTED = (
     r"(?i)\b(?:password|passphrase|passwd|token|secret)\s+(?:is|was|=)\s+"
     r"(?P<q>['\"`])(?P<value>[^'\"`\s]{4,})(?P=q)"
 )
 
 # `--password SECRET`, `--token=SECRET`, `mysql -pSECRET`
-_OPTION = re.compile(
+_OPTION = (
     r"(?i)(?:--(?:password|passwd|pass|token|api-key|secret|client-secret)(?:=|\s+)"
     r"|\bmysql(?:dump|admin|import|show|check)?\b[^\n]*?\s-p)"
     r"(?P<q>['\"]?)(?P<value>[^\s'\"]+)"
 )
 
-_AUTH_HEADER = re.compile(
+_AUTH_HEADER = (
     r"(?i)\b(?:authorization\s*:\s*)?(?P<scheme>basic|bearer)\s+(?P<value>[A-Za-z0-9._~+/=-]{8,})"
 )
 
 # scheme://user:password@host, with any scheme case and an empty user (redis://:pw@host)
-_URL_PASSWORD = re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://[^/\s:@]*:(?P<value>[^/\s@]+)@")
+_URL_PASSWORD = r"(?i)\b[a-z][a-z0-9+.-]*://[^/\s:@]*:(?P<value>[^/\s@]+)@"  # noqa: S105 - a pattern
 
 # Values that are references or placeholders, not secrets.
-_REFERENCE = re.compile(
+_REFERENCE = (
     r"(?i)^(?:[a-z][a-z0-9+.-]*://|\$\{|\$\(|\$[A-Z_]|%[A-Z_]+%|<[^>]*>?$|\{\{|%\(|\*+$|x+$|"
     r"\.\.\.|…|none$|null$|redacted$|changeme$|see$|stored$|in$|from$|via$|prompt$|"
     r"required$|optional$|unset$|empty$|set$)"
@@ -140,7 +136,43 @@ _PROSE_WORDS = frozenset(
     }
 )
 
-_TOKEN = re.compile(r"[A-Za-z0-9+/=_\-]{32,}")
+_TOKEN = r"[A-Za-z0-9+/=_\-]{32,}"  # noqa: S105 - a pattern
+
+
+@dataclass(frozen=True)
+class _Scanner:
+    """The compiled patterns."""
+
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    any: re.Pattern[str]  # one pass over a text finds whether any pattern can match at all
+    assignment: re.Pattern[str]
+    prose_quoted: re.Pattern[str]
+    option: re.Pattern[str]
+    auth_header: re.Pattern[str]
+    url_password: re.Pattern[str]
+    reference: re.Pattern[str]
+    token: re.Pattern[str]
+
+
+@cache
+def _scanner() -> _Scanner:
+    return _Scanner(
+        patterns=patterns(),
+        any=re.compile("|".join(f"(?:{source})" for _, source in _PATTERN_SOURCES)),
+        assignment=re.compile(_ASSIGNMENT),
+        prose_quoted=re.compile(_PROSE_QUOTED),
+        option=re.compile(_OPTION),
+        auth_header=re.compile(_AUTH_HEADER),
+        url_password=re.compile(_URL_PASSWORD),
+        reference=re.compile(_REFERENCE),
+        token=re.compile(_TOKEN),
+    )
+
+
+@cache
+def patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(what it is, compiled pattern) of each credential format recognised by its shape."""
+    return tuple((name, re.compile(source)) for name, source in _PATTERN_SOURCES)
 
 
 def _entropy(text: str) -> float:
@@ -150,7 +182,7 @@ def _entropy(text: str) -> float:
 
 
 def _high_entropy(text: str) -> str | None:
-    for match in _TOKEN.finditer(text):
+    for match in _scanner().token.finditer(text):
         token = match.group(0)
         start = match.start()
         prefix = text[max(0, start - 8) : start].lower()
@@ -233,22 +265,23 @@ def normalise(text: str) -> str:
 
 
 def _is_reference(value: str) -> bool:
-    return _REFERENCE.match(value) is not None
+    return _scanner().reference.match(value) is not None
 
 
 def _find(text: str) -> tuple[str, str] | None:
     """(kind, the credential-looking part) of normalised text, or None."""
     if len(text) < MIN_LENGTH:
         return None
-    if _ANY.search(text):
-        for name, pattern in _PATTERNS:
+    scan = _scanner()
+    if scan.any.search(text):
+        for name, pattern in scan.patterns:
             match = pattern.search(text)
             if match:
                 return name, match.group(0)
-    for match in _URL_PASSWORD.finditer(text):
+    for match in scan.url_password.finditer(text):
         if not _is_reference(match.group("value")):
             return "URL with an embedded password", match.group(0)
-    for match in _AUTH_HEADER.finditer(text):
+    for match in scan.auth_header.finditer(text):
         value = match.group("value")
         scheme = match.group("scheme").lower()
         # "Bearer tokens expire" is prose: a credential has a digit or is long and mixed.
@@ -256,18 +289,18 @@ def _find(text: str) -> tuple[str, str] | None:
             any(c.isdigit() for c in value) or (scheme == "basic" and value.endswith("="))
         ):
             return f"HTTP {scheme.capitalize()} credentials", match.group(0)
-    for match in _OPTION.finditer(text):
+    for match in scan.option.finditer(text):
         value = match.group("value")
         if not _is_reference(value) and not value.startswith("-") and len(value) >= 4:
             return "password given on a command line", match.group(0)
-    for match in _ASSIGNMENT.finditer(text):
+    for match in scan.assignment.finditer(text):
         value = match.group("value")
         if _is_reference(value):
             continue
         if match.group("op") == ":" and not match.group("q") and _looks_like_prose(match, text):
             continue
         return f"'{match.group('name')}' assignment with a value", match.group(0)
-    match = _PROSE_QUOTED.search(text)
+    match = scan.prose_quoted.search(text)
     if match and not _is_reference(match.group("value")):
         return "a password in a sentence", match.group(0)
     token = _high_entropy(text)
