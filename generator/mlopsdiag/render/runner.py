@@ -6,8 +6,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import math
-import multiprocessing
-import multiprocessing.context
 import os
 import signal
 import sys
@@ -15,7 +13,6 @@ import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +40,9 @@ from mlopsdiag.spec.validate import SpecResult, discover, display_path, validate
 from mlopsdiag.writer import OutputError, inside, write_atomic
 
 if TYPE_CHECKING:
+    import multiprocessing.context
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     from mlopsdiag.render.diagram import DotGraph
 
 
@@ -406,6 +406,9 @@ def _run_tasks(
                     yield task, done
                 advance()
             return
+        # Imported here: a run with nothing to draw (all up to date) never needs them.
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
         lifecycle.prepare()
         context = _pool_context()
         if context.get_start_method() == "fork":
@@ -439,6 +442,8 @@ def _run_tasks(
 def _pool_context() -> multiprocessing.context.BaseContext:
     # Workers are forked on Linux, so that each can check that its parent is the one that
     # asked for it (see lifecycle.worker_start); elsewhere the platform's default applies.
+    import multiprocessing
+
     method = "fork" if sys.platform.startswith("linux") else None
     return multiprocessing.get_context(method)
 
@@ -605,7 +610,7 @@ def render_specs(
         cache.save()
     order = {name: i for i, name in enumerate(report.spec_paths)}
     report.rendered.sort(key=order.__getitem__)
-    shown_order = {display_path(f): i for i, f in enumerate(files)}
+    shown_order = {name: i for i, name in enumerate(shown)}  # `files` in order
     report.problems.sort(key=lambda p: shown_order.get(p.spec, len(files)))
     return report
 
