@@ -31,6 +31,7 @@ def find_specs(paths: Sequence[Path]) -> Found:
     """Expand folders into the spec files below them (hidden files and folders left out)
     and say what was skipped, in one walk of each folder."""
     found = Found()
+    _REAL_FOLDERS.clear()  # folders are resolved afresh on each walk (a link may have moved)
     listed: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -41,7 +42,7 @@ def find_specs(paths: Sequence[Path]) -> Found:
     # through a symlink) is one file, checked once.
     unique: dict[Path, Path] = {}
     for p in listed:
-        unique.setdefault(p.resolve(), p)
+        unique.setdefault(real_path(p), p)
     found.files = list(unique.values())
     return found
 
@@ -106,10 +107,26 @@ def _working_folder() -> Path:
 _WORKING: dict[str, Path] = {}
 
 
+_REAL_FOLDERS: dict[str, Path] = {}
+
+
+def real_path(path: Path) -> Path:
+    """`path.resolve()`, resolving each folder once: a walk of a thousand specs in a few
+    folders would otherwise look up every part of every path a thousand times."""
+    folder, name = os.path.split(path)
+    if name in ("", ".", "..") or path.is_symlink():
+        return path.resolve()
+    key = f"{os.getcwd()}\0{folder}"  # noqa: PTH109 - a relative folder depends on it
+    real = _REAL_FOLDERS.get(key)
+    if real is None:
+        real = _REAL_FOLDERS[key] = Path(folder or os.curdir).resolve()
+    return real / name
+
+
 def display_path(path: Path) -> str:
     """A path as shown in diagnostics and on pages: relative to the working folder, also
     when outside it (`../shared/specs/a.yaml`), so no absolute local path is published."""
-    resolved = path.resolve()
+    resolved = real_path(path)
     cwd = _working_folder()
     try:
         return resolved.relative_to(cwd).as_posix()
