@@ -166,7 +166,9 @@ def _start(args: list[str], cwd: Path) -> subprocess.Popen[str]:
 def test_a_stopped_pool_leaves_no_worker(tmp_path: Path, how: str) -> None:
     from test_render_lifecycle import _processes_mentioning, _wait_for
 
-    specs = _spec_set(tmp_path, 6 * POOL_MIN_FILES)
+    # Enough specs that the run is still going when the signal lands, even on a busy
+    # machine where seeing the workers appear takes a while.
+    specs = _spec_set(tmp_path, 24 * POOL_MIN_FILES)
     proc = _start(["validate", "--jobs", "2", str(specs)], tmp_path)
     try:
         # The parent and its two workers all carry the folder in their command line.
