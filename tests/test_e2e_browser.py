@@ -954,11 +954,42 @@ _SHOW_ICON = """(i) => {
 }"""
 
 
+_DECODED = """async () => {
+  const XLINK = "http://www.w3.org/1999/xlink";
+  const href = (el) => el.getAttribute("href") || el.getAttributeNS(XLINK, "href") || "";
+  const srcs = new Set(Array.from(document.querySelectorAll("image")).map(href));
+  await Promise.all(Array.from(srcs).map((src) => {
+    const image = new Image();
+    image.src = new URL(src, document.URL).href;
+    return image.decode().catch(() => null);  // a broken icon shows as such on the screen
+  }));
+}"""
+"""Wait until the icons of an SVG document are decoded: a busy browser paints an image that
+is still being decoded as empty first. (Not requestAnimationFrame: it never fires in a
+frame that is out of view.)"""
+
+
+def _settled(shoot: Callable[[], bytes]) -> list[tuple[int, int, int]]:
+    """The pixels of a screenshot once two taken in a row agree."""
+    shot = _pixels(shoot())
+    for _ in range(10):
+        again = _pixels(shoot())
+        if again == shot:
+            break
+        shot = again
+    return shot
+
+
 def _icons_seen(page: Page, url: str) -> list[list[tuple[int, int, int]]]:
     """The pixels of each icon of the SVG at `url`, opened on its own, in document order."""
     page.goto(url, wait_until="load")
+    page.evaluate(_DECODED)
     count = page.evaluate("() => document.querySelectorAll('use').length")
-    return [_pixels(page.screenshot(clip=page.evaluate(_SHOW_ICON, i))) for i in range(count)]
+    seen = []
+    for i in range(count):
+        box = page.evaluate(_SHOW_ICON, i)
+        seen.append(_settled(lambda box=box: page.screenshot(clip=box)))
+    return seen
 
 
 def _rendered_and_shared(site: Served, svg: str) -> tuple[Path, Path]:
@@ -1004,8 +1035,10 @@ def test_an_architecture_page_paints_the_shared_icons_over_http_and_from_file(
 
     def shown(url: str) -> list[tuple[int, int, int]]:
         page.goto(url, wait_until="load")
-        _diagram(page, "overview.svg")
-        return _pixels(page.locator("object[data='overview.svg']").screenshot())
+        diagram = page.locator("object[data='overview.svg']")
+        diagram.scroll_into_view_if_needed()
+        _diagram(page, "overview.svg").evaluate(_DECODED)
+        return _settled(diagram.screenshot)
 
     # Over HTTP, against the same page served with the self-contained diagram.
     page.route(f"{site.url}{folder}/overview.svg", lambda route: route.fulfill(path=rendered))
@@ -1019,4 +1052,5 @@ def test_an_architecture_page_paints_the_shared_icons_over_http_and_from_file(
     seen = shown((site.root / folder / "index.html").as_uri())
     diagram = page.locator("object[data='overview.svg']").element_handle()
     page.evaluate(_SWAP_DIAGRAM, [diagram, rendered.as_uri()])
-    assert seen == _pixels(diagram.screenshot()), "from file://"
+    _diagram(page, "overview.svg").evaluate(_DECODED)
+    assert seen == _settled(diagram.screenshot), "from file://"
