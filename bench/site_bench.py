@@ -31,6 +31,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
+from mlopsdiag.mkdocs_icons import ICONS_DIR
+
 BIN = Path(sys.executable).parent
 
 
@@ -133,8 +135,11 @@ def main() -> None:
         total = size_of(site)
         budget = 300_000 * args.count
         print(f"  site size (mkdocs)                         {mb(total)}")
+        icons_dir = site / ICONS_DIR
+        icons = size_of(icons_dir) if icons_dir.is_dir() else 0
         print(f"    SVG diagrams                             {mb(size_of(site, '.svg'))}")
-        print(f"    PNG                                      {mb(size_of(site, '.png'))}")
+        print(f"    {f'shared icons ({ICONS_DIR}/)':<41}{mb(icons)}")
+        print(f"    other PNG                                {mb(size_of(site, '.png') - icons)}")
         print(f"    HTML                                     {mb(size_of(site, '.html'))}")
         for index in sorted((site / "search").glob("search_index.*")):
             print(f"    {index.name:<41}{mb(index.stat().st_size)}")

@@ -464,7 +464,7 @@ _BROKEN_IMAGES = """async () => {
   return broken;
 }"""
 """Images that do not decode, diagrams that did not load, icons of a diagram that are missing
-or do not decode (they are embedded as data: URIs, so no request would fail)."""
+or do not decode (in the built site they are shared PNG files the diagrams link)."""
 
 
 @pytest.mark.parametrize("part", [0, 1], ids=["even-pages", "odd-pages"])
@@ -938,3 +938,119 @@ def test_badges_not_indexed(site: Served) -> None:
                 assert label not in doc["text"], (doc["location"], label)
         if doc["location"].startswith(f"runbooks/{CHURN}.html"):
             assert "stale" not in doc["text"], doc["location"]
+
+
+# --------------------------------------------------------------------------- shared icons
+# In the built site, the mlopsdiag-icons plugin stores each icon once and the diagrams link
+# it. What a reader sees is compared, pixel for pixel, with the self-contained SVG that
+# `mlopsdiag render` wrote: a missing or unreadable icon would show the browser's
+# broken-image sign instead.
+
+_SHOW_ICON = """(i) => {
+  const use = document.querySelectorAll("use")[i];
+  use.scrollIntoView({block: "center", inline: "center"});
+  const r = use.getBoundingClientRect();
+  return {x: r.x, y: r.y, width: r.width, height: r.height};
+}"""
+
+
+_DECODED = """async () => {
+  const XLINK = "http://www.w3.org/1999/xlink";
+  const href = (el) => el.getAttribute("href") || el.getAttributeNS(XLINK, "href") || "";
+  const srcs = new Set(Array.from(document.querySelectorAll("image")).map(href));
+  await Promise.all(Array.from(srcs).map((src) => {
+    const image = new Image();
+    image.src = new URL(src, document.URL).href;
+    return image.decode().catch(() => null);  // a broken icon shows as such on the screen
+  }));
+}"""
+"""Wait until the icons of an SVG document are decoded: a busy browser paints an image that
+is still being decoded as empty first. (Not requestAnimationFrame: it never fires in a
+frame that is out of view.)"""
+
+
+def _settled(shoot: Callable[[], bytes]) -> list[tuple[int, int, int]]:
+    """The pixels of a screenshot once two taken in a row agree."""
+    shot = _pixels(shoot())
+    for _ in range(10):
+        again = _pixels(shoot())
+        if again == shot:
+            break
+        shot = again
+    return shot
+
+
+def _icons_seen(page: Page, url: str) -> list[list[tuple[int, int, int]]]:
+    """The pixels of each icon of the SVG at `url`, opened on its own, in document order."""
+    page.goto(url, wait_until="load")
+    page.evaluate(_DECODED)
+    count = page.evaluate("() => document.querySelectorAll('use').length")
+    seen = []
+    for i in range(count):
+        box = page.evaluate(_SHOW_ICON, i)
+        seen.append(_settled(lambda box=box: page.screenshot(clip=box)))
+    return seen
+
+
+def _rendered_and_shared(site: Served, svg: str) -> tuple[Path, Path]:
+    """A diagram as `mlopsdiag render` wrote it (docs/) and as the built site has it."""
+    rendered = site.root.parent / "docs" / svg
+    shared = site.root / svg
+    # The render output stays self-contained; the site's copy links the shared icons.
+    assert "data:image/png;base64," in rendered.read_text(encoding="utf-8")
+    text = shared.read_text(encoding="utf-8")
+    assert "data:image/png" not in text and "../../mlopsdiag/icons/icon-" in text
+    return rendered, shared
+
+
+@pytest.mark.parametrize("scheme", ["http", "file"])
+def test_a_diagram_opened_on_its_own_paints_its_shared_icons(
+    site: Served, tab: Tab, scheme: str
+) -> None:
+    page, _ = tab
+    svg = f"architectures/{CHURN}/overview.svg"
+    rendered, shared = _rendered_and_shared(site, svg)
+    url = site.url + svg if scheme == "http" else shared.as_uri()
+    expected = _icons_seen(page, rendered.as_uri())
+    assert len(expected) >= 10
+    seen = _icons_seen(page, url)
+    assert len(seen) == len(expected)
+    differ = [i for i, (a, b) in enumerate(zip(seen, expected, strict=True)) if a != b]
+    assert not differ, f"{len(differ)} of {len(seen)} icons do not look as rendered: {differ}"
+
+
+_SWAP_DIAGRAM = """([object, src]) => new Promise((loaded) => {
+  object.addEventListener("load", () => loaded(null), {once: true});
+  object.data = src;
+})"""
+
+
+def test_an_architecture_page_paints_the_shared_icons_over_http_and_from_file(
+    site: Served, tab: Tab
+) -> None:
+    page, _ = tab
+    page.add_init_script(NO_SEARCH_WORKER)
+    folder = f"architectures/{CHURN}"
+    rendered, _ = _rendered_and_shared(site, f"{folder}/overview.svg")
+
+    def shown(url: str) -> list[tuple[int, int, int]]:
+        page.goto(url, wait_until="load")
+        diagram = page.locator("object[data='overview.svg']")
+        diagram.scroll_into_view_if_needed()
+        _diagram(page, "overview.svg").evaluate(_DECODED)
+        return _settled(diagram.screenshot)
+
+    # Over HTTP, against the same page served with the self-contained diagram.
+    page.route(f"{site.url}{folder}/overview.svg", lambda route: route.fulfill(path=rendered))
+    expected = shown(f"{site.url}{folder}/index.html")
+    page.unroute(f"{site.url}{folder}/overview.svg")
+    assert len(set(expected)) > 50  # a drawing, not an empty box
+    assert shown(f"{site.url}{folder}/index.html") == expected, "over HTTP"
+    _screenshot(page, "architecture-shared-icons.png", full_page=False)
+
+    # From file://, against the same <object> showing the render output's file instead.
+    seen = shown((site.root / folder / "index.html").as_uri())
+    diagram = page.locator("object[data='overview.svg']").element_handle()
+    page.evaluate(_SWAP_DIAGRAM, [diagram, rendered.as_uri()])
+    _diagram(page, "overview.svg").evaluate(_DECODED)
+    assert seen == _settled(diagram.screenshot), "from file://"

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import signal
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 import yaml
@@ -79,6 +82,8 @@ def test_build_generates_pages_and_diagrams_without_touching_docs(tmp_path: Path
         svg = (site / "architectures" / "demo" / f"{view}.svg").read_text(encoding="utf-8")
         assert svg.lstrip().startswith(("<?xml", "<svg", "<!--")), svg[:80]
         assert "Raw events" in svg or view != "overview"
+        # The scaffold's mlopsdiag-icons plugin: icons are linked, stored once in the site.
+        assert "data:image/png" not in svg and "../../mlopsdiag/icons/icon-" in svg
     page = (site / "architectures" / "demo" / "index.html").read_text(encoding="utf-8")
     assert 'data="overview.svg"' in page
     assert "mlopsdiag validate" in (site / "reference" / "cli.html").read_text(encoding="utf-8")
@@ -139,6 +144,14 @@ def test_serve_rebuilds_pages_and_diagrams_when_a_spec_changes(tmp_path: Path) -
         )
         assert _wait_for(lambda: "Renamed by the test" in _get(page), 120), "no rebuild"
         assert _wait_for(lambda: "Clickstream renamed" in _get(svg), 30), "diagram not redrawn"
+        # The redrawn diagram links its icons, stored once in the site, and they are served
+        # (the plugin rewrites the site's copy at the end of the build).
+        assert _wait_for(lambda: "data:image/png" not in _get(svg), 30), "icons not shared"
+        redrawn = _get(svg)
+        icon = re.search(r'xlink:href="(\.\./\.\./mlopsdiag/icons/[^"]+\.png)"', redrawn)
+        assert icon is not None, redrawn[:800]
+        with urllib.request.urlopen(urljoin(svg, icon.group(1)), timeout=5) as response:
+            assert response.read().startswith(b"\x89PNG\r\n")
         assert _tree(project / "docs") == before, "the plugin wrote into docs/"
     finally:
         process.send_signal(signal.SIGINT)

@@ -221,6 +221,8 @@ def test_the_installed_wheel_scaffolds_validates_renders_and_builds(
         assert (project / "site" / page).is_file(), page
     assert (project / "site" / "architectures" / "demo" / "overview.svg").is_file()
     assert (project / "site" / "mlopsdiag" / "mlopsdiag.css").is_file()
+    # The scaffold's mlopsdiag-icons plugin, from the wheel's entry point: shared icons.
+    assert list((project / "site" / "mlopsdiag" / "icons").glob("icon-*.png"))
 
     # The same project with the plugin instead of render: from the wheel's entry point.
     clean = tmp_path / "kb-plugin"
