@@ -54,8 +54,11 @@ class RenderReport:
     """Problems of invalid specs and project catalogues, in the format of `validate`."""
     written: list[Path] = field(default_factory=list)
     """Files created or changed by this run."""
-    outputs: dict[str, tuple[Path, ...]] = field(default_factory=dict)
-    """Architecture name -> every diagram file it has in the output folder (new or cached)."""
+    out: Path = Path()
+    """The output folder."""
+    output_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Architecture name -> every diagram file it has in the output folder (new or cached),
+    relative to it: a warm run of a thousand specs need not make 8,000 Path objects."""
     rendered: list[str] = field(default_factory=list)
     """Names of the architectures drawn by this run."""
     cached: list[str] = field(default_factory=list)
@@ -72,9 +75,16 @@ class RenderReport:
     """Views Graphviz could not lay out in time, in spec order."""
     _models: dict[str, Architecture] = field(default_factory=dict, repr=False)
 
+    @property
+    def outputs(self) -> dict[str, tuple[Path, ...]]:
+        """Architecture name -> the paths of its diagram files (see `output_names`)."""
+        return {
+            name: tuple(self.out / f for f in files) for name, files in self.output_names.items()
+        }
+
     def summary(self, out: Path) -> str:
         """One line for the end of a run."""
-        files = sum(len(v) for v in self.outputs.values())
+        files = sum(len(v) for v in self.output_names.values())
         parts = [
             f"{len(self.rendered)} rendered",
             f"{len(self.cached)} up to date",
@@ -549,7 +559,7 @@ def render_specs(
     hits = {} if force else {f: e for f in files if (e := cache.hit(key_of[f])) is not None}
     results, hits = _validate(files, hits)
 
-    report = RenderReport()
+    report = RenderReport(out=out)
     report.diagnostics = _unique(keys.problems + [d for r in results for d in r.diagnostics])
     shown = {display_path(f): f for f in files}
     models = {
@@ -563,7 +573,7 @@ def render_specs(
             entry = hits[file]
             report.spec_paths[entry.name] = file
             report.cached.append(entry.name)
-            report.outputs[entry.name] = tuple(out / f for f in entry.files)
+            report.output_names[entry.name] = tuple(entry.files)
         elif file in models:
             report.spec_paths[models[file].name] = file
             report._models[models[file].name] = models[file]
@@ -588,14 +598,14 @@ def render_specs(
             report.written.extend(done.written)
             if done.view_problems:
                 # Not recorded: the next run tries the full layout again (and says so again).
-                report.outputs[done.name] = tuple(out / f for f in done.files)
+                report.output_names[done.name] = tuple(done.files)
                 continue
             for stale in cache.record(key_of[task.spec], done.name, done.files):
                 if stale.is_file():
                     stale.unlink()
                     report.removed.append(stale)
             recorded = cache.entries[key_of[task.spec]].files
-            report.outputs[done.name] = tuple(out / f for f in recorded)
+            report.output_names[done.name] = tuple(recorded)
     except BaseException:
         # Keep what was drawn before the failure, but never let a second error (the same
         # read-only folder or full disk) hide the first one.
