@@ -5,7 +5,6 @@ That the diagrams still paint their icons in a browser is in test_e2e_browser.py
 from __future__ import annotations
 
 import base64
-import hashlib
 import os
 import re
 import subprocess
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from mlopsdiag.mkdocs_icons import ICONS_DIR
+from test_mkdocs_plugin import _tree
 
 pytestmark = [pytest.mark.site, pytest.mark.graphviz]
 
@@ -47,15 +47,6 @@ def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     )
     assert done.returncode == 0, f"{' '.join(args)}:\n{done.stdout}{done.stderr}"
     return done
-
-
-def _tree(folder: Path) -> dict[str, str]:
-    """Every file below `folder` with a digest of its bytes."""
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")
