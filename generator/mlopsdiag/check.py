@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -284,14 +283,10 @@ def _run(
         for task in tasks:
             yield local.check(*task)
         return
-    import multiprocessing
-
     from mlopsdiag import lifecycle
 
     lifecycle.prepare()
-    method = "fork" if sys.platform.startswith("linux") else None
-    context = multiprocessing.get_context(method)
-    pool = context.Pool(workers, _worker_start, (settings, os.getpid()))
+    pool = lifecycle.pool_context().Pool(workers, _worker_start, (settings, os.getpid()))
     try:
         yield from pool.imap(_worker_check, tasks, chunksize=CHUNK)
         pool.close()

@@ -17,7 +17,10 @@ import sys
 from collections.abc import Callable
 from functools import cache
 from types import FrameType
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    import multiprocessing.context
 
 _PR_SET_PDEATHSIG = 1
 
@@ -88,6 +91,15 @@ class Terminated(SystemExit):
 
 def _on_terminate(signum: int, frame: FrameType | None) -> NoReturn:
     raise Terminated(128 + signum)
+
+
+def pool_context() -> multiprocessing.context.BaseContext:
+    """The start method of render's and validate's pools: fork on Linux, so that each
+    worker can check that its parent is the one that asked for it (`worker_start`), and
+    may use what the parent built; elsewhere the platform's default."""
+    import multiprocessing  # only a run with a pool pays for it
+
+    return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
 
 
 def worker_start(parent: int) -> None:

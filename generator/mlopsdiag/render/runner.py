@@ -40,7 +40,6 @@ from mlopsdiag.spec.validate import SpecResult, discover, display_path, validate
 from mlopsdiag.writer import OutputError, inside, write_atomic
 
 if TYPE_CHECKING:
-    import multiprocessing.context
     from concurrent.futures import Future, ProcessPoolExecutor
 
     from mlopsdiag.render.diagram import DotGraph
@@ -420,7 +419,7 @@ def _run_tasks(
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         lifecycle.prepare()
-        context = _pool_context()
+        context = lifecycle.pool_context()
         if context.get_start_method() == "fork":
             _FORKED_MODELS.update(models)
         pool = ProcessPoolExecutor(
@@ -447,15 +446,6 @@ def _run_tasks(
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             _FORKED_MODELS.clear()
-
-
-def _pool_context() -> multiprocessing.context.BaseContext:
-    # Workers are forked on Linux, so that each can check that its parent is the one that
-    # asked for it (see lifecycle.worker_start); elsewhere the platform's default applies.
-    import multiprocessing
-
-    method = "fork" if sys.platform.startswith("linux") else None
-    return multiprocessing.get_context(method)
 
 
 def _stop_workers(pool: ProcessPoolExecutor, grace: float = 10.0) -> None:
