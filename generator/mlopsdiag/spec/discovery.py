@@ -89,11 +89,6 @@ def discover(paths: Sequence[Path]) -> list[Path]:
     return find_specs(paths).files
 
 
-def skipped(paths: Sequence[Path]) -> list[Diagnostic]:
-    """What `discover` leaves out below `paths` (see `Found.skipped`)."""
-    return find_specs(paths).skipped
-
-
 def _working_folder() -> Path:
     """The working folder, resolved; looked up again only when the process changes it."""
     here = os.getcwd()  # noqa: PTH109 - a str key, cheaper than Path.cwd()
