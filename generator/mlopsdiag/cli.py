@@ -537,7 +537,7 @@ def render(
         click.echo(diagnostic.format(), err=True)
     for problem in report.problems:
         click.echo(problem.format(), err=True)
-    click.echo(report.summary(out))
+    click.echo(report.summary())
     if site:
         from mlopsdiag.site import write_site_cached
 

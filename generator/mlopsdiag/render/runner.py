@@ -81,7 +81,7 @@ class RenderReport:
             name: tuple(self.out / f for f in files) for name, files in self.output_names.items()
         }
 
-    def summary(self, out: Path) -> str:
+    def summary(self) -> str:
         """One line for the end of a run."""
         files = sum(len(v) for v in self.output_names.values())
         parts = [
@@ -92,7 +92,7 @@ class RenderReport:
             parts.append(f"{len(self.invalid)} invalid")
         if self.undrawn:
             parts.append(f"{len(self.undrawn)} failed")
-        return f"{', '.join(parts)}: {files} file{'s' if files != 1 else ''} in {out}"
+        return f"{', '.join(parts)}: {files} file{'s' if files != 1 else ''} in {self.out}"
 
     def failed(self) -> bool:
         """True when a spec or catalogue had errors, or a view has no picture (the run exits 1)."""
