@@ -24,13 +24,14 @@ from mlopsdiag.render.scene import (
     actor_icon,
     capability_icon,
     component_icon,
+    drawn_kind,
     mark_loops,
     stand_in,
     tool_icon,
     tool_name,
     view_components,
 )
-from mlopsdiag.render.styles import DEFAULT_KIND, FLOW_STYLES
+from mlopsdiag.render.styles import FLOW_STYLES
 from mlopsdiag.spec.model import Architecture, Flow, View
 
 if TYPE_CHECKING:
@@ -216,18 +217,14 @@ def merge_flows(arch: Architecture, shape: Collapse) -> tuple[MergedFlow, ...]:
         target = element_box(arch, shape, flow.target)
         if source is None or target is None or source == target:
             continue
-        kind = _kind(flow) if by_kind else ""
+        kind = drawn_kind(flow) if by_kind else ""
         merged.setdefault((source, target, kind), []).append(flow)
     return tuple(MergedFlow(s, t, k or _main_kind(f), tuple(f)) for (s, t, k), f in merged.items())
 
 
-def _kind(flow: Flow) -> str:
-    return flow.kind if flow.kind in FLOW_STYLES else DEFAULT_KIND
-
-
 def _main_kind(flows: Iterable[Flow]) -> str:
     """The kind most of these flows have (the first in legend order on a tie)."""
-    counts = Counter(_kind(f) for f in flows)
+    counts = Counter(drawn_kind(f) for f in flows)
     order = list(FLOW_STYLES)
     return min(counts, key=lambda k: (-counts[k], order.index(k) if k in order else len(order)))
 
@@ -412,7 +409,7 @@ def context_scene(arch: Architecture) -> Scene:
             )
         )
     edges = mark_loops(edges) if not shape.bundled_groups else _lifecycle_order(shape, edges)
-    used = {e.flow.kind if e.flow.kind in FLOW_STYLES else DEFAULT_KIND for e in edges}
+    used = {drawn_kind(e.flow) for e in edges}
     for actor_id, boxes in actor_targets(arch, shape).items():
         for box in boxes:
             head, lhead = _endpoint(arch, shape, box)

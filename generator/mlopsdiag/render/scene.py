@@ -185,6 +185,12 @@ def step_marks(arch: Architecture, steps: Iterable[Step]) -> tuple[StepMark, ...
     )
 
 
+def drawn_kind(flow: Flow) -> str:
+    """The kind a flow is drawn and listed in the legend as: its own, or the default for a
+    kind the legend does not know."""
+    return flow.kind if flow.kind in FLOW_STYLES else DEFAULT_KIND
+
+
 def _file_icon(path: Path, name: str) -> IconRef | None:
     return IconRef(name=name, file=path) if path.is_file() else None
 
@@ -369,7 +375,7 @@ def build_scene(arch: Architecture, view: View) -> Scene:
             )
         )
     edges = _mark_loops(edges)
-    used = {e.flow.kind if e.flow.kind in FLOW_STYLES else DEFAULT_KIND for e in edges}
+    used = {drawn_kind(e.flow) for e in edges}
     return replace(scene, edges=tuple(edges), kinds=tuple(k for k in FLOW_STYLES if k in used))
 
 
