@@ -30,6 +30,7 @@ LARGE_ARROWS = 150
 STAGES = (*LIFECYCLE_STAGES, "")
 """Lifecycle stages in the order a model goes through them; empty last: components whose
 capabilities have no stage."""
+_ORDER = {stage: i for i, stage in enumerate(STAGES)}
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,7 @@ def stage_of(arch: Architecture, components: Iterable[str]) -> str:
                 counts[found.stage] += 1
     if not counts:
         return ""
-    order = {stage: i for i, stage in enumerate(STAGES)}
-    return min(counts, key=lambda s: (-counts[s], order.get(s, len(order)), s))
+    return min(counts, key=lambda s: (-counts[s], _ORDER.get(s, len(_ORDER)), s))
 
 
 def bundle(
@@ -101,9 +101,8 @@ def bundle(
         stage = stage_of(arch, members.get(box, (box,)))
         by_stage.setdefault(stage, []).append(box)
         drawn_as[box] = bundle_id(stage)
-    order = {stage: i for i, stage in enumerate(STAGES)}
     bundles: dict[str, Bundle] = {}
-    for stage in sorted(by_stage, key=lambda s: (order.get(s, len(order)), s)):
+    for stage in sorted(by_stage, key=lambda s: (_ORDER.get(s, len(_ORDER)), s)):
         held = by_stage[stage]
         inside = {c for box in held for c in members.get(box, (box,))}
         bundles[bundle_id(stage)] = Bundle(
