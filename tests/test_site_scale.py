@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from mlopsdiag.spec.validate import validate_paths
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 from generate import generate  # noqa: E402
+from site_bench import search_positions  # noqa: E402
 
 
 def _site(tmp_path: Path, name: str, count: int, components: int) -> tuple[Path, int]:
@@ -50,11 +50,6 @@ def test_rule_pages_grow_with_the_specs_not_with_their_findings(tmp_path: Path) 
 
 # --------------------------------------------------------------------------- search sections
 
-_SEPARATOR = re.compile(r"[\s\-_,:!=\[\]()\\\"`/]+|\.(?!\d)")
-"""Zensical's default search separator (finer than MkDocs Material's): its tokens are the
-'positions' Zensical counts, at most 65,536 per section."""
-_TAG = re.compile(r"<[^>]+>")
-
 
 def _html(page: Path, extensions: list[Any]) -> str:
     """A generated page as the site generator turns it into HTML (front matter dropped)."""
@@ -85,11 +80,7 @@ def _largest_sections(docs: Path) -> dict[str, int]:
         parser.feed(_html(page, config["markdown_extensions"]))
         parser.close()
         sizes = [
-            len(
-                [t for t in _SEPARATOR.split(_TAG.sub(" ", "".join(s.title + s.text))) if t.strip()]
-            )
-            for s in parser.data
-            if not s.is_excluded()
+            search_positions("".join(s.title + s.text)) for s in parser.data if not s.is_excluded()
         ]
         largest[page.relative_to(docs).as_posix()] = max(sizes, default=0)
     return largest
