@@ -554,6 +554,57 @@ def render(
     sys.exit(EXIT_INVALID if report.failed() else EXIT_OK)
 
 
+EXPORT_FORMATS = ("mermaid", "backstage", "structurizr", "d2")
+"""The formats of `mlopsdiag export` (the keys of `mlopsdiag.export.FORMATS`)."""
+
+
+@main_group.command()
+@spec_paths
+@click.option(
+    "--to",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    required=True,
+    help="mermaid: NAME.mermaid.md, the context and each process as Mermaid flowcharts; "
+    "backstage: NAME.catalog-info.yaml entities, plus catalog-info.yaml listing them; "
+    "structurizr: NAME.structurizr.json, a workspace; d2: NAME.d2, the context and each "
+    "process as steps.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("exports"),
+    show_default=True,
+    help="Folder to write into (one file per spec).",
+)
+@click.option(
+    "--site-url",
+    default=None,
+    metavar="URL",
+    help="Where the mlopsdiag site is published (https://...), for the links of the Backstage "
+    "entities. Default: the site's paths inside Backstage's TechDocs.",
+)
+def export(paths: tuple[Path, ...], fmt: str, out: Path, site_url: str | None) -> None:
+    """Write every valid spec (files or folders; default specs/) in a format other tools read.
+
+    The pictures are the ones `render` draws (the context with groups collapsed, each process
+    with numbered steps), spelt for Mermaid (a pull request or README shows them inline), D2
+    (its animated SVG plays a process step by step) and Structurizr (a workspace with a
+    container view per view and a dynamic view per process); Backstage gets one System per
+    spec with its Components and Resources. The same spec always gives the same bytes. An
+    invalid spec is reported and exports nothing; the exit code is then 1.
+    """
+    from mlopsdiag.export import ExportOptions, export_specs
+
+    if site_url is not None and not site_url.startswith(("https://", "http://")):
+        raise click.BadParameter("must start with https:// or http://", param_hint="--site-url")
+    report = export_specs(resolve_paths(paths), fmt, out, ExportOptions(site_url or ""))
+    for diagnostic in report.diagnostics:
+        click.echo(diagnostic.format(), err=True)
+    click.echo(f"export: {report.specs} specs as {fmt}, {len(report.written)} files in {out}")
+    sys.exit(EXIT_INVALID if report.failed() else EXIT_OK)
+
+
 DIFF_FORMATS = ("text", "markdown", "json")
 """The formats of `mlopsdiag diff` (the keys of `mlopsdiag.diff.FORMATS`)."""
 
@@ -594,6 +645,13 @@ DIFF_FORMATS = ("text", "markdown", "json")
     metavar="YYYY-MM-DD",
     help="The 'today' of date-based lint rules on both sides (default: today).",
 )
+@click.option(
+    "--diagram/--no-diagram",
+    default=True,
+    show_default=True,
+    help="With --format markdown, draw each changed architecture's context (changes marked) "
+    "and its changed processes as Mermaid, which pull requests show inline.",
+)
 def diff(
     paths: tuple[Path, ...],
     base: str | None,
@@ -601,6 +659,7 @@ def diff(
     exit_code: bool,
     out: Path | None,
     reference_date: dt.datetime | None,
+    diagram: bool,
 ) -> None:
     """Show what changed in the system between two versions of its specs.
 
@@ -654,7 +713,12 @@ def diff(
         if run.result is None:
             click.echo("diff: invalid specs (above); nothing compared", err=True)
             sys.exit(EXIT_INVALID)
-        click.echo(render_diff(fmt, run.result), nl=False)
+        if diagram and fmt == "markdown":
+            from mlopsdiag.export.diffpicture import mermaid_section
+
+            click.echo(render_diff(fmt, run.result, mermaid_section), nl=False)
+        else:
+            click.echo(render_diff(fmt, run.result), nl=False)
         if out is not None:
             from mlopsdiag.render.diff import render_diffs
 
