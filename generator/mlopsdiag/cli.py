@@ -538,6 +538,11 @@ def render(
     for problem in report.problems:
         click.echo(problem.format(), err=True)
     click.echo(report.summary())
+    if settings.exports:
+        from mlopsdiag.export import write_site_exports
+
+        exported = write_site_exports(report.architectures, settings.exports, out)
+        click.echo(f"exports: {len(exported)} files ({', '.join(settings.exports)})")
     if site:
         from mlopsdiag.site import write_site_cached
 

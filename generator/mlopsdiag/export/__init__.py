@@ -15,7 +15,8 @@ from pathlib import Path
 from mlopsdiag.errors import Diagnostic, Severity
 from mlopsdiag.export.backstage import Links, export_backstage, location
 from mlopsdiag.export.d2 import export_d2
-from mlopsdiag.export.mermaid import export_mermaid
+from mlopsdiag.export.mermaid import comment as mermaid_comment
+from mlopsdiag.export.mermaid import context_chart, export_mermaid, process_chart
 from mlopsdiag.export.structurizr import export_structurizr
 from mlopsdiag.render.output import generated_note
 from mlopsdiag.spec.model import Architecture
@@ -79,6 +80,58 @@ def export_text(arch: Architecture, fmt: str, options: ExportOptions | None = No
     return FORMATS[fmt].write(arch, note, options or ExportOptions())
 
 
+SITE_LABELS: dict[str, str] = {
+    "mermaid": "Mermaid",
+    "d2": "D2",
+    "structurizr": "Structurizr workspace",
+    "backstage": "Backstage entities",
+}
+"""How the architecture page names each format's download."""
+
+
+def site_files(
+    arch: Architecture, fmt: str, options: ExportOptions | None = None
+) -> dict[str, str]:
+    """File name -> text of one format as the site offers it, next to the pictures: Mermaid
+    as one `.mmd` per picture (`context.mmd`, `process-<id>.mmd`: a Markdown file there
+    would become a page), the other formats as one file per spec."""
+    if fmt != "mermaid":
+        return {export_name(arch, fmt): export_text(arch, fmt, options)}
+    note = mermaid_comment(generated_note(Path(arch.source_path).name))
+    files = {"context.mmd": f"{note}\n{context_chart(arch).text}"}
+    for process in arch.processes:
+        files[f"process-{process.id}.mmd"] = f"{note}\n{process_chart(arch, process).text}"
+    return files
+
+
+def write_site_exports(archs: Iterable[Architecture], fmts: Sequence[str], out: Path) -> list[Path]:
+    """Write the exports `render.exports` asks for into `out/<name>/`, next to the pictures."""
+    written = []
+    for arch in archs:
+        for fmt in fmts:
+            for name, text in site_files(arch, fmt).items():
+                target = inside(out, Path(arch.name) / name)
+                write_atomic(target, text.encode("utf-8"))
+                written.append(target)
+    return written
+
+
+def site_downloads(arch: Architecture, folder: Path) -> tuple[tuple[str, str], ...]:
+    """(label, file name) of each export present in an architecture's folder, for its page."""
+    found = []
+    for fmt, label in SITE_LABELS.items():
+        if fmt == "mermaid":
+            names = ["context.mmd", *(f"process-{p.id}.mmd" for p in arch.processes)]
+            found += [
+                (f"{label} ({name.removesuffix('.mmd')})", name)
+                for name in names
+                if (folder / name).is_file()
+            ]
+        elif (folder / export_name(arch, fmt)).is_file():
+            found.append((label, export_name(arch, fmt)))
+    return tuple(found)
+
+
 @dataclass
 class ExportReport:
     """What `export_specs` did: the files written and the problems of invalid specs."""
@@ -137,5 +190,8 @@ __all__ = [
     "export_name",
     "export_specs",
     "export_text",
+    "site_downloads",
+    "site_files",
     "write_exports",
+    "write_site_exports",
 ]
