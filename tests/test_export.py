@@ -428,3 +428,9 @@ def test_render_writes_the_exports_the_config_asks_for(tmp_path: Path) -> None:
     assert "exports: 2 files (mermaid, backstage)" in result.output
     assert (out / "tiny" / "context.mmd").is_file()
     assert (out / "tiny" / "tiny.catalog-info.yaml").is_file()
+
+
+def test_the_readme_shows_the_mermaid_export_as_it_is() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    chart = mm.context_chart(load(ROOT / "specs" / "lead-scoring-notebook-fastapi.yaml"))
+    assert f"```mermaid\n{chart.text}```" in readme

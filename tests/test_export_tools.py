@@ -85,6 +85,9 @@ def test_mermaid_draws_every_chart_with_every_name(
     for arch_diff in changed.changed:
         for i, chart in enumerate(diff_charts(arch_diff)):
             jobs[f"diff-{arch_diff.name}-{i}"] = chart
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for i, block in enumerate(re.findall(r"```mermaid\n(.*?)```", readme, re.S)):
+        jobs[f"readme-{i}"] = mm.Chart("README", block, 0, ())
     (tmp_path / "jobs.json").write_text(
         json.dumps({k: c.text for k, c in jobs.items()}), encoding="utf-8"
     )

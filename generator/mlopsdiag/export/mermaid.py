@@ -128,7 +128,9 @@ class _Writer:
 
     def finish(self, title: str, notes: Iterable[str]) -> Chart:
         head = [comment(n) for n in notes]
-        tail = [f"  classDef {name} {NODE_STYLES[name]}" for name in NODE_STYLES]
+        tail = [
+            f"  classDef {name} {NODE_STYLES[name]}" for name in NODE_STYLES if name in self.classes
+        ]
         tail += [f"  class {','.join(ids)} {name}" for name, ids in self.classes.items()]
         tail += [
             f"  linkStyle {','.join(map(str, indexes))} {style}"
