@@ -374,7 +374,7 @@ def test_the_architecture_page_offers_the_exports_next_to_its_pictures(tmp_path:
     assert {p.parent for p in written} == {folder.resolve()}
     write_site([arch], docs, findings={})
     text = page.read_text(encoding="utf-8")
-    assert "[Mermaid (context)](context.mmd)" in text
+    assert '[Mermaid (context)](context.mmd){ download="context.mmd" }' in text
     for process in arch.processes:
         assert f"(process-{process.id}.mmd)" in text
         chart = (folder / f"process-{process.id}.mmd").read_text(encoding="utf-8")
@@ -434,3 +434,39 @@ def test_the_readme_shows_the_mermaid_export_as_it_is() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     chart = mm.context_chart(load(ROOT / "specs" / "lead-scoring-notebook-fastapi.yaml"))
     assert f"```mermaid\n{chart.text}```" in readme
+
+
+def test_the_diff_markdown_draws_at_most_a_few_processes(tmp_path: Path) -> None:
+    import dataclasses
+
+    from mlopsdiag.diff import diff_models
+    from mlopsdiag.diff.model import CHANGED, Change
+    from mlopsdiag.export.diffpicture import MAX_PROCESSES, mermaid_section
+
+    arch = load(SPECS[0])
+    [found] = diff_models([arch], [arch], old_label="a", new_label="b").architectures
+    assert not found.changes
+    process = arch.processes[0]
+    many = tuple(dataclasses.replace(process, id=f"p{i}") for i in range(MAX_PROCESSES + 2))
+    new = dataclasses.replace(arch, processes=many)
+    changes = tuple(Change("processes", "process", p.id, CHANGED) for p in many)
+    lines = mermaid_section(dataclasses.replace(found, new=new, changes=changes))
+    assert lines.count("```mermaid") == 1 + MAX_PROCESSES
+    assert "2 more changed processes: see the table above." in lines
+
+
+def test_diff_markdown_draws_the_change_unless_told_not_to(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(ROOT / "tests" / "cases" / "diff" / "elements")
+
+    def run(*extra: str) -> str:
+        args = ["diff", "old.yaml", "new.yaml", "--format", "markdown", *extra]
+        result = CliRunner().invoke(main_group, args, catch_exceptions=False)
+        assert result.exit_code == 0
+        return result.stdout
+
+    assert "```mermaid\n" in run()
+    assert "```mermaid" not in run("--no-diagram")
+    text = CliRunner().invoke(main_group, ["diff", "old.yaml", "new.yaml"]).stdout
+    assert "mermaid" not in text

@@ -673,7 +673,9 @@ def diff(
     git revision REF, as CI does on a pull request (--base origin/main). Reports components,
     groups, actors, processes, views, flows, metadata and runbook entries added, removed,
     renamed and changed, the inferred maturity level, capabilities gained and lost, and lint
-    findings new and resolved. Values that look like credentials show as (redacted).
+    findings new and resolved. Values that look like credentials show as (redacted). The
+    markdown format also draws each changed architecture's context, changes marked, and its
+    changed processes as Mermaid (--no-diagram: without).
 
     Exit 0 (with --exit-code: 0 no differences, 1 differences), 1 when a spec on either side
     is invalid (reported as validate does), 2 on bad usage: wrong arguments, not a git

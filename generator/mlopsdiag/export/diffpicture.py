@@ -18,6 +18,8 @@ from mlopsdiag.render.diff import with_ghosts
 from mlopsdiag.render.scene import Scene
 from mlopsdiag.spec.model import Architecture
 
+MAX_PROCESSES = 3
+"""Changed processes drawn per architecture: a comment stays readable; the rest are listed."""
 _MARK = {ADDED: "added", CHANGED: "changed", RENAMED: "changed", REMOVED: "removed"}
 
 
@@ -80,6 +82,12 @@ def mermaid_section(arch: ArchitectureDiff) -> list[str]:
         "```",
         "",
     ]
-    for chart in charts[1:]:
+    for chart in charts[1 : 1 + MAX_PROCESSES]:
         lines += ["Changed process:", "", "```mermaid", chart.text.rstrip("\n"), "```", ""]
+    if len(charts) > 1 + MAX_PROCESSES:
+        more = len(charts) - 1 - MAX_PROCESSES
+        lines += [
+            f"{more} more changed process{'es' if more > 1 else ''}: see the table above.",
+            "",
+        ]
     return lines
