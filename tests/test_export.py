@@ -14,6 +14,8 @@ import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mlopsdiag.cli import EXPORT_FORMATS, main_group
 from mlopsdiag.export import FORMATS, ExportOptions, export_text, write_exports
@@ -81,6 +83,26 @@ def test_a_mermaid_label_holds_nothing_the_parser_or_browser_reads(text: str) ->
     # Entities only: decoding them gives the text back (on one line).
     decoded = re.sub(r"#(\d+);", lambda m: chr(int(m.group(1))), inner)
     assert decoded == " ".join(text.split())
+
+
+def _d2_decode(inner: str) -> str:
+    """The text of a D2 double-quoted string's inside; fails on a `"` or `$` left bare."""
+    out, chars = [], iter(inner)
+    for c in chars:
+        assert c not in '"$\n', inner
+        out.append(next(chars) if c == "\\" else c)
+    return "".join(out)
+
+
+@given(st.text(max_size=60))
+def test_any_text_makes_an_inert_mermaid_label_and_d2_string(text: str) -> None:
+    from mlopsdiag.render.labels import clean
+
+    inner = mm.label(text, limit=1000)[1:-1]
+    bare = re.sub(r"#\d+;", "", inner)
+    assert not set(bare) & set('"#%&<>[]{}|;`\\\n\r')
+    assert re.sub(r"#(\d+);", lambda m: chr(int(m.group(1))), inner) == clean(text)
+    assert _d2_decode(d2_string(text, limit=1000)[1:-1]) == clean(text)
 
 
 @pytest.mark.parametrize("text", NASTY)

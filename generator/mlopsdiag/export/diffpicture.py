@@ -13,7 +13,7 @@ import dataclasses
 
 from mlopsdiag.diff.model import ADDED, CHANGED, REMOVED, RENAMED, ArchitectureDiff
 from mlopsdiag.export.mermaid import Chart, context_chart, process_chart
-from mlopsdiag.render.context import context_scene
+from mlopsdiag.render.context import MergedFlow, choose_collapse, context_scene, merge_flows
 from mlopsdiag.render.diff import with_ghosts
 from mlopsdiag.render.scene import Scene
 from mlopsdiag.spec.model import Architecture
@@ -31,6 +31,15 @@ def _box_mark(merged: Architecture, marks: dict[str, str], box: str) -> str:
     return ""
 
 
+def _arrow_mark(marks: dict[str, str], merged: MergedFlow) -> str:
+    """One arrow for several flows: added or removed when all of them were, else changed
+    when any of them changed."""
+    found = {marks.get(f"flow:{f.index}", "") for f in merged.flows}
+    if len(found) == 1:
+        return found.pop()
+    return "changed" if found - {""} else ""
+
+
 def marked_context(arch: ArchitectureDiff) -> Scene | None:
     """The context scene of the changed model with each box, group and arrow marked."""
     if arch.new is None:
@@ -39,7 +48,9 @@ def marked_context(arch: ArchitectureDiff) -> Scene | None:
     for change in arch.changes:
         if change.collection == "actors" and change.status != REMOVED:
             marks[change.key] = _MARK[change.status]
-    scene = context_scene(merged)
+    shape = choose_collapse(merged)
+    scene = context_scene(merged, shape)
+    arrows = {m.flows[0].index: _arrow_mark(marks, m) for m in merge_flows(merged, shape)}
     nodes = {
         k: dataclasses.replace(n, change=_box_mark(merged, marks, k))
         for k, n in scene.nodes.items()
@@ -48,9 +59,7 @@ def marked_context(arch: ArchitectureDiff) -> Scene | None:
         k: dataclasses.replace(c, change=marks.get(k, "")) for k, c in scene.clusters.items()
     }
     edges = tuple(
-        dataclasses.replace(
-            e, change=marks.get(f"flow:{e.flow.index}", "") if e.look == "flow" else ""
-        )
+        dataclasses.replace(e, change=arrows.get(e.flow.index, "") if e.look == "flow" else "")
         for e in scene.edges
     )
     return dataclasses.replace(scene, nodes=nodes, clusters=clusters, edges=edges)
