@@ -25,6 +25,8 @@ MAX_EDGES = 500
 """Mermaid's default `maxEdges`: more arrows are refused."""
 LABEL_LIMIT = 80
 """Characters of one label before it is cut with an ellipsis (a picture is not the spec)."""
+STEP_LIMIT = 140
+"""The same for a process step's box (what it does and where), which wraps over lines."""
 
 # Characters that mean something to Mermaid's parser (quotes, brackets, `%%` comments, `;`,
 # `|` edge text, `#` entities, backticks for Markdown strings) or to the browser (`<`, `>`,
@@ -105,13 +107,15 @@ class _Writer:
             self.ids[key] = f"n{len(self.ids) + 1}"
         return self.ids[key]
 
-    def node(self, key: str, node: SceneNode, text: str, indent: str, cls: str) -> None:
+    def node(
+        self, key: str, node: SceneNode, text: str, indent: str, cls: str, limit: int = LABEL_LIMIT
+    ) -> None:
         if node.change:
             text = CHANGE_SIGNS[node.change] + text
             cls = node.change
         self.names.append(node.component.name)
         shape = ('(["', '"])') if node.look == "actor" else ('["', '"]')
-        body = label(text)[1:-1]
+        body = label(text, limit)[1:-1]
         self.lines.append(f"{indent}{self.node_id(key)}{shape[0]}{body}{shape[1]}")
         self.classes.setdefault(cls, []).append(self.node_id(key))
 
@@ -233,7 +237,7 @@ def process_chart(arch: Architecture, process: Process) -> Chart:
                 cls = "manual" if mark.number in manual else "step"
             else:
                 text, cls = node.component.name, node.look
-            writer.node(key, node, text, "    ", cls)
+            writer.node(key, node, text, "    ", cls, STEP_LIMIT)
         writer.lines.append("  end")
     styles = {"next": _NEXT_STYLE, "handoff": _HANDOFF_STYLE, "otherwise": _NO_STYLE}
     for edge in scene.edges:
