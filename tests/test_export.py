@@ -492,3 +492,19 @@ def test_diff_markdown_draws_the_change_unless_told_not_to(
     assert "```mermaid" not in run("--no-diagram")
     text = CliRunner().invoke(main_group, ["diff", "old.yaml", "new.yaml"]).stdout
     assert "mermaid" not in text
+
+
+def test_a_process_over_mermaids_limits_is_cut_and_says_where(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    arch = load(SPECS[0])
+    process = max(arch.processes, key=lambda p: len(p.steps))
+    whole = mm.process_chart(arch, process)
+    monkeypatch.setattr(mm, "MAX_EDGES", whole.edges // 2)
+    cut = mm.process_chart(arch, process)
+    assert cut.fits
+    first = cut.text.splitlines()[0]
+    assert first.startswith("%% shortened: steps 1 to ")
+    assert first.endswith(
+        f"of {len(process.steps)}; the whole process is over Mermaid's limits (50000 characters, {whole.edges // 2} arrows)"
+    )
