@@ -111,6 +111,7 @@ def test_the_sdist_carries_what_the_tests_need(built: tuple[Path, Path, str]) ->
         "docs/guide/site.md",
         "tests/conftest.py",
         "tests/test_packaging.py",
+        "tools/node/package-lock.json",
     ):
         assert needed in names, needed
     specs = {p.relative_to(ROOT).as_posix() for p in (ROOT / "specs").glob("*.yaml")}

@@ -538,6 +538,11 @@ def render(
     for problem in report.problems:
         click.echo(problem.format(), err=True)
     click.echo(report.summary())
+    if settings.exports:
+        from mlopsdiag.export import write_site_exports
+
+        exported = write_site_exports(report.architectures, settings.exports, out)
+        click.echo(f"exports: {len(exported)} files ({', '.join(settings.exports)})")
     if site:
         from mlopsdiag.site import write_site_cached
 
@@ -551,6 +556,57 @@ def render(
             cli=main_group,
         )
         click.echo(pages.summary(out.parent))
+    sys.exit(EXIT_INVALID if report.failed() else EXIT_OK)
+
+
+EXPORT_FORMATS = ("mermaid", "backstage", "structurizr", "d2")
+"""The formats of `mlopsdiag export` (the keys of `mlopsdiag.export.FORMATS`)."""
+
+
+@main_group.command()
+@spec_paths
+@click.option(
+    "--to",
+    "fmt",
+    type=click.Choice(EXPORT_FORMATS),
+    required=True,
+    help="mermaid: NAME.mermaid.md, the context and each process as Mermaid flowcharts; "
+    "backstage: NAME.catalog-info.yaml entities, plus catalog-info.yaml listing them; "
+    "structurizr: NAME.structurizr.json, a workspace; d2: NAME.d2, the context and each "
+    "process as steps.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("exports"),
+    show_default=True,
+    help="Folder to write into (one file per spec).",
+)
+@click.option(
+    "--site-url",
+    default=None,
+    metavar="URL",
+    help="Where the mlopsdiag site is published (https://...), for the links of the Backstage "
+    "entities. Default: the site's paths inside Backstage's TechDocs.",
+)
+def export(paths: tuple[Path, ...], fmt: str, out: Path, site_url: str | None) -> None:
+    """Write every valid spec (files or folders; default specs/) in a format other tools read.
+
+    The pictures are the ones `render` draws (the context with groups collapsed, each process
+    with numbered steps), spelt for Mermaid (a pull request or README shows them inline), D2
+    (its animated SVG plays a process step by step) and Structurizr (a workspace with a
+    container view per view and a dynamic view per process); Backstage gets one System per
+    spec with its Components and Resources. The same spec always gives the same bytes. An
+    invalid spec is reported and exports nothing; the exit code is then 1.
+    """
+    from mlopsdiag.export import ExportOptions, export_specs
+
+    if site_url is not None and not site_url.startswith(("https://", "http://")):
+        raise click.BadParameter("must start with https:// or http://", param_hint="--site-url")
+    report = export_specs(resolve_paths(paths), fmt, out, ExportOptions(site_url or ""))
+    for diagnostic in report.diagnostics:
+        click.echo(diagnostic.format(), err=True)
+    click.echo(f"export: {report.specs} specs as {fmt}, {len(report.written)} files in {out}")
     sys.exit(EXIT_INVALID if report.failed() else EXIT_OK)
 
 
@@ -594,6 +650,13 @@ DIFF_FORMATS = ("text", "markdown", "json")
     metavar="YYYY-MM-DD",
     help="The 'today' of date-based lint rules on both sides (default: today).",
 )
+@click.option(
+    "--diagram/--no-diagram",
+    default=True,
+    show_default=True,
+    help="With --format markdown, draw each changed architecture's context (changes marked) "
+    "and its changed processes as Mermaid, which pull requests show inline.",
+)
 def diff(
     paths: tuple[Path, ...],
     base: str | None,
@@ -601,6 +664,7 @@ def diff(
     exit_code: bool,
     out: Path | None,
     reference_date: dt.datetime | None,
+    diagram: bool,
 ) -> None:
     """Show what changed in the system between two versions of its specs.
 
@@ -609,7 +673,9 @@ def diff(
     git revision REF, as CI does on a pull request (--base origin/main). Reports components,
     groups, actors, processes, views, flows, metadata and runbook entries added, removed,
     renamed and changed, the inferred maturity level, capabilities gained and lost, and lint
-    findings new and resolved. Values that look like credentials show as (redacted).
+    findings new and resolved. Values that look like credentials show as (redacted). The
+    markdown format also draws each changed architecture's context, changes marked, and its
+    changed processes as Mermaid (--no-diagram: without).
 
     Exit 0 (with --exit-code: 0 no differences, 1 differences), 1 when a spec on either side
     is invalid (reported as validate does), 2 on bad usage: wrong arguments, not a git
@@ -654,7 +720,12 @@ def diff(
         if run.result is None:
             click.echo("diff: invalid specs (above); nothing compared", err=True)
             sys.exit(EXIT_INVALID)
-        click.echo(render_diff(fmt, run.result), nl=False)
+        if diagram and fmt == "markdown":
+            from mlopsdiag.export.diffpicture import mermaid_section
+
+            click.echo(render_diff(fmt, run.result, mermaid_section), nl=False)
+        else:
+            click.echo(render_diff(fmt, run.result), nl=False)
         if out is not None:
             from mlopsdiag.render.diff import render_diffs
 

@@ -225,8 +225,14 @@ def _md_arch(arch: ArchitectureDiff) -> list[str]:
     return lines
 
 
-def format_markdown(result: DiffResult) -> str:
-    """A pull-request summary (for `$GITHUB_STEP_SUMMARY` or a comment)."""
+Pictures = Callable[[ArchitectureDiff], list[str]]
+"""Markdown lines that draw one architecture's changes (the CLI passes the Mermaid ones from
+`mlopsdiag.export.diffpicture`, which sits above this layer)."""
+
+
+def format_markdown(result: DiffResult, pictures: Pictures | None = None) -> str:
+    """A pull-request summary (for `$GITHUB_STEP_SUMMARY` or a comment); `pictures` adds
+    each changed architecture's drawing after its heading's lines."""
     lines = [
         "## Architecture changes (mlopsdiag diff)",
         "",
@@ -237,6 +243,7 @@ def format_markdown(result: DiffResult) -> str:
     ]
     for arch in result.changed:
         lines.extend(_md_arch(arch))
+        lines.extend(pictures(arch) if pictures is not None else [])
     while lines and lines[-1] == "":
         lines.pop()
     return "\n".join(lines) + "\n"
@@ -319,6 +326,8 @@ FORMATS: dict[str, Formatter] = {
 """Output format name -> formatter, in the order `--format` lists them."""
 
 
-def render_diff(fmt: str, result: DiffResult) -> str:
-    """The comparison in one of FORMATS."""
+def render_diff(fmt: str, result: DiffResult, pictures: Pictures | None = None) -> str:
+    """The comparison in one of FORMATS (`pictures`: drawings for the Markdown one)."""
+    if fmt == "markdown" and pictures is not None:
+        return format_markdown(result, pictures)
     return FORMATS[fmt](result)

@@ -22,6 +22,8 @@ from mlopsdiag.spec.validate import CONFIG_FILE_NAME, display_path, find_upwards
 CONFIG_KIND = "Config"
 RENDER_FORMATS = ("svg", "png", "pdf", "dot")
 """The formats `render.formats` may list (the renderer's own table; a test keeps them equal)."""
+RENDER_EXPORTS = ("mermaid", "backstage", "structurizr", "d2")
+"""The exports `render.exports` may list (`mlopsdiag.export.FORMATS`; a test keeps them equal)."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class RenderConfig:
     formats: tuple[str, ...] | None = None
     dpi: int | None = None
     timeout: float | None = None
+    exports: tuple[str, ...] = ()
+    """Export formats `render` also writes next to each spec's pictures (for the site)."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,13 @@ def config_schema() -> dict[str, Any]:
                 "type": "number",
                 "minimum": 1,
                 "description": "Seconds Graphviz may take to lay out one view (default: 60).",
+            },
+            "exports": {
+                "type": "array",
+                "items": {"type": "string", "enum": list(RENDER_EXPORTS)},
+                "uniqueItems": True,
+                "description": "Exports to write next to each spec's pictures, offered for "
+                "download on its page (see `mlopsdiag export`; default: none).",
             },
         },
         "additionalProperties": False,
@@ -225,7 +236,11 @@ def _render_config(raw: object) -> RenderConfig:
     formats = raw.get("formats")
     dpi = raw.get("dpi")
     timeout = raw.get("timeout")
+    exports = raw.get("exports")
     return RenderConfig(
+        exports=tuple(dict.fromkeys(e for e in exports if e in RENDER_EXPORTS))
+        if isinstance(exports, list)
+        else (),
         formats=tuple(formats)
         if isinstance(formats, list)
         and formats

@@ -357,9 +357,10 @@ def _lifecycle_order(shape: Collapse, edges: list[SceneEdge]) -> list[SceneEdge]
     return [replace(e, backwards=order.get(e.tail, 0) > order.get(e.head, 0)) for e in edges]
 
 
-def context_scene(arch: Architecture) -> Scene:
-    """The scene of the context picture of an architecture."""
-    shape = choose_collapse(arch)
+def context_scene(arch: Architecture, shape: Collapse | None = None) -> Scene:
+    """The scene of the context picture of an architecture (`shape`: which groups are boxes;
+    default: `choose_collapse`)."""
+    shape = shape or choose_collapse(arch)
     nodes: dict[str, SceneNode] = actor_nodes(arch, (a.id for a in arch.actors))
     for box in shape.boxes:
         if box in shape.bundles:

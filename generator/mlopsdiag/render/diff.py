@@ -100,6 +100,12 @@ def _with_ghosts(arch: ArchitectureDiff, new: Architecture) -> tuple[Architectur
     return merged, marks
 
 
+def with_ghosts(arch: ArchitectureDiff, new: Architecture) -> tuple[Architecture, dict[str, str]]:
+    """The new model with the removed groups, components and flows put back, and the marks
+    by element (component and group ids, `flow:<index>`): what every diff picture shows."""
+    return _with_ghosts(arch, new)
+
+
 def diff_scene(arch: ArchitectureDiff) -> Scene | None:
     """The scene of the diff picture of one architecture (None when it was removed)."""
     new = arch.new

@@ -472,6 +472,8 @@ class RenderSettings:
     formats: tuple[str, ...] = DEFAULT_FORMATS
     dpi: int | None = None
     timeout: float = DEFAULT_TIMEOUT
+    exports: tuple[str, ...] = ()
+    """Export formats to write next to the pictures (`render.exports` of the config)."""
 
 
 def render_settings(
@@ -498,6 +500,7 @@ def render_settings(
         else config.timeout or DEFAULT_TIMEOUT
         if config is not None
         else DEFAULT_TIMEOUT,
+        exports=config.exports if config is not None else (),
     )
 
 

@@ -98,6 +98,7 @@ def architecture_page(site: SiteInput, arch: Architecture) -> Page:
         ),
         "trigger_flows": tuple(f for f in flows if f.index in analysis.trigger_flows),
         "views": views,
+        "downloads": site.downloads.get(arch.name, ()),
         "components": components,
         "groups": groups,
         "flows": flows,

@@ -21,6 +21,7 @@ from jinja2.runtime import Context
 
 from mlopsdiag.catalog import CATALOG_FILE_NAME, Catalog, builtin_catalog
 from mlopsdiag.errors import Diagnostic, MlopsdiagError
+from mlopsdiag.export import site_downloads
 from mlopsdiag.lint import RULES, ConfigLookup, LintConfig, analyze, config_schema, lint
 from mlopsdiag.lint.applicability import not_applicable
 from mlopsdiag.lint.rules import STALE_AFTER_DAYS
@@ -258,6 +259,9 @@ def site_input(
         site_name=site_name,
         not_applicable=MappingProxyType(
             {a.name: not_applicable(a, analyze(a), configs[a.name].not_applicable) for a in archs}
+        ),
+        downloads=MappingProxyType(
+            {a.name: site_downloads(a, docs_dir / "architectures" / a.name) for a in archs}
         ),
     )
 

@@ -103,6 +103,8 @@ class SiteInput:
     site_name: str = "ML systems"
     not_applicable: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """Architecture name -> capability id -> why the system does not need it."""
+    downloads: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    """Architecture name -> (label, file name) of the exports next to its page."""
 
 
 @dataclass(frozen=True)
