@@ -296,7 +296,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         kind="access entry",
         items=_in_runbook("access"),
         key=lambda x: x.id or x.name,
-        fields=(Field("name"), Field("where"), Field("granted_by")),
+        fields=(Field("name"), Field("where"), Field("granted_by"), Field("break_glass")),
         model=Access,
         ignored=("id",),
     ),
