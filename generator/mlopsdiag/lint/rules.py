@@ -571,13 +571,28 @@ def _texts(arch: Architecture) -> Iterator[tuple[str, str, str]]:
 def _reference_to_removed(ctx: Context) -> Iterator[Finding]:
     arch = ctx.arch
     used = {c.tool for c in arch.components if c.tool} | {g.tool for g in arch.groups if g.tool}
-    absent = [(t, p) for t, p in _tool_patterns(arch.catalog) if t.id not in used]
+    patterns = _tool_patterns(arch.catalog)
+    present = [p for t, p in patterns if t.id in used]
+    # Only tools that bring a capability: chat, code hosting, containers and plain storage
+    # (Slack, GitHub, Docker, S3) are named in instructions without being part of the system.
+    absent = [(t, p) for t, p in patterns if t.id not in used and t.capabilities]
     said: set[tuple[str, str]] = set()
     for field_path, what, text in _texts(arch):
+        # "Ray Serve" names the ray-serve the spec has, not the ray it may not have.
+        taken = [m.span() for p in present for m in p.finditer(text)]
         for tool, pattern in absent:
-            match = pattern.search(text)
-            if match is None or (what, tool.id) in said:
+            if (what, tool.id) in said:
                 continue  # one finding per element and tool, at its first mention
+            match = next(
+                (
+                    m
+                    for m in pattern.finditer(text)
+                    if not any(m.start() < end and start < m.end() for start, end in taken)
+                ),
+                None,
+            )
+            if match is None:
+                continue
             said.add((what, tool.id))
             yield ctx.at_field(
                 field_path,
