@@ -26,8 +26,10 @@ from mlopsdiag.diff.model import (
     StepChange,
 )
 
-JSON_VERSION = 1
-"""Bumped when the JSON output changes in a way a reader could notice."""
+JSON_VERSION = 2
+"""Bumped when the JSON output changes in a way a reader could notice (2: a process's steps
+are matched by content and listed under `steps`, no longer as `steps[N].field` fields; a
+finding's `place` names ids inside an element, `needs[mlflow-admin]`)."""
 
 _MARK = {ADDED: "+", REMOVED: "-", CHANGED: "~", RENAMED: "~"}
 _SIMPLE = re.compile(r"^[\w./:@#+-]+$")
