@@ -247,7 +247,7 @@ def test_no_rollback_and_stale_say_what_to_do_now(bundled: dict[str, str]) -> No
     ltv = bundled["runbooks/ltv-batch-airflow-spark.md"]
     section = ltv[ltv.index("## What will stop you") : ltv.index("## Triage")]
     assert "**This runbook is stale:**" in section and "(#dashboards)" in section
-    assert "**Only Ravi Kumar can grant what 1 procedure need" in section
+    assert "**Only Ravi Kumar can grant what 1 procedure needs:**" in section
     # A runbook with nothing in the way has no such section.
     assert "## What will stop you" not in bundled["runbooks/eta-airflow-feast-kserve.md"]
 
