@@ -121,12 +121,40 @@ def test_place_names_ids_inside_an_element() -> None:
     assert place_of(arch, "runbook.procedures[0].needs[1]") == (
         "runbook.procedures[rollback].needs[registry-admin]"
     )
-    assert (
-        place_of(arch, "runbook.procedures[0].steps[0]") == "runbook.procedures[rollback].steps[0]"
+    assert place_of(arch, "runbook.procedures[0].steps[0]") == (
+        "runbook.procedures[rollback].steps[Move the previous version back to Production]"
+    )
+    steps = model(CASES / "process-steps" / "new.yaml")
+    assert place_of(steps, "processes[0].steps[2].do") == (
+        "processes[retrain].steps[Fit the model].do"
     )
     assert (
         place_of(arch, "runbook.procedures[0].needs[9]") == "runbook.procedures[rollback].needs[9]"
     )
+
+
+def test_a_step_finding_follows_its_step_when_a_step_is_inserted(tmp_path: Path) -> None:
+    old = (ROOT / "tests" / "cases" / "lint" / "step-without-actor" / "fires.yaml").read_text(
+        encoding="utf-8"
+    )
+    first = "      - {do: Ask for the account's score, from: app, to: features, by: agent}\n"
+    new = old.replace(first, "      - {do: Open the account, at: app, by: agent}\n" + first)
+    assert new != old
+    _write(tmp_path, "old.yaml", old)
+    _write(tmp_path, "new.yaml", new)
+    run = diff_paths(
+        [tmp_path / "old.yaml"],
+        [tmp_path / "new.yaml"],
+        old_label="old",
+        new_label="new",
+        reference_date=dt.date(2026, 11, 26),
+    )
+    assert run.result is not None
+    [arch] = run.result.architectures
+    # Steps 2 and 3 became 3 and 4 and their messages say so; they are the same findings.
+    assert (arch.findings_new, arch.findings_resolved) == ((), ())
+    [change] = arch.changes
+    assert [(s.status, s.new_number) for s in change.steps] == [("added", 1)]
 
 
 def test_process_steps_added_removed_moved_handed_over(monkeypatch: pytest.MonkeyPatch) -> None:

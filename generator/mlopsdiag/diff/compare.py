@@ -614,6 +614,18 @@ _ID_LIST = re.compile(
     r"^\.(?P<name>needs|components|drop_capabilities|capabilities)\[(?P<index>\d+)\]"
 )
 """Lists of ids inside an element: a position in one is replaced by the id it holds."""
+_STEP = re.compile(r"^\.(?P<name>steps)\[(?P<index>\d+)\]")
+"""A step of a process or procedure: a position in the steps is replaced by what the step
+says, as the comparison matches steps by what they say."""
+
+
+def _steps_said(item: Any) -> tuple[str, ...]:
+    """What each step of a process or procedure says, in order."""
+    if isinstance(item, Procedure):
+        return tuple(step.do for step in _procedure_steps(item))
+    return tuple(step.do for step in getattr(item, "steps", ()))
+
+
 _BY_PATH = {c.path: c for c in COLLECTIONS}
 
 
@@ -621,7 +633,8 @@ def place_of(arch: Architecture, field_path: str) -> str:
     """A field path with its list positions replaced by the elements' keys, so a finding keeps
     its place when elements are inserted before it: `components[3].tool` ->
     `components[train].tool`, `runbook.procedures[0].needs[1]` ->
-    `runbook.procedures[rollback].needs[mlflow-admin]`.
+    `runbook.procedures[rollback].needs[mlflow-admin]`, `processes[0].steps[2]` ->
+    `processes[release].steps[Train the model]`.
     """
     match = _POSITION.match(field_path)
     if match is None:
@@ -635,14 +648,13 @@ def place_of(arch: Architecture, field_path: str) -> str:
         return field_path
     item = items[index]
     rest = field_path[match.end() :]
-    inner = _ID_LIST.match(rest)
+    inner = _ID_LIST.match(rest) or _STEP.match(rest)
     if inner is not None:
-        values = getattr(item, inner.group("name"), ())
+        name = inner.group("name")
+        values = _steps_said(item) if name == "steps" else getattr(item, name, ())
         position = int(inner.group("index"))
         if position < len(values):
-            rest = (
-                f".{inner.group('name')}[{safe_text(str(values[position]))}]" + rest[inner.end() :]
-            )
+            rest = f".{name}[{safe_text(str(values[position]))}]" + rest[inner.end() :]
     key = safe_text(collection.key(item))
     return f"{match.group('path')}[{key}]{rest}"
 
