@@ -404,7 +404,8 @@ TOOLS = ("mlflow", "kserve", "evidently", "airflow", "feast", "prometheus", "red
 @st.composite
 def edited(draw: st.DrawFn) -> tuple[Path, dict[str, Any]]:
     """A bundled spec and a valid edit of it: flows dropped or relabelled, components added,
-    renamed or given another tool, metadata changed."""
+    renamed or given another tool, process steps shuffled, dropped or handed to another
+    actor, metadata changed."""
     path = draw(st.sampled_from(SPECS))
     data = _spec_data(path)
     flows = data.get("flows") or []
@@ -432,6 +433,17 @@ def edited(draw: st.DrawFn) -> tuple[Path, dict[str, Any]]:
             component["description"] = "edited"
     for i in range(draw(st.integers(0, 2))):
         data["components"].append({"id": f"extra-{i}", "tool": draw(st.sampled_from(TOOLS))})
+    actors = [a["id"] for a in data.get("actors") or ()]
+    for process in data.get("processes") or ():
+        change = draw(st.sampled_from(["keep", "keep", "shuffle", "hand over", "drop"]))
+        steps = process["steps"]
+        if change == "shuffle":
+            process["steps"] = draw(st.permutations(steps))
+        elif change == "hand over" and actors:
+            step = draw(st.sampled_from(steps))
+            step["by"] = draw(st.sampled_from(actors))
+        elif change == "drop" and len(steps) > 1:
+            steps.pop(draw(st.integers(0, len(steps) - 1)))
     if draw(st.booleans()):
         data["metadata"]["lifecycle"] = draw(st.sampled_from(["experimental", "deprecated"]))
     if draw(st.booleans()):
