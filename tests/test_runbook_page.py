@@ -269,3 +269,36 @@ def test_owners_are_named(bundled: dict[str, str]) -> None:
     # A component's owner: the contact's name, not the id.
     crm = next(line for line in architecture.splitlines() if 'id="component-crm-db"' in line)
     assert "Dana Okafor (CRM team)" in crm and "crm-owner" not in crm.split("|")[4]
+
+
+def test_whom_to_decide_with_when_the_grantor_is_last_to_call(tmp_path: Path) -> None:
+    spec = tmp_path / "specs" / "solo.yaml"
+    spec.parent.mkdir()
+    spec.write_text(
+        """apiVersion: mlopsdiag/v1
+kind: Architecture
+metadata: {name: solo, title: One grantor, lifecycle: production, owners: [alice]}
+components:
+  - {id: server, tool: kserve}
+runbook:
+  contacts:
+    - {id: alice, name: Alice Martin, role: owner, reach: "@alice"}
+    - {id: bob, name: Bob Stone, role: on-call, reach: PagerDuty ML}
+  escalation: [bob, alice]
+  access:
+    - {id: kube, name: Serving kubeconfig, where: "vault://ml/kube", granted_by: alice}
+  procedures:
+    - id: rollback
+      kind: rollback
+      title: Roll back
+      when: Scores look wrong after a release
+      needs: [kube]
+      steps: [Apply the previous manifest]
+""",
+        encoding="utf-8",
+    )
+    page = _runbooks(tmp_path / "docs", load([spec]))["runbooks/solo.md"]
+    section = page[page.index("## What will stop you") : page.index("## Triage")]
+    assert "decide with Bob Stone (PagerDuty ML)" in section
+    [row] = _triage_rows(page)
+    assert row[3] == "Alice Martin ([only grantor](#blocker-alice))"
