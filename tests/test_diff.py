@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from mlopsdiag.cli import DIFF_FORMATS, main_group
 from mlopsdiag.diff import FORMATS, diff_models, diff_paths, render_diff
-from mlopsdiag.diff.compare import COLLECTIONS, model_fields
-from mlopsdiag.diff.model import REDACTED, DiffResult
+from mlopsdiag.diff.compare import COLLECTIONS, compare_findings, model_fields, place_of
+from mlopsdiag.diff.model import REDACTED, DiffResult, Finding
 from mlopsdiag.spec import model as m
 from mlopsdiag.spec.validate import validate_paths
 
@@ -81,6 +81,122 @@ def test_moved_finding_is_not_new(monkeypatch: pytest.MonkeyPatch) -> None:
     # `lonely` is an orphan on both sides, on another line after the change: not new.
     assert [f["place"] for f in arch["findings"]["new"]] == ["components[spare]"]
     assert arch["findings"]["resolved"] == []
+
+
+def test_reworded_and_reordered_findings_are_the_same_findings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(CASES / "reworded-finding")
+    payload = json.loads(run_cli("diff", "old.yaml", "new.yaml", "--format", "json")[1])
+    [arch] = payload["architectures"]
+    assert arch["findings"] == {"new": [], "resolved": []}
+    assert {c["key"] for c in arch["changes"]} == {"registry-admin", "rollback"}
+    # and the other way round
+    payload = json.loads(run_cli("diff", "new.yaml", "old.yaml", "--format", "json")[1])
+    assert payload["architectures"][0]["findings"] == {"new": [], "resolved": []}
+
+
+def _finding(place: str, message: str, rule: str = "access-single-grantor") -> Finding:
+    return Finding(rule, "warning", place, message, "x.yaml", 1, 1)
+
+
+def test_findings_pair_by_rule_and_place_exact_words_first() -> None:
+    here, there = "runbook.procedures[rollback].needs[a]", "components[b]"
+    old = [_finding(here, "one"), _finding(here, "two"), _finding(there, "same")]
+    new = [
+        _finding(here, "two"),  # the same words pair with each other, not in list order
+        _finding(here, "one, reworded"),  # then the rest at that place, in order
+        _finding(here, "a third at the same place"),  # one more than before: new
+        _finding(there, "same", rule="orphan-component"),  # another rule: not the same finding
+    ]
+    fresh, gone = compare_findings(old, new)
+    assert [f.message for f in fresh] == ["a third at the same place", "same"]
+    assert [(f.rule, f.message) for f in gone] == [("access-single-grantor", "same")]
+    backward_fresh, backward_gone = compare_findings(new, old)
+    assert (backward_fresh, backward_gone) == (gone, fresh)
+
+
+def test_place_names_ids_inside_an_element() -> None:
+    arch = model(CASES / "reworded-finding" / "new.yaml")
+    assert place_of(arch, "runbook.procedures[0].needs[1]") == (
+        "runbook.procedures[rollback].needs[registry-admin]"
+    )
+    assert place_of(arch, "runbook.procedures[0].steps[0]") == (
+        "runbook.procedures[rollback].steps[Move the previous version back to Production]"
+    )
+    steps = model(CASES / "process-steps" / "new.yaml")
+    assert place_of(steps, "processes[0].steps[2].do") == (
+        "processes[retrain].steps[Fit the model].do"
+    )
+    assert (
+        place_of(arch, "runbook.procedures[0].needs[9]") == "runbook.procedures[rollback].needs[9]"
+    )
+
+
+def test_a_step_finding_follows_its_step_when_a_step_is_inserted(tmp_path: Path) -> None:
+    old = (ROOT / "tests" / "cases" / "lint" / "step-without-actor" / "fires.yaml").read_text(
+        encoding="utf-8"
+    )
+    first = "      - {do: Ask for the account's score, from: app, to: features, by: agent}\n"
+    new = old.replace(first, "      - {do: Open the account, at: app, by: agent}\n" + first)
+    assert new != old
+    _write(tmp_path, "old.yaml", old)
+    _write(tmp_path, "new.yaml", new)
+    run = diff_paths(
+        [tmp_path / "old.yaml"],
+        [tmp_path / "new.yaml"],
+        old_label="old",
+        new_label="new",
+        reference_date=dt.date(2026, 11, 26),
+    )
+    assert run.result is not None
+    [arch] = run.result.architectures
+    # Steps 2 and 3 became 3 and 4 and their messages say so; they are the same findings.
+    assert (arch.findings_new, arch.findings_resolved) == ((), ())
+    [change] = arch.changes
+    assert [(s.status, s.new_number) for s in change.steps] == [("added", 1)]
+
+
+def test_process_steps_added_removed_moved_handed_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(CASES / "process-steps")
+    payload = json.loads(run_cli("diff", "old.yaml", "new.yaml", "--format", "json")[1])
+    [arch] = payload["architectures"]
+    [change] = arch["changes"]
+    steps = {(s["status"], s["old_number"], s["new_number"]): s for s in change["steps"]}
+    assert set(steps) == {
+        ("changed", 1, 1),  # handed from the analyst to the scheduler
+        ("changed", 2, 2),  # reworded where it happens: the same step
+        ("removed", 3, None),
+        ("changed", 7, 5),  # moved before the promotion
+        ("added", None, 7),
+    }
+    assert steps[("changed", 1, 1)]["handed_over"] is True
+    assert steps[("changed", 1, 1)]["fields"] == [
+        {"field": "by", "old": "analyst", "new": "scheduler"}
+    ]
+    assert steps[("changed", 7, 5)]["moved"] is True
+    assert steps[("changed", 7, 5)]["fields"] == []
+    assert [s["moved"] for s in change["steps"]].count(True) == 1  # renumbering is not moving
+    forward = _plain_json(diff_models([model(Path("old.yaml"))], [model(Path("new.yaml"))]))
+    backward = _plain_json(diff_models([model(Path("new.yaml"))], [model(Path("old.yaml"))]))
+    assert _canonical(backward) == _canonical(_mirror(forward))
+
+
+def test_steps_in_another_order_only() -> None:
+    old = model(CASES / "process-steps" / "old.yaml")
+    [process] = old.processes
+    swapped = dataclasses.replace(
+        process, steps=(process.steps[1], process.steps[0], *process.steps[2:])
+    )
+    new = dataclasses.replace(old, processes=(swapped,))
+    [arch] = diff_models([old], [new]).architectures
+    [change] = arch.changes
+    assert [(s.status, s.old_number, s.new_number, s.moved) for s in change.steps] == [
+        ("changed", 1, 2, True)  # of two equal choices, the step later in the alphabet
+    ]
+    text = render_diff("text", diff_models([old], [new]))
+    assert "~ step 2: Pull the last two years of sales (warehouse → checks)\n" in text
+    assert "\n            moved: was step 1\n" in text
 
 
 def test_rename_carries_flows_and_findings(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -197,6 +313,17 @@ def _mirror(payload: dict[str, Any]) -> dict[str, Any]:
                 status=swap.get(c["status"], c["status"]),
                 fields=[dict(f, old=f["new"], new=f["old"]) for f in c["fields"]],
             )
+            if "steps" in c:
+                mirrored["steps"] = [
+                    dict(
+                        step,
+                        status=swap.get(step["status"], step["status"]),
+                        old_number=step["new_number"],
+                        new_number=step["old_number"],
+                        fields=[dict(f, old=f["new"], new=f["old"]) for f in step["fields"]],
+                    )
+                    for step in c["steps"]
+                ]
             if c["status"] == "renamed":
                 mirrored["key"], mirrored["renamed_from"] = c["renamed_from"], c["key"]
             changes.append(mirrored)
@@ -224,6 +351,13 @@ def _canonical(payload: dict[str, Any]) -> dict[str, Any]:
     archs = []
     for arch in payload["architectures"]:
         arch = {k: v for k, v in arch.items() if k != "title"}
+        for change in arch["changes"]:
+            if "steps" in change:  # a kept step is shown as the new side says it
+                steps = [
+                    {k: v for k, v in step.items() if k != "step" or step["status"] != "changed"}
+                    for step in change["steps"]
+                ]
+                change["steps"] = sorted(steps, key=lambda x: json.dumps(x, sort_keys=True))
         arch["changes"] = sorted(arch["changes"], key=lambda c: json.dumps(c, sort_keys=True))
         archs.append(arch)
     return dict(payload, architectures=sorted(archs, key=lambda a: a["name"]))
@@ -270,7 +404,8 @@ TOOLS = ("mlflow", "kserve", "evidently", "airflow", "feast", "prometheus", "red
 @st.composite
 def edited(draw: st.DrawFn) -> tuple[Path, dict[str, Any]]:
     """A bundled spec and a valid edit of it: flows dropped or relabelled, components added,
-    renamed or given another tool, metadata changed."""
+    renamed or given another tool, process steps shuffled, dropped or handed to another
+    actor, metadata changed."""
     path = draw(st.sampled_from(SPECS))
     data = _spec_data(path)
     flows = data.get("flows") or []
@@ -298,6 +433,17 @@ def edited(draw: st.DrawFn) -> tuple[Path, dict[str, Any]]:
             component["description"] = "edited"
     for i in range(draw(st.integers(0, 2))):
         data["components"].append({"id": f"extra-{i}", "tool": draw(st.sampled_from(TOOLS))})
+    actors = [a["id"] for a in data.get("actors") or ()]
+    for process in data.get("processes") or ():
+        change = draw(st.sampled_from(["keep", "keep", "shuffle", "hand over", "drop"]))
+        steps = process["steps"]
+        if change == "shuffle":
+            process["steps"] = draw(st.permutations(steps))
+        elif change == "hand over" and actors:
+            step = draw(st.sampled_from(steps))
+            step["by"] = draw(st.sampled_from(actors))
+        elif change == "drop" and len(steps) > 1:
+            steps.pop(draw(st.integers(0, len(steps) - 1)))
     if draw(st.booleans()):
         data["metadata"]["lifecycle"] = draw(st.sampled_from(["experimental", "deprecated"]))
     if draw(st.booleans()):
@@ -446,12 +592,21 @@ def test_actors_processes_and_procedure_details_are_compared() -> None:
     [arch] = diff_models([old], [new]).architectures
     seen = {(c.collection, c.key, c.status): c for c in arch.changes}
     assert seen[("actors", "oncall", "changed")].fields[0].field == "kind"
-    steps = {f.field: (f.old, f.new) for f in seen[("processes", "deploy", "changed")].fields}
-    assert steps == {
-        "steps[2].by": (None, "oncall"),
-        "steps[2].manual": (False, True),
-        "steps[3]": (None, "Watch (scorer → registry)"),
+    deploy = seen[("processes", "deploy", "changed")]
+    assert deploy.fields == ()
+    [serve, watch] = deploy.steps
+    assert (serve.status, serve.old_number, serve.new_number, serve.moved) == (
+        "changed",
+        2,
+        2,
+        False,
+    )
+    assert {f.field: (f.old, f.new) for f in serve.fields} == {
+        "by": (None, "oncall"),
+        "manual": (False, True),
     }
+    assert serve.handed_over is not None and serve.handed_over.new == "oncall"
+    assert (watch.status, watch.new_number, watch.step) == ("added", 3, "Watch (scorer → registry)")
     proc = {
         f.field: (f.old, f.new) for f in seen[("runbook.procedures", "rollback", "changed")].fields
     }

@@ -97,6 +97,8 @@ class Tool:
     description: str = ""
     icon: Icon = field(default_factory=Icon)
     builtin: bool = True
+    aliases: tuple[str, ...] = ()
+    """Other names people write for the tool in prose (`W&B`), for finding stale mentions."""
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,7 @@ def tool_from_data(raw: Mapping[str, Any], base: Path, *, builtin: bool) -> Tool
         description=str(raw.get("description", "")),
         icon=icon,
         builtin=builtin,
+        aliases=tuple(str(a) for a in raw.get("aliases") or ()),
     )
 
 

@@ -27,6 +27,7 @@ from mlopsdiag.diff.model import (
     FieldChange,
     Finding,
     Maturity,
+    StepChange,
 )
 from mlopsdiag.errors import Diagnostic
 from mlopsdiag.lint.analysis import RETRAINING_TRIGGER, analyze
@@ -103,6 +104,9 @@ class Steps:
     fields: tuple[Field, ...]
     summary: Callable[[Any], str]
     """One line that stands for a whole step when it is added or removed."""
+    aligned: bool = False
+    """Match steps by content, not position, and report them as `StepChange`s (added,
+    removed, moved, handed to another actor) instead of per-position field changes."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,7 @@ _PROCESS_STEPS = Steps(
         Field("on_failure"),
     ),
     summary=_step_summary,
+    aligned=True,
 )
 _PROCEDURE_STEPS = Steps(fields=(Field("do"), Field("run")), summary=lambda s: s.do)
 
@@ -291,7 +296,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         kind="access entry",
         items=_in_runbook("access"),
         key=lambda x: x.id or x.name,
-        fields=(Field("name"), Field("where"), Field("granted_by")),
+        fields=(Field("name"), Field("where"), Field("granted_by"), Field("break_glass")),
         model=Access,
         ignored=("id",),
     ),
@@ -377,7 +382,7 @@ def compare_fields(fields: Sequence[Field], old: Any, new: Any) -> tuple[FieldCh
     out: list[FieldChange] = []
     for f in fields:
         before, after = f.read(old), f.read(new)
-        if before == after:
+        if before == after or (f.steps is not None and f.steps.aligned):
             continue
         if f.steps is None:
             out.append(FieldChange(f.name, _or_none(before), _or_none(after)))
@@ -392,6 +397,102 @@ def compare_fields(fields: Sequence[Field], old: Any, new: Any) -> tuple[FieldCh
                 for sub in compare_fields(f.steps.fields, before[i], after[i]):
                     out.append(FieldChange(f"{at}.{sub.field}", sub.old, sub.new))
     return tuple(out)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _said(step: Any) -> str:
+    return _words(step.do)
+
+
+def _where(step: Any) -> str:
+    """Where a process step happens, to pair a reworded step with its earlier self."""
+    return step.at or f"{step.source}→{step.target}"
+
+
+def match_steps(old: Sequence[Any], new: Sequence[Any]) -> list[tuple[int, int]]:
+    """Pairs (old position, new position) of the same step in two versions of a process:
+    first steps that say the same thing, then, among the rest, steps at the same place (a
+    reworded step), each in order. Symmetric: swapping the sides swaps the pairs."""
+    pairs: list[tuple[int, int]] = []
+    free_old = list(range(len(old)))
+    free_new = list(range(len(new)))
+    keys: tuple[Callable[[Any], str], ...] = (_said, _where)
+    for key in keys:
+        for j in list(free_new):
+            i = next((i for i in free_old if key(old[i]) == key(new[j])), None)
+            if i is not None:
+                free_old.remove(i)
+                free_new.remove(j)
+                pairs.append((i, j))
+    return sorted(pairs)
+
+
+def _kept_in_order(
+    pairs: Sequence[tuple[int, int]], old: Sequence[Any], new: Sequence[Any]
+) -> set[tuple[int, int]]:
+    """The pairs whose order is the same on both sides: the largest such set (a longest
+    increasing run of new positions along old positions); every other pair was moved.
+
+    Among equally large sets, the one whose steps moved least is kept, then the one holding
+    the steps first in alphabetical order: criteria that read the same from either side, so
+    swapping the sides reports the same steps as moved.
+    """
+
+    def content(pair: tuple[int, int]) -> tuple[str, str, int, int]:
+        i, j = pair
+        a, b = _said(old[i]), _said(new[j])
+        return (min(a, b), max(a, b), min(i, j), max(i, j))
+
+    ranked = sorted(pairs, key=content, reverse=True)
+    weight = {pair: 1 << rank for rank, pair in enumerate(ranked)}
+    Score = tuple[int, int, int]
+    best: dict[tuple[int, int], tuple[Score, list[tuple[int, int]]]] = {}
+    for pair in pairs:  # sorted by old position, so every earlier pair is already scored
+        earlier = [scored for q, scored in best.items() if q[1] < pair[1]]
+        (length, still, alpha), run = max(earlier, key=lambda x: x[0], default=((0, 0, 0), []))
+        score = (length + 1, still - abs(pair[0] - pair[1]), alpha + weight[pair])
+        best[pair] = (score, [*run, pair])
+    if not best:
+        return set()
+    return set(max(best.values(), key=lambda x: x[0])[1])
+
+
+def compare_steps(steps: Steps, old: Sequence[Any], new: Sequence[Any]) -> tuple[StepChange, ...]:
+    """Steps added, removed, moved or changed between two versions of one list of steps,
+    in the order of the new version (removed steps where they were)."""
+    pairs = match_steps(old, new)
+    kept = _kept_in_order(pairs, old, new)
+    by_old = dict(pairs)
+    by_new = {j: i for i, j in pairs}
+    out: list[tuple[float, StepChange]] = []
+    for i, step in enumerate(old):
+        if i not in by_old:
+            # A removed step sorts just after the new step that follows its old predecessor.
+            before = max((by_old[k] for k in by_old if k < i), default=-1)
+            summary = plain(steps.summary(step))
+            out.append((before + 0.5, StepChange(REMOVED, i + 1, None, summary)))
+    for j, step in enumerate(new):
+        summary = plain(steps.summary(step))
+        if j not in by_new:
+            out.append((j, StepChange(ADDED, None, j + 1, summary)))
+            continue
+        i = by_new[j]
+        fields = compare_fields(steps.fields, old[i], step)
+        moved = (i, j) not in kept
+        if fields or moved:
+            out.append((j, StepChange(CHANGED, i + 1, j + 1, summary, moved, fields)))
+    return tuple(change for _, change in sorted(out, key=lambda x: x[0]))
+
+
+def compare_aligned_steps(fields: Sequence[Field], old: Any, new: Any) -> tuple[StepChange, ...]:
+    """The step changes of an element whose steps are matched by content (processes)."""
+    for f in fields:
+        if f.steps is not None and f.steps.aligned:
+            return compare_steps(f.steps, f.read(old), f.read(new))
+    return ()
 
 
 def _renames(old: Architecture, new: Architecture) -> dict[str, str]:
@@ -439,7 +540,8 @@ def compare_collection(
             continue
         if key in before:
             fields = compare_fields(collection.fields, before[key], item)
-            if fields:
+            steps = compare_aligned_steps(collection.fields, before[key], item)
+            if fields or steps:
                 out.append(
                     Change(
                         path,
@@ -449,6 +551,7 @@ def compare_collection(
                         fields,
                         old_item=before[key],
                         new_item=item,
+                        steps=steps,
                     )
                 )
             continue
@@ -467,6 +570,7 @@ def compare_collection(
                 old_key=old_id,
                 old_item=old_item,
                 new_item=new_item,
+                steps=compare_aligned_steps(collection.fields, old_item, new_item),
             )
         )
     return out
@@ -506,12 +610,31 @@ def whole(arch: Architecture, status: str) -> tuple[Change, ...]:
 
 
 _POSITION = re.compile(r"^(?P<path>[a-z_.]+)\[(?P<index>\d+)\]")
+_ID_LIST = re.compile(
+    r"^\.(?P<name>needs|components|drop_capabilities|capabilities)\[(?P<index>\d+)\]"
+)
+"""Lists of ids inside an element: a position in one is replaced by the id it holds."""
+_STEP = re.compile(r"^\.(?P<name>steps)\[(?P<index>\d+)\]")
+"""A step of a process or procedure: a position in the steps is replaced by what the step
+says, as the comparison matches steps by what they say."""
+
+
+def _steps_said(item: Any) -> tuple[str, ...]:
+    """What each step of a process or procedure says, in order."""
+    if isinstance(item, Procedure):
+        return tuple(step.do for step in _procedure_steps(item))
+    return tuple(step.do for step in getattr(item, "steps", ()))
+
+
 _BY_PATH = {c.path: c for c in COLLECTIONS}
 
 
 def place_of(arch: Architecture, field_path: str) -> str:
-    """A field path with its list position replaced by the element's key, so a finding keeps its
-    place when elements are inserted before it: `components[3].tool` -> `components[train].tool`.
+    """A field path with its list positions replaced by the elements' keys, so a finding keeps
+    its place when elements are inserted before it: `components[3].tool` ->
+    `components[train].tool`, `runbook.procedures[0].needs[1]` ->
+    `runbook.procedures[rollback].needs[mlflow-admin]`, `processes[0].steps[2]` ->
+    `processes[release].steps[Train the model]`.
     """
     match = _POSITION.match(field_path)
     if match is None:
@@ -523,8 +646,17 @@ def place_of(arch: Architecture, field_path: str) -> str:
     index = int(match.group("index"))
     if index >= len(items):
         return field_path
-    key = safe_text(collection.key(items[index]))
-    return f"{match.group('path')}[{key}]{field_path[match.end() :]}"
+    item = items[index]
+    rest = field_path[match.end() :]
+    inner = _ID_LIST.match(rest) or _STEP.match(rest)
+    if inner is not None:
+        name = inner.group("name")
+        values = _steps_said(item) if name == "steps" else getattr(item, name, ())
+        position = int(inner.group("index"))
+        if position < len(values):
+            rest = f".{name}[{safe_text(str(values[position]))}]" + rest[inner.end() :]
+    key = safe_text(collection.key(item))
+    return f"{match.group('path')}[{key}]{rest}"
 
 
 def findings_of(arch: Architecture, diagnostics: Iterable[Diagnostic]) -> list[Finding]:
@@ -544,37 +676,49 @@ def findings_of(arch: Architecture, diagnostics: Iterable[Diagnostic]) -> list[F
     ]
 
 
-def _renamed_identity(finding: Finding, renames: Mapping[str, str]) -> tuple[str, str, str]:
-    """A finding of the old side as it reads after the renames: `components[old]` becomes
-    `components[new]` and `'old'` in the message `'new'`."""
-    rule, place, message = finding.identity
+def _renamed(finding: Finding, renames: Mapping[str, str]) -> tuple[tuple[str, str], str]:
+    """A finding of the old side as it reads after the renames, as (identity, message):
+    `components[old]` becomes `components[new]` and `'old'` in the message `'new'`."""
+    rule, place = finding.identity
+    message = finding.message
     for old_id, new_id in renames.items():
         place = place.replace(f"components[{old_id}]", f"components[{new_id}]")
         message = message.replace(f"'{old_id}'", f"'{new_id}'")
-    return rule, place, message
+    return (rule, place), message
 
 
 def compare_findings(
     old: Sequence[Finding], new: Sequence[Finding], renames: Mapping[str, str] | None = None
 ) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
-    """(new findings, resolved findings), matched by rule, place and message, never by line;
-    a finding about a renamed component is the same finding under its new id."""
+    """(new findings, resolved findings), matched by rule and place (element and field), never
+    by line or wording: a finding whose message was reworded is the same finding. Where one
+    rule fires more than once at one place, identical messages pair first, then the rest in
+    order. A finding about a renamed component is the same finding under its new id."""
     renames = renames or {}
-    old_ids = [_renamed_identity(f, renames) for f in old]
-    before = Counter(old_ids)
-    after = Counter(f.identity for f in new)
-    added, resolved = after - before, before - after
-    fresh: list[Finding] = []
-    for f in new:
-        if added[f.identity] > 0:
-            added[f.identity] -= 1
-            fresh.append(f)
-    gone: list[Finding] = []
-    for f, identity in zip(old, old_ids, strict=True):
-        if resolved[identity] > 0:
-            resolved[identity] -= 1
-            gone.append(f)
-    return tuple(fresh), tuple(gone)
+    before = [_renamed(f, renames) for f in old]
+    unpaired_old: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, (identity, _) in enumerate(before):
+        unpaired_old[identity].append(i)
+    paired_old: set[int] = set()
+    paired_new: set[int] = set()
+    # Same place and same words first, so a reworded one never steals an exact match.
+    for j, f in enumerate(new):
+        candidates = unpaired_old.get(f.identity, [])
+        exact = next((i for i in candidates if before[i][1] == f.message), None)
+        if exact is not None:
+            candidates.remove(exact)
+            paired_old.add(exact)
+            paired_new.add(j)
+    for j, f in enumerate(new):
+        if j in paired_new:
+            continue
+        candidates = unpaired_old.get(f.identity, [])
+        if candidates:
+            paired_old.add(candidates.pop(0))
+            paired_new.add(j)
+    fresh = tuple(f for j, f in enumerate(new) if j not in paired_new)
+    gone = tuple(f for i, f in enumerate(old) if i not in paired_old)
+    return fresh, gone
 
 
 # --------------------------------------------------------------------------- architectures

@@ -33,6 +33,33 @@ class FieldChange:
 
 
 @dataclass(frozen=True)
+class StepChange:
+    """One step of a process that was added, removed, moved or changed.
+
+    Steps are matched between the two versions by what they say (`do`), then, for steps
+    whose wording changed, by where they happen; a step is `moved` when its order relative
+    to the other matched steps changed (not merely renumbered by an insertion before it).
+    """
+
+    status: str
+    """added | removed | changed (a changed step may be moved, changed in fields, or both)."""
+    old_number: int | None
+    new_number: int | None
+    step: str
+    """The step in one line: what it does and where (the new side's, or the old one's when
+    removed)."""
+    moved: bool = False
+    fields: tuple[FieldChange, ...] = ()
+    """Changed fields of a kept step (`do`, `at`, `from`, `to`, `by`, ...)."""
+
+    @property
+    def handed_over(self) -> FieldChange | None:
+        """The change of `by` when the step went from one actor to another (or gained or lost
+        its actor)."""
+        return next((f for f in self.fields if f.field == "by"), None)
+
+
+@dataclass(frozen=True)
 class Change:
     """One element added, removed, changed or renamed."""
 
@@ -47,6 +74,8 @@ class Change:
     """Changed fields; for an added or removed element, every field it has."""
     old_key: str = ""
     """For a rename: the element's key before."""
+    steps: tuple[StepChange, ...] = ()
+    """For a changed process: its steps added, removed, moved or changed."""
     old_item: Any = field(default=None, compare=False, repr=False)
     """The model object on the old side (None when added)."""
     new_item: Any = field(default=None, compare=False, repr=False)
@@ -55,7 +84,8 @@ class Change:
 
 @dataclass(frozen=True)
 class Finding:
-    """A lint finding, identified by rule, place and message (not by line)."""
+    """A lint finding, identified by rule and place (element and field), never by line; the
+    message only tells apart several findings of one rule at one place."""
 
     rule: str
     severity: str
@@ -67,9 +97,10 @@ class Finding:
     col: int
 
     @property
-    def identity(self) -> tuple[str, str, str]:
-        """What makes two findings on two versions of a spec the same finding."""
-        return (self.rule, self.place, self.message)
+    def identity(self) -> tuple[str, str]:
+        """What makes two findings on two versions of a spec the same finding: the rule, and
+        the element and field it is about. A reworded message is still the same finding."""
+        return (self.rule, self.place)
 
 
 @dataclass(frozen=True)

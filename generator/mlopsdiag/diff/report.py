@@ -23,10 +23,13 @@ from mlopsdiag.diff.model import (
     FieldChange,
     Finding,
     Maturity,
+    StepChange,
 )
 
-JSON_VERSION = 1
-"""Bumped when the JSON output changes in a way a reader could notice."""
+JSON_VERSION = 2
+"""Bumped when the JSON output changes in a way a reader could notice (2: a process's steps
+are matched by content and listed under `steps`, no longer as `steps[N].field` fields; a
+finding's `place` names ids inside an element, `needs[mlflow-admin]`)."""
 
 _MARK = {ADDED: "+", REMOVED: "-", CHANGED: "~", RENAMED: "~"}
 _SIMPLE = re.compile(r"^[\w./:@#+-]+$")
@@ -86,6 +89,31 @@ def _field_line(change: Change, fc: FieldChange) -> str:
     return f"{fc.field}: {show_value(fc.old)} → {show_value(fc.new)}"
 
 
+def _handed(fc: FieldChange) -> str:
+    if fc.old and fc.new:
+        return f"handed over from {fc.old} to {fc.new}"
+    if fc.new:
+        return f"now done by {fc.new} (no actor named before)"
+    return f"no longer says who does it (was {fc.old})"
+
+
+def step_lines(sc: StepChange) -> tuple[str, list[str]]:
+    """A step change as a heading line and its detail lines (moved, handed over, fields)."""
+    if sc.status == ADDED:
+        return f"step {sc.new_number} added: {sc.step}", []
+    if sc.status == REMOVED:
+        return f"step {sc.old_number} removed: {sc.step}", []
+    renumbered = sc.old_number != sc.new_number and not sc.moved
+    was = f" (was {sc.old_number})" if renumbered else ""
+    details = [f"moved: was step {sc.old_number}"] if sc.moved else []
+    for fc in sc.fields:
+        if fc.field == "by":
+            details.append(_handed(fc))
+        else:
+            details.append(f"{fc.field}: {show_value(fc.old)} → {show_value(fc.new)}")
+    return f"step {sc.new_number}{was}: {sc.step}", details
+
+
 def _finding_text(f: Finding) -> str:
     place = f" {f.place}:" if f.place else ""
     return f"{f.severity} [{f.rule}]{place} {f.message} ({f.path}:{f.line}:{f.col})"
@@ -138,6 +166,10 @@ def _text_arch(arch: ArchitectureDiff) -> list[str]:
         lines.append(f"    {_MARK[change.status]} {_element(change)}")
         if not whole:
             lines.extend(f"        {_field_line(change, fc)}" for fc in change.fields)
+            for sc in change.steps:
+                head, details = step_lines(sc)
+                lines.append(f"        {_MARK[sc.status]} {head}")
+                lines.extend(f"            {d}" for d in details)
     lines.append(f"    maturity: {maturity_line(arch)}")
     if arch.capabilities_gained or arch.capabilities_lost:
         lines.append("    capabilities:")
@@ -180,7 +212,11 @@ _MD_STATUS = {ADDED: "added", REMOVED: "removed", CHANGED: "changed", RENAMED: "
 def _md_details(change: Change, whole: bool) -> str:
     if whole:
         return ""
-    return "<br>".join(md_text(_field_line(change, fc)) for fc in change.fields)
+    lines = [md_text(_field_line(change, fc)) for fc in change.fields]
+    for sc in change.steps:
+        head, details = step_lines(sc)
+        lines.append(md_text("; ".join([head, *details])))
+    return "<br>".join(lines)
 
 
 def _md_finding_rows(findings: Iterable[Finding], status: str) -> list[str]:
@@ -252,15 +288,34 @@ def format_markdown(result: DiffResult, pictures: Pictures | None = None) -> str
 # --------------------------------------------------------------------------- json
 
 
-def _change_json(change: Change) -> dict[str, Any]:
+def _fields_json(fields: Iterable[FieldChange]) -> list[dict[str, Any]]:
+    return [{"field": f.field, "old": f.old, "new": f.new} for f in fields]
+
+
+def _step_json(sc: StepChange) -> dict[str, Any]:
     return {
+        "status": sc.status,
+        "old_number": sc.old_number,
+        "new_number": sc.new_number,
+        "step": sc.step,
+        "moved": sc.moved,
+        "handed_over": sc.handed_over is not None,
+        "fields": _fields_json(sc.fields),
+    }
+
+
+def _change_json(change: Change) -> dict[str, Any]:
+    out = {
         "collection": change.collection,
         "kind": change.kind,
         "key": change.key,
         "status": change.status,
         "renamed_from": change.old_key or None,
-        "fields": [{"field": f.field, "old": f.old, "new": f.new} for f in change.fields],
+        "fields": _fields_json(change.fields),
     }
+    if change.collection == "processes":  # steps matched by content: see `steps`
+        out["steps"] = [_step_json(sc) for sc in change.steps]
+    return out
 
 
 def _finding_json(f: Finding) -> dict[str, Any]:

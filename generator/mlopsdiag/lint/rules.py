@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 
-from mlopsdiag.catalog import Source, read_data_yaml, source_from_data
+from mlopsdiag.catalog import Catalog, Source, Tool, read_data_yaml, source_from_data
 from mlopsdiag.errors import Severity
 from mlopsdiag.lint.analysis import RETRAINING_TRIGGER, Analysis, analyze
 from mlopsdiag.lint.graph import (
@@ -24,7 +24,7 @@ from mlopsdiag.lint.graph import (
     endpoints,
     flow_graph,
 )
-from mlopsdiag.spec.model import Architecture, Component, Group, Loc
+from mlopsdiag.spec.model import Architecture, Component, Group, Loc, ProcedureStep
 from mlopsdiag.templates_dir import package_data_dir
 
 RULES_FILE = package_data_dir("mlopsdiag.lint") / "rules.yaml"
@@ -493,6 +493,113 @@ def _production_without_process(ctx: Context) -> Iterator[Finding]:
         "reaches production; add a process whose steps carry the model to the serving "
         "component along a `model` or `control` flow, with who does each step",
     )
+
+
+@_register("step-without-actor")
+def _step_without_actor(ctx: Context) -> Iterator[Finding]:
+    if not _production(ctx.arch):
+        return
+    for i, process in enumerate(ctx.arch.processes):
+        named = [s for s in process.steps if s.by]
+        if not named:
+            continue
+        for step in process.steps:
+            if step.by:
+                continue
+            yield Finding(
+                f"processes[{i}].steps[{step.number - 1}]",
+                step.loc,
+                f"process '{process.id}': step {step.number} ('{_short(step.do, 40)}') names "
+                f"no actor, while {len(named)} of its {len(process.steps)} steps do; say who "
+                "or what does it (by: <actor id>), an automation actor when nobody does",
+            )
+
+
+# --------------------------------------------------------------------------- stale references
+
+_VENDOR = re.compile(r"^(?:Apache|Amazon|Google|Microsoft|Azure) ")
+
+
+def _tool_terms(tool: Tool) -> tuple[str, ...]:
+    """What a text may call a tool: its id (hyphens or spaces), its name with and without a
+    vendor's prefix, and its catalogue aliases."""
+    terms = {tool.id, tool.id.replace("-", " "), tool.name, _VENDOR.sub("", tool.name)}
+    terms.update(tool.aliases)
+    return tuple(sorted({t.strip().lower() for t in terms if len(t.strip()) >= 2}))
+
+
+def _tool_patterns(catalog: Catalog) -> tuple[tuple[Tool, re.Pattern[str]], ...]:
+    """One pattern per catalogue tool matching any of its terms as a whole word."""
+    out = []
+    for tool in catalog.tools.values():
+        alternatives = "|".join(re.escape(t) for t in _tool_terms(tool))
+        out.append((tool, re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)))
+    return tuple(out)
+
+
+def _texts(arch: Architecture) -> Iterator[tuple[str, str, str]]:
+    """(field path, what it is, text) of every access entry, dashboard, procedure and
+    process step: the places a reader follows as instructions."""
+    runbook = arch.runbook
+    if runbook is not None:
+        for i, entry in enumerate(runbook.access):
+            what = f"access '{_short(entry.name, 40)}'"
+            yield f"runbook.access[{i}].name", what, entry.name
+            yield f"runbook.access[{i}].where", what, entry.where
+        for i, board in enumerate(runbook.dashboards):
+            what = f"dashboard '{_short(board.name, 40)}'"
+            yield f"runbook.dashboards[{i}].name", what, board.name
+            yield f"runbook.dashboards[{i}].url", what, board.url
+        for i, proc in enumerate(runbook.procedures):
+            yield f"runbook.procedures[{i}].title", f"procedure '{proc.id}'", proc.title
+            yield f"runbook.procedures[{i}].when", f"procedure '{proc.id}'", proc.when
+            details = proc.step_details or tuple(ProcedureStep(do=s) for s in proc.steps)
+            for j, step in enumerate(details):
+                what = f"procedure '{proc.id}' step {j + 1}"
+                at = f"runbook.procedures[{i}].steps[{j}]"
+                if step.run:
+                    yield f"{at}.do", what, step.do
+                    yield f"{at}.run", what, step.run
+                else:
+                    yield at, what, step.do
+    for i, process in enumerate(arch.processes):
+        for j, move in enumerate(process.steps):
+            yield f"processes[{i}].steps[{j}].do", f"process '{process.id}' step {j + 1}", move.do
+
+
+@_register("reference-to-removed")
+def _reference_to_removed(ctx: Context) -> Iterator[Finding]:
+    arch = ctx.arch
+    used = {c.tool for c in arch.components if c.tool} | {g.tool for g in arch.groups if g.tool}
+    patterns = _tool_patterns(arch.catalog)
+    present = [p for t, p in patterns if t.id in used]
+    # Only tools that bring a capability: chat, code hosting, containers and plain storage
+    # (Slack, GitHub, Docker, S3) are named in instructions without being part of the system.
+    absent = [(t, p) for t, p in patterns if t.id not in used and t.capabilities]
+    said: set[tuple[str, str]] = set()
+    for field_path, what, text in _texts(arch):
+        # "Ray Serve" names the ray-serve the spec has, not the ray it may not have.
+        taken = [m.span() for p in present for m in p.finditer(text)]
+        for tool, pattern in absent:
+            if (what, tool.id) in said:
+                continue  # one finding per element and tool, at its first mention
+            match = next(
+                (
+                    m
+                    for m in pattern.finditer(text)
+                    if not any(m.start() < end and start < m.end() for start, end in taken)
+                ),
+                None,
+            )
+            if match is None:
+                continue
+            said.add((what, tool.id))
+            yield ctx.at_field(
+                field_path,
+                f"{what} mentions '{match.group(0)}' ({tool.name}, tool '{tool.id}'), but no "
+                "component or group of this spec runs on it; update the text to what the "
+                "system uses now, or add the component back if it is still there",
+            )
 
 
 # --------------------------------------------------------------------------- access and capabilities

@@ -17,6 +17,7 @@ from mlopsdiag.site.pagebase import (
     component_ref,
     finding_rows,
     mark_origin,
+    person_name,
     requirement_name,
     summarize,
     tool_ref,
@@ -47,7 +48,7 @@ def architecture_page(site: SiteInput, arch: Architecture) -> Page:
                 capability_ref(catalog, cap) for cap in sorted(arch.capabilities_of(c.id))
             ),
             group=component_ref(arch, c.group) if c.group else None,
-            owner=c.owner,
+            owner=person_name(arch, c.owner),
             links=c.links,
             description=c.description,
         )

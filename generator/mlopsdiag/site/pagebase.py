@@ -295,6 +295,19 @@ class ToolUse:
 # --------------------------------------------------------------------------- helpers
 
 
+def person_name(arch: Architecture, name: str) -> str:
+    """How the page names an owner or a grantor: a runbook contact's name, else an actor's
+    name, else the text as the spec gives it (a team name such as `ml-platform`)."""
+    if arch.runbook is not None:
+        for contact in arch.runbook.contacts:
+            if contact.id == name:
+                return contact.name
+    for actor in arch.actors:
+        if actor.id == name:
+            return actor.name
+    return name
+
+
 def component_ref(arch: Architecture, element_id: str) -> Ref:
     """A link to a component (or group) anchor on its architecture page."""
     page = architecture_path(arch.name)
@@ -400,7 +413,7 @@ def summarize(site: SiteInput, arch: Architecture) -> ArchSummary:
         title=arch.metadata.title,
         description=first_paragraph(arch.metadata.description),
         lifecycle=arch.metadata.lifecycle,
-        owners=arch.metadata.owners,
+        owners=tuple(person_name(arch, o) for o in arch.metadata.owners),
         tags=arch.metadata.tags,
         inferred_level=analysis.inferred_level,
         claimed_level=analysis.claimed_level,
@@ -444,7 +457,7 @@ def dependencies(arch: Architecture, catalog: Catalog) -> dict[str, tuple[Depend
         return Dependency(
             component=component_ref(arch, component.id),
             tool=tool_ref(catalog, component.tool),
-            owner=component.owner,
+            owner=person_name(arch, component.owner),
             via=tuple(texts),
         )
 

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 from markupsafe import escape
 
+from mlopsdiag.errors import Diagnostic
 from mlopsdiag.site.pagebase import (
     Page,
+    Ref,
     SiteInput,
     component_ref,
     dependencies,
@@ -17,8 +19,15 @@ from mlopsdiag.site.pagebase import (
     summarize,
     tools_used,
 )
-from mlopsdiag.site.work import runbook_work_context
-from mlopsdiag.spec.model import Access, Architecture, Contact, Procedure, Runbook
+from mlopsdiag.site.work import CONTEXT_DIAGRAM, runbook_work_context
+from mlopsdiag.spec.model import (
+    Access,
+    Architecture,
+    Contact,
+    FailureMode,
+    Procedure,
+    Runbook,
+)
 
 
 def _sorted_procedures(procedures: Sequence[Procedure]) -> list[Procedure]:
@@ -56,14 +65,55 @@ class ProcedureView:
 
 
 @dataclass(frozen=True)
-class TriageRow:
-    """One line of the triage card: symptoms, the procedure, access it needs, who to call."""
+class Call:
+    """Someone to call for a triage row, and whether they alone grant what it needs."""
 
-    symptoms: tuple[str, ...]
+    contact: Contact
+    sole_grantor: bool = False
+
+
+@dataclass(frozen=True)
+class TriageRow:
+    """One line of the triage card: one symptom, the procedure and the fix that answer it,
+    the access it needs, and whom to call."""
+
+    symptom: str
     procedure: Procedure | None
     fix: str
     needs: tuple[Need, ...]
-    call: tuple[Contact, ...]
+    call: tuple[Call, ...]
+    as_above: bool = False
+    """The row before answers with the same procedure: its access and calls are the same."""
+
+
+@dataclass(frozen=True)
+class OnePerson:
+    """A person whose absence stops procedures: the access only they grant (from the
+    `access-single-grantor` findings), and whom to decide with when they cannot be reached."""
+
+    person: Contact
+    procedures: tuple[Procedure, ...]
+    """Every procedure that waits for them, in page order."""
+    glass: tuple[Access, ...]
+    """The access they alone grant that has a break-glass path."""
+    stuck: tuple[Access, ...]
+    """The access they alone grant with no other way in."""
+    fallback: Contact | None
+    """The first contact after them in the escalation order (or the first other contact)."""
+
+    @property
+    def anchor(self) -> str:
+        """Anchor of the warning, linked from the triage card."""
+        return f"blocker-{self.person.id}"
+
+
+@dataclass(frozen=True)
+class NoRollback:
+    """The serving system has no rollback procedure: where the previous model should be, and
+    whom to call before changing anything."""
+
+    registries: tuple[Ref, ...]
+    call: Contact | None
 
 
 RUNBOOK_SEARCH_BOOST = 4
@@ -122,10 +172,15 @@ def _procedure_view(
 
 
 def _who_to_call(
-    runbook: Runbook, procedure: Procedure | None, access: Mapping[str, Access]
-) -> tuple[Contact, ...]:
+    runbook: Runbook,
+    procedure: Procedure | None,
+    access: Mapping[str, Access],
+    sole: Mapping[str, frozenset[str]] | None = None,
+) -> tuple[Call, ...]:
     """The people a procedure depends on (approver, grantors), in escalation order; without
-    any, the first contact of the escalation order."""
+    any, the first contact of the escalation order. `sole` (procedure id -> contact ids)
+    marks who alone grants something the procedure needs."""
+    sole_here = (sole or {}).get(procedure.id, frozenset()) if procedure else frozenset()
     contacts = {c.id: c for c in runbook.contacts}
     involved: list[str] = []
     if procedure is not None:
@@ -137,29 +192,104 @@ def _who_to_call(
     wanted.sort(key=lambda cid: rank.get(cid, len(rank)))
     if not wanted and runbook.escalation:
         wanted = [c for c in runbook.escalation[:1] if c in contacts]
-    return tuple(contacts[cid] for cid in wanted)
+    return tuple(Call(contacts[cid], cid in sole_here) for cid in wanted)
 
 
-def _triage(runbook: Runbook, views: Mapping[str, ProcedureView]) -> tuple[TriageRow, ...]:
-    """Every known symptom, grouped by the procedure that answers it (rollback first): the
-    failure modes, and each procedure's `when`; symptoms with only a fix come last."""
+def _triage(
+    runbook: Runbook,
+    views: Mapping[str, ProcedureView],
+    sole: Mapping[str, frozenset[str]] | None = None,
+) -> tuple[TriageRow, ...]:
+    """One row per known symptom, in the order of the procedures that answer them (rollback
+    first), each with the failure mode's own fix; a procedure no failure mode names gets a
+    row for its `when`; symptoms with only a fix come last."""
     access = {a.id: a for a in runbook.access if a.id}
-    symptoms: dict[str, list[str]] = {pid: [] for pid in views}
+    modes: dict[str, list[FailureMode]] = {pid: [] for pid in views}
     loose: list[TriageRow] = []
     for mode in runbook.failure_modes:
-        if mode.procedure in symptoms:
-            symptoms[mode.procedure].append(mode.symptom)
+        if mode.procedure in modes:
+            modes[mode.procedure].append(mode)
         elif mode.fix:
-            loose.append(TriageRow((mode.symptom,), None, mode.fix, (), ()))
+            loose.append(TriageRow(mode.symptom, None, mode.fix, (), ()))
     rows = []
     for pid, view in views.items():
         proc = view.procedure
-        seen = symptoms[pid] or ([proc.when] if proc.when else [])
-        if seen:
-            rows.append(
-                TriageRow(tuple(seen), proc, "", view.needs, _who_to_call(runbook, proc, access))
-            )
+        call = _who_to_call(runbook, proc, access, sole)
+        for n, mode in enumerate(modes[pid]):
+            rows.append(TriageRow(mode.symptom, proc, mode.fix, view.needs, call, n > 0))
+        if not modes[pid] and proc.when:
+            rows.append(TriageRow(proc.when, proc, "", view.needs, call))
     return (*rows, *loose)
+
+
+_NEED_FIELD = re.compile(r"^runbook\.procedures\[(\d+)\]\.needs\[(\d+)\]$")
+
+
+def _one_person(
+    arch: Architecture, findings: Sequence[Diagnostic], procedures: Sequence[Procedure]
+) -> tuple[OnePerson, ...]:
+    """Who alone grants access that procedures need, from the `access-single-grantor`
+    findings (so a rule switched off in the settings drops its warning too)."""
+    runbook = arch.runbook
+    if runbook is None:
+        return ()
+    contacts = {c.id: c for c in runbook.contacts}
+    access = {a.id: a for a in runbook.access if a.id}
+    grants: dict[str, dict[str, set[str]]] = {}
+    for finding in findings:
+        match = (
+            _NEED_FIELD.match(finding.field) if finding.code == "access-single-grantor" else None
+        )
+        if match is None:
+            continue
+        i, j = int(match.group(1)), int(match.group(2))
+        if i >= len(runbook.procedures) or j >= len(runbook.procedures[i].needs):
+            continue  # pragma: no cover - findings come from this model
+        proc = runbook.procedures[i]
+        entry = access.get(proc.needs[j])
+        if entry is None or entry.granted_by not in contacts:
+            continue  # pragma: no cover - the rule fires only for a contact's grant
+        grants.setdefault(entry.granted_by, {}).setdefault(entry.id, set()).add(proc.id)
+    order = {p.id: n for n, p in enumerate(procedures)}
+    by_id = {p.id: p for p in procedures}
+    out = []
+    for person_id, held in grants.items():
+        waiting = sorted({pid for pids in held.values() for pid in pids}, key=order.__getitem__)
+        after = list(runbook.escalation)
+        later = after[after.index(person_id) + 1 :] if person_id in after else after
+        fallback = next((contacts[c] for c in later if c in contacts and c != person_id), None)
+        if fallback is None:
+            fallback = next((c for c in runbook.contacts if c.id != person_id), None)
+        entries = [access[aid] for aid in held]
+        out.append(
+            OnePerson(
+                person=contacts[person_id],
+                procedures=tuple(by_id[pid] for pid in waiting),
+                glass=tuple(e for e in entries if e.break_glass),
+                stuck=tuple(e for e in entries if not e.break_glass),
+                fallback=fallback,
+            )
+        )
+    return tuple(out)
+
+
+def _no_rollback(arch: Architecture, findings: Sequence[Diagnostic]) -> NoRollback | None:
+    """What to do without a rollback procedure, when `runbook-no-rollback` fires."""
+    if not any(f.code == "runbook-no-rollback" for f in findings):
+        return None
+    registries = tuple(
+        component_ref(arch, c.id)
+        for c in arch.components
+        if "model-registry" in arch.capabilities_of(c.id)
+    )
+    runbook = arch.runbook
+    contacts = {c.id: c for c in runbook.contacts} if runbook else {}
+    first = (
+        next((contacts[c] for c in runbook.escalation if c in contacts), None) if runbook else None
+    )
+    if first is None and runbook and runbook.contacts:
+        first = runbook.contacts[0]
+    return NoRollback(registries, first)
 
 
 def runbook_page(site: SiteInput, arch: Architecture) -> Page:
@@ -168,7 +298,13 @@ def runbook_page(site: SiteInput, arch: Architecture) -> Page:
     access = {a.id: a for a in runbook.access if a.id} if runbook else {}
     procedures = _sorted_procedures(runbook.procedures) if runbook else []
     views = {p.id: _procedure_view(p, access, contacts) for p in procedures}
-    stale = any(f.code == "runbook-stale" for f in site.findings.get(arch.name, ()))
+    findings = site.findings.get(arch.name, ())
+    stale = any(f.code == "runbook-stale" for f in findings)
+    one_person = _one_person(arch, findings, procedures)
+    sole = {
+        p.id: frozenset(o.person.id for o in one_person if p in o.procedures) for p in procedures
+    }
+    drawn = site.diagrams.get(arch.name, frozenset())
     context = {
         "arch": arch,
         "summary": summarize(site, arch),
@@ -179,7 +315,12 @@ def runbook_page(site: SiteInput, arch: Architecture) -> Page:
         else (),
         "procedures": procedures,
         "procedure_views": tuple(views.values()),
-        "triage": _triage(runbook, views) if runbook else (),
+        "triage": _triage(runbook, views, sole) if runbook else (),
+        "one_person": one_person,
+        "no_rollback": _no_rollback(arch, findings),
+        "context_svg": f"architectures/{arch.name}/{CONTEXT_DIAGRAM}.svg"
+        if CONTEXT_DIAGRAM in drawn
+        else "",
         "procedure_ids": frozenset(p.id for p in runbook.procedures) if runbook else frozenset(),
         "component_refs": {c.id: component_ref(arch, c.id) for c in arch.components},
         "stale": stale,

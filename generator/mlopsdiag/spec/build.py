@@ -161,6 +161,7 @@ def _runbook(doc: Document) -> Runbook:
                 where=a["where"],
                 granted_by=a.get("granted_by", ""),
                 id=a.get("id", ""),
+                break_glass=a.get("break_glass", ""),
             )
             for a in r.get("access") or ()
         ),

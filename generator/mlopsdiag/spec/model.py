@@ -107,6 +107,9 @@ class Access:
     granted_by: str = ""
     id: str = ""
     """Optional id that procedures name in `needs`."""
+    break_glass: str = ""
+    """How to get the access when whoever grants it cannot be reached (a reference or
+    instructions, never the credential)."""
 
 
 @dataclass(frozen=True)

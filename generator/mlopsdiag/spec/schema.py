@@ -317,6 +317,11 @@ def spec_schema() -> dict[str, Any]:
             "name": _one_line("What the access is for."),
             "where": _text("A reference (vault://..., password manager item) or instructions."),
             "granted_by": _text("Contact id or text: who can grant it."),
+            "break_glass": _text(
+                "How to get it when whoever grants it cannot be reached: the emergency "
+                "path (a sealed account, an incident commander's override), as a reference "
+                "or instructions, never the credential. The runbook shows it first."
+            ),
         },
         ("name", "where"),
     )
