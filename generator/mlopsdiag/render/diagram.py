@@ -377,17 +377,21 @@ class _Builder:
             label = _node_label(icon_name, component.name, node.tool_name, extra, table, small)
             if node.change:
                 label = _changed_node_label(icon_name, component.name, node.tool_name, node.change)
+        shape: dict[str, str | None] = {"shape": "plain" if cls is Node else None}
+        shape.update(_SHAPES.get(node.look, {}))
+        if node.classes:
+            shape["class"] = node.classes
         self.nodes[node_id] = cls(
             label,
             *args,
             nodeid=node_id,
-            shape="plain" if cls is Node else None,
             image=None,
             height=None,
             id=f"node-{node_id}",
             href=href or None,
             target="_top" if href else None,
             tooltip=nohtml(attr_text(component.description or component.name)),
+            **shape,
         )
 
     def person(self, size: int = 16) -> str:
@@ -437,25 +441,39 @@ class _Builder:
         )
 
     def step_box(self, node: SceneNode) -> str:
-        """A lane's step: number, marker and place on top, what it does below."""
+        """A process step: number, marker, actor and place on top, what it does below, all of
+        it (never cut). A question has no border of its own: its diamond is the border."""
         rows = []
+        question = node.look == "question"
+        width = _QUESTION_TEXT_WIDTH if question else styles.STEP_TEXT_WIDTH
         for mark in node.marks:
             cells = [_badge(mark)]
             if mark.manual:
                 cells.append(self.person())
+            head = [f"<I>{wrapped_html(mark.actor, width, _ALL_LINES)}</I>"] if mark.actor else []
+            if node.tool_name:
+                head.append(wrapped_html(node.tool_name, width, _ALL_LINES))
             cells.append(
-                f'<TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{styles.MUTED_COLOR}">'
-                f"{wrapped_html(node.tool_name, styles.STEP_TEXT_WIDTH, 2)}</FONT></TD>"
+                f'<TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{styles.MUTED_COLOR}">'
+                f"{'<BR/>'.join(head)}</FONT></TD>"
             )
             rows.append(
-                '<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" '
-                f'CELLPADDING="0"><TR>{"".join(cells)}</TR></TABLE></TD></TR>'
+                f'<TR><TD ALIGN="{"CENTER" if question else "LEFT"}"><TABLE BORDER="0" '
+                f'CELLBORDER="0" CELLSPACING="3" CELLPADDING="0"><TR>{"".join(cells)}</TR>'
+                "</TABLE></TD></TR>"
             )
             rows.append(
-                f'<TR><TD ALIGN="LEFT">{wrapped_html(mark.do, styles.STEP_TEXT_WIDTH, 4)}</TD></TR>'
+                f'<TR><TD ALIGN="{"CENTER" if question else "LEFT"}">'
+                f"{wrapped_html(mark.do, width, _ALL_LINES)}</TD></TR>"
             )
-        color = styles.MANUAL_COLOR if any(m.manual for m in node.marks) else styles.STEP_COLOR
-        style = "rounded,dashed" if any(m.manual for m in node.marks) else "rounded"
+        manual = any(m.manual for m in node.marks)
+        color = styles.MANUAL_COLOR if manual else styles.STEP_COLOR
+        if question:
+            return (
+                '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
+                f"{''.join(rows)}</TABLE>>"
+            )
+        style = "rounded,dashed" if manual else "rounded"
         return (
             f'<<TABLE BORDER="1" COLOR="{color}" STYLE="{style}" CELLBORDER="0" CELLSPACING="0" '
             f'CELLPADDING="3" BGCOLOR="#FFFFFF">{"".join(rows)}</TABLE>>'
@@ -466,12 +484,23 @@ class _Builder:
         return '<<TABLE BORDER="0" CELLPADDING="0"><TR><TD WIDTH="1" HEIGHT="1"></TD></TR></TABLE>>'
 
     def note_box(self, node: SceneNode) -> str:
-        """The end of a "no" branch: what happens when a check says no."""
-        text = wrapped_html(node.component.name, styles.STEP_TEXT_WIDTH, 3)
+        """The end of a "no" branch: what happens when a question's answer is no."""
+        text = wrapped_html(node.component.name, _NOTE_TEXT_WIDTH, _ALL_LINES)
         return (
             f'<<TABLE BORDER="1" COLOR="{styles.NO_COLOR}" STYLE="rounded,dashed" '
             f'CELLBORDER="0" CELLPADDING="4" BGCOLOR="#FFFFFF"><TR><TD>'
             f'<FONT COLOR="{styles.NO_COLOR}">{text}</FONT></TD></TR></TABLE>>'
+        )
+
+    def procedure_box(self, node: SceneNode) -> str:
+        """The end of a failure exit: the runbook procedure to follow, by its title."""
+        text = wrapped_html(node.component.name, _NOTE_TEXT_WIDTH, _ALL_LINES)
+        note = wrapped_html(node.tool_name, _NOTE_TEXT_WIDTH, _ALL_LINES)
+        return (
+            f'<<TABLE BORDER="2" COLOR="{styles.NO_COLOR}" SIDES="L" CELLBORDER="0" '
+            f'CELLPADDING="2" BGCOLOR="#FFF5F5"><TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10" '
+            f'COLOR="{styles.NO_COLOR}">{note}</FONT></TD></TR><TR><TD ALIGN="LEFT" BALIGN="LEFT">'
+            f"<U>{text}</U></TD></TR></TABLE>>"
         )
 
     def cluster(self, group_id: str) -> None:
@@ -534,6 +563,8 @@ class _Builder:
         attrs["tooltip"] = nohtml(attr_text(tip))
         attrs["labeltooltip"] = attrs["tooltip"]
         attrs["id"] = edge.edge_id or f"flow-{flow.index}"
+        if edge.classes:
+            attrs["class"] = edge.classes
         tail_id, head_id = (edge.head, edge.tail) if edge.backwards else (edge.tail, edge.head)
         tail_clip, head_clip = (
             (edge.lhead, edge.ltail) if edge.backwards else (edge.ltail, edge.lhead)
@@ -572,8 +603,30 @@ def _changed_edge(mark: str, label: str, attrs: Mapping[str, str]) -> dict[str, 
     return out
 
 
-_TEXT_LOOKS = {"step": _Builder.step_box, "note": _Builder.note_box, "anchor": _Builder.anchor}
+_TEXT_LOOKS = {
+    "step": _Builder.step_box,
+    "question": _Builder.step_box,
+    "note": _Builder.note_box,
+    "procedure": _Builder.procedure_box,
+    "anchor": _Builder.anchor,
+}
 """Boxes drawn as text alone, without an icon."""
+_SHAPES: Mapping[str, Mapping[str, str]] = {
+    # A question is a diamond (the flow chart's decision), its text inside.
+    "question": {
+        "shape": "diamond",
+        "style": "filled",
+        "fillcolor": "#FFFFFF",
+        "color": styles.STEP_COLOR,
+        "penwidth": "1.4",
+        "margin": "0",
+    },
+}
+"""Graphviz shapes of the text boxes that are not plain tables."""
+_ALL_LINES = 1000
+"""Step texts are never cut: as many lines as they need."""
+_QUESTION_TEXT_WIDTH = 22
+_NOTE_TEXT_WIDTH = 22
 _BOX_TABLES = {
     # A collapsed group reads as a folded cluster: its colour, a rounded border.
     "group": (

@@ -51,7 +51,8 @@ class SceneNode:
     """The tool's name when it differs from the component's name, else empty (for other
     looks: the muted second line, such as "Kubeflow · 9 components" or "automation")."""
     look: str = "component"
-    """component | group (collapsed) | actor | step (a lane's step) | note (a "no" branch)."""
+    """component | group (collapsed) | actor | step (a process step) | question (a step
+    with `otherwise`) | note (a "no" branch) | procedure (a failure exit's runbook procedure)."""
     href: str | None = None
     """Where a click leads, relative to the architecture page; None: the component's row,
     empty: nowhere."""
@@ -59,6 +60,8 @@ class SceneNode:
     """Process steps that happen at this box (`at`), badges on the box."""
     change: str = ""
     """In a diff picture: `added`, `changed` or `removed` (a ghost); empty elsewhere."""
+    classes: str = ""
+    """SVG classes of the box (a process step's `step-N`, for the page's script)."""
 
 
 @dataclass(frozen=True)
@@ -97,8 +100,9 @@ class SceneEdge:
     """True for an arrow that closes a loop: laid out from head to tail, drawn pointing back."""
     look: str = "flow"
     """flow | acts (an actor to what it acts on) | step | manual (a step done by hand) |
-    otherwise (a "no" branch) | next (one lane step to the next) | handoff (the same, to
-    another lane) | order (invisible: keeps boxes in step order)."""
+    otherwise (a "no" branch) | failure (a step's exit to its runbook procedure) | next (one
+    process step to the next) | handoff (the same, to another lane) | order (invisible: keeps
+    boxes in step order)."""
     marks: tuple[StepMark, ...] = ()
     """The process steps this arrow stands for, badges on it."""
     edge_id: str = ""
@@ -107,6 +111,8 @@ class SceneEdge:
     """The arrow's label; None: the flow's label."""
     change: str = ""
     """In a diff picture: `added`, `changed` or `removed` (a ghost); empty elsewhere."""
+    classes: str = ""
+    """SVG classes of the arrow (a process step's branches: `of-step-N`)."""
 
 
 @dataclass(frozen=True)
