@@ -12,7 +12,7 @@ from mlopsdiag.site import write_site
 from mlopsdiag.site.generate import site_input
 from mlopsdiag.site.work import inline_svg
 from mlopsdiag.spec.model import Architecture
-from test_site import ROOT, drawn_work_diagrams, fake_diagrams, findings, load
+from test_site import ROOT, fake_diagrams, findings, load
 
 CHURN = "churn-kubeflow-mlflow-seldon"
 
