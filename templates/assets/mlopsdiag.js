@@ -118,6 +118,7 @@
   // a link opens on it, with or without this script.
   var STEP_HASH = /^#process-(.+)-step-(\d+)$/;
   var walks = {};
+  var active = null;  // how to stop the walk that shows a step now
 
   function setupWalk(root) {
     root.querySelectorAll(".mlopsdiag-walk").forEach(function (box) {
@@ -171,7 +172,8 @@
 
       function reveal(el) {
         if (!el || !el.getBoundingClientRect) return;
-        var top = head.getBoundingClientRect().bottom + 8;
+        // Where the card's bottom will be once it sticks under the site's header.
+        var top = (parseFloat(window.getComputedStyle(head).top) || 0) + head.offsetHeight + 8;
         var rect = el.getBoundingClientRect();
         if (rect.top < top || rect.bottom > window.innerHeight - 8) {
           var room = window.innerHeight - top;
@@ -180,8 +182,29 @@
         }
       }
 
+      function stop() {
+        current = 0;
+        svg.classList.remove("mlopsdiag-walk-on");
+        box.querySelectorAll(".mlopsdiag-current").forEach(function (el) {
+          el.classList.remove("mlopsdiag-current");
+        });
+        if (row(1)) {
+          table.querySelectorAll("tr.mlopsdiag-current").forEach(function (tr) {
+            tr.classList.remove("mlopsdiag-current");
+          });
+        }
+        delete box.dataset.step;
+        card.textContent = "";
+        status.textContent = total + " steps: press Next, or click a step";
+        head.querySelector('[data-walk="prev"]').disabled = false;
+        head.querySelector('[data-walk="next"]').disabled = false;
+      }
+
       function go(n, how) {
         if (isNaN(n) || n < 1 || n > total) return;
+        // One step of one process at a time: the URL holds one.
+        if (active && active !== stop) active();
+        active = stop;
         current = n;
         svg.classList.add("mlopsdiag-walk-on");
         svg.querySelectorAll(".mlopsdiag-current").forEach(function (el) {
@@ -207,7 +230,7 @@
         if (how !== "stay") reveal(svg.querySelector(".node.step-" + n));
       }
 
-      status.textContent = total + " steps: press Next, or click a step";
+      stop();
       head.addEventListener("click", function (event) {
         var button = event.target.closest("button[data-walk]");
         if (!button) return;
@@ -222,9 +245,12 @@
         go(Math.min(total, Math.max(1, keys[event.key])));
       });
       svg.addEventListener("click", function (event) {
+        var link = event.target.closest("a");
+        var to = link ? link.getAttribute("href") || link.getAttribute("xlink:href") || "" : "";
+        if (to && to.indexOf("#process-") < 0) return;  // a failure exit: to the runbook
         var node = event.target.closest("g.node");
         var found = node && /(?:^|\s)step-(\d+)(?:\s|$)/.exec(node.getAttribute("class") || "");
-        if (!found) return;  // a failure exit's runbook link is followed as usual
+        if (!found) return;
         event.preventDefault();
         picture.focus({ preventScroll: true });
         go(parseInt(found[1], 10), "stay");
@@ -245,7 +271,16 @@
 
   function openStepOfUrl() {
     var found = STEP_HASH.exec(window.location.hash);
-    if (found && walks[found[1]]) walks[found[1]](parseInt(found[2], 10));
+    if (!found || !walks[found[1]]) return;
+    var go = walks[found[1]];
+    go(parseInt(found[2], 10));
+    // The browser scrolls to the row's anchor once the page has loaded: show the step
+    // in the picture after that.
+    if (document.readyState !== "complete") {
+      window.addEventListener("load", function () {
+        window.setTimeout(function () { go(parseInt(found[2], 10)); }, 0);
+      }, { once: true });
+    }
   }
 
   window.addEventListener("hashchange", openStepOfUrl);

@@ -218,6 +218,8 @@ def _changed_node_label(icon_name: str, name: str, tool_name: str, mark: str) ->
 
 
 def _cluster_label(cluster: SceneCluster, icon_name: str) -> str:
+    if cluster.look == "lane":
+        return _lane_label(cluster, icon_name)
     cells = [_img(icon_name, styles.GROUP_ICON_SIZE)] if icon_name else []
     cells.append(f"<TD><B>{html_text(cluster.group.name)}</B></TD>")
     if cluster.tool_name:
@@ -231,6 +233,33 @@ def _cluster_label(cluster: SceneCluster, icon_name: str) -> str:
         '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">'
         f"<TR>{''.join(cells)}</TR></TABLE>>"
     )
+
+
+def _lane_label(cluster: SceneCluster, icon_name: str) -> str:
+    """A lane's title: the actor's icon and name, its kind under the name (a lane is no
+    wider than its steps need)."""
+    icon = _img(icon_name, styles.GROUP_ICON_SIZE) if icon_name else ""
+    name = _wrap(cluster.group.name, _LANE_TITLE_WIDTH)
+    kind = (
+        f'<BR/><FONT POINT-SIZE="10" COLOR="{styles.MUTED_COLOR}">'
+        f"{_wrap(cluster.tool_name, _LANE_TITLE_WIDTH)}</FONT>"
+        if cluster.tool_name
+        else ""
+    )
+    return (
+        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2"><TR>'
+        f'{icon}<TD ALIGN="LEFT" BALIGN="LEFT"><B>{name}</B>{kind}</TD></TR></TABLE>>'
+    )
+
+
+_LANE_TITLE_WIDTH = 20
+
+
+def _wrap(text: str, width: int) -> str:
+    """All of a process picture's text, wrapped between words: a word longer than a line
+    widens the line instead of being split."""
+    longest = max((len(word) for word in text.split()), default=0)
+    return wrapped_html(text, max(width, longest), _ALL_LINES)
 
 
 _CELL_STYLES = {"dashed": "dashed", "dotted": "dotted"}
@@ -445,14 +474,14 @@ class _Builder:
         it (never cut). A question has no border of its own: its diamond is the border."""
         rows = []
         question = node.look == "question"
-        width = _QUESTION_TEXT_WIDTH if question else styles.STEP_TEXT_WIDTH
+        width = _QUESTION_TEXT_WIDTH if question else _STEP_TEXT_WIDTH
         for mark in node.marks:
             cells = [_badge(mark)]
             if mark.manual:
                 cells.append(self.person())
-            head = [f"<I>{wrapped_html(mark.actor, width, _ALL_LINES)}</I>"] if mark.actor else []
+            head = [f"<I>{_wrap(mark.actor, width)}</I>"] if mark.actor else []
             if node.tool_name:
-                head.append(wrapped_html(node.tool_name, width, _ALL_LINES))
+                head.append(_wrap(node.tool_name, width))
             cells.append(
                 f'<TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{styles.MUTED_COLOR}">'
                 f"{'<BR/>'.join(head)}</FONT></TD>"
@@ -464,7 +493,18 @@ class _Builder:
             )
             rows.append(
                 f'<TR><TD ALIGN="{"CENTER" if question else "LEFT"}">'
-                f"{wrapped_html(mark.do, width, _ALL_LINES)}</TD></TR>"
+                f"{_wrap(mark.do, width)}</TD></TR>"
+            )
+        for title, href in node.exits:
+            link = (
+                f' HREF="{html_text(href)}" TARGET="_top" TITLE="{html_text(title)}"'
+                if href
+                else ""
+            )
+            rows.append(
+                f'<TR><TD ALIGN="{"CENTER" if question else "LEFT"}" BALIGN="LEFT"{link}>'
+                f'<FONT POINT-SIZE="11" COLOR="{styles.NO_COLOR}">if it fails: <U>'
+                f"{_wrap(title, width)}</U></FONT></TD></TR>"
             )
         manual = any(m.manual for m in node.marks)
         color = styles.MANUAL_COLOR if manual else styles.STEP_COLOR
@@ -485,22 +525,11 @@ class _Builder:
 
     def note_box(self, node: SceneNode) -> str:
         """The end of a "no" branch: what happens when a question's answer is no."""
-        text = wrapped_html(node.component.name, _NOTE_TEXT_WIDTH, _ALL_LINES)
+        text = _wrap(node.component.name, _NOTE_TEXT_WIDTH)
         return (
             f'<<TABLE BORDER="1" COLOR="{styles.NO_COLOR}" STYLE="rounded,dashed" '
             f'CELLBORDER="0" CELLPADDING="4" BGCOLOR="#FFFFFF"><TR><TD>'
             f'<FONT COLOR="{styles.NO_COLOR}">{text}</FONT></TD></TR></TABLE>>'
-        )
-
-    def procedure_box(self, node: SceneNode) -> str:
-        """The end of a failure exit: the runbook procedure to follow, by its title."""
-        text = wrapped_html(node.component.name, _NOTE_TEXT_WIDTH, _ALL_LINES)
-        note = wrapped_html(node.tool_name, _NOTE_TEXT_WIDTH, _ALL_LINES)
-        return (
-            f'<<TABLE BORDER="2" COLOR="{styles.NO_COLOR}" SIDES="L" CELLBORDER="0" '
-            f'CELLPADDING="2" BGCOLOR="#FFF5F5"><TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10" '
-            f'COLOR="{styles.NO_COLOR}">{note}</FONT></TD></TR><TR><TD ALIGN="LEFT" BALIGN="LEFT">'
-            f"<U>{text}</U></TD></TR></TABLE>>"
         )
 
     def cluster(self, group_id: str) -> None:
@@ -565,6 +594,8 @@ class _Builder:
         attrs["id"] = edge.edge_id or f"flow-{flow.index}"
         if edge.classes:
             attrs["class"] = edge.classes
+        if edge.look in _WEIGHTS:
+            attrs["weight"] = _WEIGHTS[edge.look]
         tail_id, head_id = (edge.head, edge.tail) if edge.backwards else (edge.tail, edge.head)
         tail_clip, head_clip = (
             (edge.lhead, edge.ltail) if edge.backwards else (edge.ltail, edge.lhead)
@@ -607,7 +638,6 @@ _TEXT_LOOKS = {
     "step": _Builder.step_box,
     "question": _Builder.step_box,
     "note": _Builder.note_box,
-    "procedure": _Builder.procedure_box,
     "anchor": _Builder.anchor,
 }
 """Boxes drawn as text alone, without an icon."""
@@ -623,10 +653,14 @@ _SHAPES: Mapping[str, Mapping[str, str]] = {
     },
 }
 """Graphviz shapes of the text boxes that are not plain tables."""
+_WEIGHTS = {"next": "10", "handoff": "2"}
+"""Steps one after the other stand in a straight line; branches go to the side."""
 _ALL_LINES = 1000
 """Step texts are never cut: as many lines as they need."""
-_QUESTION_TEXT_WIDTH = 22
-_NOTE_TEXT_WIDTH = 22
+# Narrow enough that three lanes, each a step beside a "no" branch, fit a page's column.
+_STEP_TEXT_WIDTH = 18
+_QUESTION_TEXT_WIDTH = 15
+_NOTE_TEXT_WIDTH = 17
 _BOX_TABLES = {
     # A collapsed group reads as a folded cluster: its colour, a rounded border.
     "group": (

@@ -5,8 +5,9 @@ One picture per process, a flow chart read top to bottom: each step is a box num
 in the step table on the architecture page (a step with `otherwise` is a question, drawn
 as a diamond whose "no" branch ends in what happens then), consecutive steps are joined
 by arrows (an arrow that changes lanes is a hand-off, in its own colour), and a step with
-`on_failure` has a failure exit to its runbook procedure, which links to the procedure
-on the runbook page. Every step box links to its row in the table (`#process-ID-step-N`)
+`on_failure` has a failure exit at its foot, "if it fails:" and the name of its runbook
+procedure, which links to the procedure on the runbook page (an exit drawn inside the
+box rather than as a box of its own keeps a lane one box narrower). Every step box links to its row in the table (`#process-ID-step-N`)
 and carries the SVG class `step-N` (its branches `of-step-N`), so that the page's script
 can walk through the steps. Pure functions over an `Architecture` build the `Scene`.
 """
@@ -157,6 +158,7 @@ def process_scene(arch: Architecture, process: Process) -> Scene:
         node_id = step_node_id(step)
         # In lanes the lane names the actor; in one column the box does.
         shown = replace(mark, actor="") if laned else mark
+        procedure = _procedure(arch, step.on_failure) if step.on_failure else None
         nodes[node_id] = SceneNode(
             component=stand_in(node_id, mark.do, f"{step.number}. {mark.do}", step.loc),
             icon=NOTE_ICON,
@@ -165,6 +167,7 @@ def process_scene(arch: Architecture, process: Process) -> Scene:
             href=step_href(process, step),
             marks=(shown,),
             classes=node_id,
+            exits=((procedure.title, procedure.href),) if procedure is not None else (),
         )
         members[lane_of(step)].append(node_id)
         branch = f"of-{node_id}"
@@ -185,32 +188,6 @@ def process_scene(arch: Architecture, process: Process) -> Scene:
                     classes=branch,
                 )
             )
-        if step.on_failure:
-            fail_id = f"_fail_{step.number}"
-            procedure = _procedure(arch, step.on_failure)
-            nodes[fail_id] = _text_node(
-                fail_id,
-                procedure.title,
-                "procedure",
-                step.loc,
-                href=procedure.href,
-                note="runbook procedure",
-                classes=branch,
-            )
-            members[lane_of(step)].append(fail_id)
-            edges.append(
-                _edge(
-                    node_id,
-                    fail_id,
-                    "failure",
-                    step,
-                    f"fails-{step.number}",
-                    text="fails",
-                    tail_name=f"step {step.number}",
-                    head_name=f"runbook: {procedure.title}",
-                    classes=branch,
-                )
-            )
     for before, after in zip(process.steps, process.steps[1:], strict=False):
         handoff = laned and lane_of(before) != lane_of(after)
         edges.append(
@@ -226,10 +203,10 @@ def process_scene(arch: Architecture, process: Process) -> Scene:
                 classes=f"of-{step_node_id(before)}",
             )
         )
-    clusters = _lanes(arch, process, nodes, members, edges) if laned else {}
+    clusters, rows = _lanes(arch, process, nodes, members, edges) if laned else ({}, ())
     inside = {n for c in clusters.values() for n in c.nodes}
     looks = {e.look for e in edges}
-    legend = ("handoff", "otherwise", "failure")
+    legend = ("handoff", "otherwise")
     view = View(
         id=process_view_id(process),
         title=process.title + (": who does what" if laned else ""),
@@ -249,6 +226,22 @@ def process_scene(arch: Architecture, process: Process) -> Scene:
         kinds=(),
         step_looks=tuple(k for k in legend if k in looks)
         + (("manual",) if any(s.manual for s in process.steps) else ()),
+        rows=rows,
+    )
+
+
+def _order(tail: str, head: str, loc: Loc) -> SceneEdge:
+    """An unseen arrow that only holds two boxes in order."""
+    return SceneEdge(
+        flow=Flow(0, tail, head, "", "control", loc),
+        tail=tail,
+        head=head,
+        ltail=None,
+        lhead=None,
+        tail_name="",
+        head_name="",
+        look="order",
+        edge_id=f"order-{tail}-{head}",
     )
 
 
@@ -258,30 +251,29 @@ def _lanes(
     nodes: dict[str, SceneNode],
     members: dict[str, list[str]],
     edges: list[SceneEdge],
-) -> dict[str, SceneCluster]:
-    """One lane (cluster) per actor, each held open from above the first step to below the
-    last by unseen points, so that the lanes stand side by side as full columns."""
+) -> tuple[dict[str, SceneCluster], tuple[tuple[str, ...], ...]]:
+    """One lane (cluster) per actor, and the ranks that hold them side by side.
+
+    Each lane holds an unseen point above its first box and one below its last; the top
+    points share one rank, left to right in the order of the lanes, and so do the bottom
+    points: the lanes stand side by side as full columns, as narrow as their own boxes."""
     actors = {a.id: a for a in arch.actors}
-    first, last = step_node_id(process.steps[0]), step_node_id(process.steps[-1])
+    tops: list[str] = []
+    bottoms: list[str] = []
     for lane in members:
         top, bottom = f"_top_{lane}", f"_bottom_{lane}"
         for anchor in (top, bottom):
             nodes[anchor] = _text_node(anchor, "", "anchor", process.loc)
+        edges.append(_order(top, members[lane][0], process.loc))
+        edges.append(_order(members[lane][-1], bottom, process.loc))
+        if tops:
+            edges.append(_order(tops[-1], top, process.loc))
         members[lane] = [top, *members[lane], bottom]
-        for tail, head in ((top, first), (last, bottom)):
-            edges.append(
-                SceneEdge(
-                    flow=Flow(0, tail, head, "", "control", process.loc),
-                    tail=tail,
-                    head=head,
-                    ltail=None,
-                    lhead=None,
-                    tail_name="",
-                    head_name="",
-                    look="order",
-                    edge_id=f"order-{tail}",
-                )
-            )
+        tops.append(top)
+        bottoms.append(bottom)
+    # The last step is above every lane's bottom (they share its rank).
+    last = step_node_id(process.steps[-1])
+    edges.append(_order(last, f"_bottom_{lane_of(process.steps[-1])}", process.loc))
     clusters: dict[str, SceneCluster] = {}
     for index, lane in enumerate(members):
         actor = actors.get(lane)
@@ -301,7 +293,7 @@ def _lanes(
             placeholder=None,
             look="lane",
         )
-    return clusters
+    return clusters, (tuple(tops), tuple(bottoms))
 
 
 def draw_process(arch: Architecture, process: Process) -> DotGraph:

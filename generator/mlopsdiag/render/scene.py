@@ -62,6 +62,8 @@ class SceneNode:
     """In a diff picture: `added`, `changed` or `removed` (a ghost); empty elsewhere."""
     classes: str = ""
     """SVG classes of the box (a process step's `step-N`, for the page's script)."""
+    exits: tuple[tuple[str, str], ...] = ()
+    """A process step's failure exits: (runbook procedure title, its link; may be empty)."""
 
 
 @dataclass(frozen=True)
