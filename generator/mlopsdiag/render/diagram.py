@@ -519,10 +519,6 @@ class _Builder:
             f'CELLPADDING="3" BGCOLOR="#FFFFFF">{"".join(rows)}</TABLE>>'
         )
 
-    def anchor(self, node: SceneNode) -> str:
-        """An unseen point that holds a lane open from the first step to the last."""
-        return '<<TABLE BORDER="0" CELLPADDING="0"><TR><TD WIDTH="1" HEIGHT="1"></TD></TR></TABLE>>'
-
     def note_box(self, node: SceneNode) -> str:
         """The end of a "no" branch: what happens when a question's answer is no."""
         text = _wrap(node.component.name, _NOTE_TEXT_WIDTH)
@@ -638,7 +634,6 @@ _TEXT_LOOKS = {
     "step": _Builder.step_box,
     "question": _Builder.step_box,
     "note": _Builder.note_box,
-    "anchor": _Builder.anchor,
 }
 """Boxes drawn as text alone, without an icon."""
 _SHAPES: Mapping[str, Mapping[str, str]] = {
@@ -657,10 +652,11 @@ _WEIGHTS = {"next": "10", "handoff": "2"}
 """Steps one after the other stand in a straight line; branches go to the side."""
 _ALL_LINES = 1000
 """Step texts are never cut: as many lines as they need."""
-# Narrow enough that three lanes, each a step beside a "no" branch, fit a page's column.
-_STEP_TEXT_WIDTH = 18
-_QUESTION_TEXT_WIDTH = 15
-_NOTE_TEXT_WIDTH = 17
+# Lines short enough that a step beside its "no" branch, in two lanes side by side, fits a
+# page's column at full size.
+_STEP_TEXT_WIDTH = 22
+_QUESTION_TEXT_WIDTH = 18
+_NOTE_TEXT_WIDTH = 20
 _BOX_TABLES = {
     # A collapsed group reads as a folded cluster: its colour, a rounded border.
     "group": (
@@ -677,7 +673,7 @@ find their own way."""
 
 def draw_scene(scene: Scene) -> DotGraph:
     """The DOT source of a scene, drawn with `diagrams`."""
-    graph_attrs: dict[str, str] = {**GRAPH_ATTRS, "label": _title_label(scene)}
+    graph_attrs: dict[str, str] = {**GRAPH_ATTRS, **scene.graph_attrs, "label": _title_label(scene)}
     drawing = _Drawing(
         name=f"{scene.name}.{scene.view.id}",
         filename=scene.view.id,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from mlopsdiag.render.lanes import (
@@ -37,7 +38,7 @@ from mlopsdiag.render.scene import (
     stand_in,
     step_marks,
 )
-from mlopsdiag.spec.model import Architecture, Flow, Group, Loc, Process, Step, View
+from mlopsdiag.spec.model import Architecture, Flow, Group, Process, Step, View
 
 if TYPE_CHECKING:
     from mlopsdiag.render.diagram import DotGraph
@@ -47,6 +48,9 @@ PROCESS_DIRECTION = "TB"
 page with the number of steps and across only with the number of actors."""
 NOTE_ICON = IconRef(name="mlopsdiag/icons/generic.png", file=GENERIC_ICON)
 """The icon record of a text-only box (never drawn)."""
+LANES_LAYOUT = MappingProxyType({"newrank": "false"})
+"""Graphviz ranks each lane on its own: with the ranks shared across lanes (`newrank`),
+every lane ran the full height and the lanes stood side by side, half again as wide."""
 RUNBOOK_HREF = "../../runbooks/{name}.html#procedure-{procedure}"
 """Where a failure exit leads, from the architecture page's folder (the site puts the
 pictures next to `architectures/NAME/index.html` and the runbook at `runbooks/NAME.html`)."""
@@ -98,26 +102,6 @@ def _procedure(arch: Architecture, procedure_id: str) -> _Procedure:
             href = RUNBOOK_HREF.format(name=arch.name, procedure=procedure.id)
             return _Procedure(procedure.title, href)
     return _Procedure(procedure_id, "")
-
-
-def _text_node(
-    node_id: str,
-    text: str,
-    look: str,
-    loc: Loc,
-    *,
-    href: str = "",
-    note: str = "",
-    classes: str = "",
-) -> SceneNode:
-    return SceneNode(
-        component=stand_in(node_id, text, text, loc),
-        icon=NOTE_ICON,
-        tool_name=note,
-        look=look,
-        href=href,
-        classes=classes,
-    )
 
 
 def _edge(
@@ -173,7 +157,14 @@ def process_scene(arch: Architecture, process: Process) -> Scene:
         branch = f"of-{node_id}"
         if step.otherwise:
             note_id = f"_no_{step.number}"
-            nodes[note_id] = _text_node(note_id, mark.otherwise, "note", step.loc, classes=branch)
+            nodes[note_id] = SceneNode(
+                component=stand_in(note_id, mark.otherwise, mark.otherwise, step.loc),
+                icon=NOTE_ICON,
+                tool_name="",
+                look="note",
+                href="",
+                classes=branch,
+            )
             members[lane_of(step)].append(note_id)
             edges.append(
                 _edge(
@@ -203,7 +194,7 @@ def process_scene(arch: Architecture, process: Process) -> Scene:
                 classes=f"of-{step_node_id(before)}",
             )
         )
-    clusters, rows = _lanes(arch, process, nodes, members, edges) if laned else ({}, ())
+    clusters = _lanes(arch, process, members) if laned else {}
     inside = {n for c in clusters.values() for n in c.nodes}
     looks = {e.look for e in edges}
     legend = ("handoff", "otherwise")
@@ -226,54 +217,19 @@ def process_scene(arch: Architecture, process: Process) -> Scene:
         kinds=(),
         step_looks=tuple(k for k in legend if k in looks)
         + (("manual",) if any(s.manual for s in process.steps) else ()),
-        rows=rows,
-    )
-
-
-def _order(tail: str, head: str, loc: Loc) -> SceneEdge:
-    """An unseen arrow that only holds two boxes in order."""
-    return SceneEdge(
-        flow=Flow(0, tail, head, "", "control", loc),
-        tail=tail,
-        head=head,
-        ltail=None,
-        lhead=None,
-        tail_name="",
-        head_name="",
-        look="order",
-        edge_id=f"order-{tail}-{head}",
+        graph_attrs=LANES_LAYOUT,
     )
 
 
 def _lanes(
-    arch: Architecture,
-    process: Process,
-    nodes: dict[str, SceneNode],
-    members: dict[str, list[str]],
-    edges: list[SceneEdge],
-) -> tuple[dict[str, SceneCluster], tuple[tuple[str, ...], ...]]:
-    """One lane (cluster) per actor, and the ranks that hold them side by side.
+    arch: Architecture, process: Process, members: dict[str, list[str]]
+) -> dict[str, SceneCluster]:
+    """One lane (cluster) per actor, holding its steps and their branches.
 
-    Each lane holds an unseen point above its first box and one below its last; the top
-    points share one rank, left to right in the order of the lanes, and so do the bottom
-    points: the lanes stand side by side as full columns, as narrow as their own boxes."""
+    Laid out without `newrank` (see `LANES_LAYOUT`), each lane is a box as tall as the
+    steps it holds, below and beside the lanes before it: the process reads down the page
+    from lane to lane, and the picture is as wide as the lanes that run side by side."""
     actors = {a.id: a for a in arch.actors}
-    tops: list[str] = []
-    bottoms: list[str] = []
-    for lane in members:
-        top, bottom = f"_top_{lane}", f"_bottom_{lane}"
-        for anchor in (top, bottom):
-            nodes[anchor] = _text_node(anchor, "", "anchor", process.loc)
-        edges.append(_order(top, members[lane][0], process.loc))
-        edges.append(_order(members[lane][-1], bottom, process.loc))
-        if tops:
-            edges.append(_order(tops[-1], top, process.loc))
-        members[lane] = [top, *members[lane], bottom]
-        tops.append(top)
-        bottoms.append(bottom)
-    # The last step is above every lane's bottom (they share its rank).
-    last = step_node_id(process.steps[-1])
-    edges.append(_order(last, f"_bottom_{lane_of(process.steps[-1])}", process.loc))
     clusters: dict[str, SceneCluster] = {}
     for index, lane in enumerate(members):
         actor = actors.get(lane)
@@ -293,7 +249,7 @@ def _lanes(
             placeholder=None,
             look="lane",
         )
-    return clusters, (tuple(tops), tuple(bottoms))
+    return clusters
 
 
 def draw_process(arch: Architecture, process: Process) -> DotGraph:

@@ -6,7 +6,7 @@ Pure functions over an `Architecture`; `diagram.py` turns a `Scene` into a drawi
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -142,6 +142,9 @@ class Scene:
     note: str = ""
     """A line under the title saying what the picture leaves out (a very large system's
     bundled context picture); empty for most pictures."""
+    graph_attrs: Mapping[str, str] = field(default_factory=dict)
+    """Graphviz graph attributes of this picture over the usual ones (a process picture
+    lays its lanes out without `newrank`)."""
 
     def children(self, group_id: str | None) -> tuple[str, ...]:
         """Ids of the clusters directly inside a cluster (or at the top, for None)."""
