@@ -23,6 +23,7 @@ from mlopsdiag.render.context import (
     layers,
     merge_flows,
 )
+from mlopsdiag.render.labels import clean, plain
 from mlopsdiag.render.lanes import UNASSIGNED, has_lanes, lanes
 from mlopsdiag.render.pictures import picture_ids
 from mlopsdiag.render.process import process_scene
@@ -354,6 +355,37 @@ def test_pictures_read_at_the_page_width(
     if picture == "context":
         aspect = max(width / height, height / width)
         assert aspect <= MAX_ASPECT, f"{name}/context.svg is {width:.0f} x {height:.0f} pt"
+
+
+@pytest.mark.graphviz
+def test_every_step_of_every_process_is_drawn_whole(rendered: dict[str, dict[str, bytes]]) -> None:
+    """No step's text, "no" branch or procedure is cut short: every word is in the picture,
+    in order, and nothing ends in an ellipsis."""
+    specs = [r.architecture for r in validate_paths([ROOT / "specs", CASES]) if r.architecture]
+    checked = 0
+    for arch in specs:
+        for proc in arch.processes:
+            svg = ET.fromstring(rendered[arch.name][f"process-{proc.id}"])
+            for step in proc.steps:
+                group = next(
+                    g for g in svg.iter(f"{SVG}g") if g.get("class") == f"node step-{step.number}"
+                )
+                drawn = " ".join("".join(t.itertext()) for t in group.iter(f"{SVG}text"))
+                assert "…" not in drawn, f"{arch.name}/{proc.id} step {step.number}: {drawn}"
+                for text in (plain(step.do), plain(step.otherwise)):
+                    words = " ".join(clean(text).split())
+                    if text and step.otherwise == text:
+                        # The "no" branch is a box of its own, beside the step.
+                        notes = [
+                            " ".join("".join(t.itertext()) for t in g.iter(f"{SVG}text"))
+                            for g in svg.iter(f"{SVG}g")
+                            if g.get("class") == f"node of-step-{step.number}"
+                        ]
+                        assert [words] == [" ".join(n.split()) for n in notes], arch.name
+                    elif text:
+                        assert words in " ".join(drawn.split()), f"{arch.name}/{proc.id}: {words}"
+                checked += 1
+    assert checked > 50
 
 
 def test_measure_reads_size_and_text(tmp_path: Path) -> None:
