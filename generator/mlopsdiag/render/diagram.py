@@ -408,6 +408,8 @@ class _Builder:
                 label = _changed_node_label(icon_name, component.name, node.tool_name, node.change)
         shape: dict[str, str | None] = {"shape": "plain" if cls is Node else None}
         shape.update(_SHAPES.get(node.look, {}))
+        if node.look == "question" and any(m.manual for m in node.marks):
+            shape.update(color=styles.MANUAL_COLOR, style="filled,dashed")  # asked by hand
         if node.classes:
             shape["class"] = node.classes
         self.nodes[node_id] = cls(

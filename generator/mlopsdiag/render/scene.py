@@ -52,7 +52,7 @@ class SceneNode:
     looks: the muted second line, such as "Kubeflow · 9 components" or "automation")."""
     look: str = "component"
     """component | group (collapsed) | actor | step (a process step) | question (a step
-    with `otherwise`) | note (a "no" branch) | procedure (a failure exit's runbook procedure)."""
+    with `otherwise`, a diamond) | note (a "no" branch)."""
     href: str | None = None
     """Where a click leads, relative to the architecture page; None: the component's row,
     empty: nowhere."""
@@ -102,9 +102,8 @@ class SceneEdge:
     """True for an arrow that closes a loop: laid out from head to tail, drawn pointing back."""
     look: str = "flow"
     """flow | acts (an actor to what it acts on) | step | manual (a step done by hand) |
-    otherwise (a "no" branch) | failure (a step's exit to its runbook procedure) | next (one
-    process step to the next) | handoff (the same, to another lane) | order (invisible: keeps
-    boxes in step order)."""
+    otherwise (a "no" branch) | next (one process step to the next) | handoff (the same, to
+    another lane) | order (invisible: keeps boxes in step order)."""
     marks: tuple[StepMark, ...] = ()
     """The process steps this arrow stands for, badges on it."""
     edge_id: str = ""

@@ -81,7 +81,6 @@ LOOKS: Mapping[str, FlowStyle] = MappingProxyType(
         "acts": FlowStyle(color="#7A7A7A", style="dashed", penwidth=1.2, arrowhead="vee"),
         "next": FlowStyle(color=STEP_COLOR, penwidth=1.6),
         "handoff": FlowStyle(color="#6A3D9A", penwidth=2.8),
-        "failure": FlowStyle(color=NO_COLOR, style="dotted", penwidth=1.6, arrowhead="vee"),
     }
 )
 """Edge look -> style, for every look but `flow` (styled by its kind) and `order` (unseen)."""
@@ -92,7 +91,6 @@ LOOK_LEGEND: Mapping[str, str] = MappingProxyType(
         "otherwise": "no",
         "handoff": "hand-off",
         "acts": "acts on",
-        "failure": "fails: runbook",
     }
 )
 """What the legend calls each look."""
