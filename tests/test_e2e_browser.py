@@ -1143,6 +1143,8 @@ def test_a_process_is_walked_through_with_keyboard_and_mouse(
     page.screenshot(path=str(WALKTHROUGH_PNG))
     page.keyboard.press("ArrowLeft")
     _at_step(page, "weekly-retrain", 2)
+    page.keyboard.press("ArrowDown")  # up and down still scroll the page
+    expect(head.locator(".mlopsdiag-walk-status")).to_have_text("Step 2 of 11")
 
     # A click on a step in the picture, then on a row of the table.
     walk.locator("svg g.node.step-8").click()
@@ -1155,6 +1157,12 @@ def test_a_process_is_walked_through_with_keyboard_and_mouse(
     expect(card).to_contain_text("usually Alice Martin")
     expect(card.get_by_role("link", name=re.compile("Roll back the served model"))).to_be_visible()
     expect(head.get_by_role("button", name=re.compile("Next"))).to_be_disabled()
+    page.keyboard.press("End")  # the row's click left the focus on the walk
+    _at_step(page, "weekly-retrain", 11)
+    page.keyboard.press("ArrowLeft")
+    _at_step(page, "weekly-retrain", 10)
+    page.keyboard.press("ArrowRight")
+    _at_step(page, "weekly-retrain", 11)
     # Only one step of one process is lit.
     lit = page.evaluate("document.querySelectorAll('g.node.mlopsdiag-current').length")
     assert lit == 1

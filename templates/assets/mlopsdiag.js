@@ -188,7 +188,7 @@
         box.querySelectorAll(".mlopsdiag-current").forEach(function (el) {
           el.classList.remove("mlopsdiag-current");
         });
-        if (row(1)) {
+        if (table) {
           table.querySelectorAll("tr.mlopsdiag-current").forEach(function (tr) {
             tr.classList.remove("mlopsdiag-current");
           });
@@ -238,8 +238,8 @@
       });
       box.addEventListener("keydown", function (event) {
         if (event.altKey || event.ctrlKey || event.metaKey) return;
-        var keys = { ArrowRight: current + 1, ArrowDown: current + 1, ArrowLeft: current - 1,
-          ArrowUp: current - 1, Home: 1, End: total };
+        // Left and right walk; up and down still scroll the page.
+        var keys = { ArrowRight: current + 1, ArrowLeft: current - 1, Home: 1, End: total };
         if (!(event.key in keys)) return;
         event.preventDefault();
         go(Math.min(total, Math.max(1, keys[event.key])));
@@ -261,7 +261,9 @@
           var tr = event.target.closest("tbody tr");
           var anchor = tr && tr.querySelector(".mlopsdiag-anchor");
           var found = anchor && STEP_HASH.exec("#" + anchor.id);
-          if (found) go(parseInt(found[2], 10));
+          if (!found) return;
+          picture.focus({ preventScroll: true });  // then the arrow keys walk on from there
+          go(parseInt(found[2], 10));
         });
       }
       walks[id] = go;
