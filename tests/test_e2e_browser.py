@@ -1301,3 +1301,41 @@ def test_a_page_with_processes_prints_whole_without_javascript(
         assert "Set modelUri" in text
     finally:
         context.close()
+
+
+_CARD_COLOURS = """(walk) => {
+  const rgba = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
+  const head = walk.querySelector(".mlopsdiag-walk-head");
+  const bg = rgba(getComputedStyle(head).backgroundColor);
+  return Array.from(head.querySelectorAll(".mlopsdiag-walk-card *, .mlopsdiag-walk-status"))
+    .filter((el) => el.childNodes.length && Array.from(el.childNodes).some(
+      (n) => n.nodeType === 3 && n.textContent.trim()))
+    .map((el) => {
+      const [r, g, b, a = 1] = rgba(getComputedStyle(el).color);
+      // Text drawn with an alpha, over the card's background.
+      const mix = (c, i) => Math.round(c * a + bg[i] * (1 - a));
+      return [el.className || el.localName, [mix(r, 0), mix(g, 1), mix(b, 2)], bg.slice(0, 3)];
+    });
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_walk_card_reads_in_both_colour_schemes(
+    site: Served, tab: tuple[Page, Watch], scheme: str
+) -> None:
+    page, _ = tab
+    page.add_init_script(NO_SEARCH_WORKER)
+    page.emulate_media(color_scheme=scheme)  # the site follows the system's scheme
+    page.set_viewport_size({"width": READER_WIDTH, "height": 900})
+    page.goto(f"{site.url}architectures/{CHURN}/index.html#process-weekly-retrain-step-11")
+    _at_step(page, "weekly-retrain", 11)
+    body = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    assert body == ("slate" if scheme == "dark" else "default")
+    colours = page.locator("#walk-weekly-retrain").evaluate(_CARD_COLOURS)
+    assert len(colours) >= 5
+    faint = [
+        f"{what}: {_contrast(tuple(fg), tuple(bg)):.1f}:1"
+        for what, fg, bg in colours
+        if _contrast(tuple(fg), tuple(bg)) < 4.5
+    ]
+    assert not faint, faint
