@@ -1339,3 +1339,23 @@ def test_the_walk_card_reads_in_both_colour_schemes(
         if _contrast(tuple(fg), tuple(bg)) < 4.5
     ]
     assert not faint, faint
+
+
+def test_a_hostile_process_is_walked_through_as_text(
+    hostile_site: Served, tab: tuple[Page, Watch]
+) -> None:
+    page, _ = tab
+    page.add_init_script(NO_SEARCH_WORKER)
+    page.goto(hostile_site.url + "architectures/evil/index.html", wait_until="load")
+    walk = page.locator("#walk-heist")
+    expect(walk.locator(".mlopsdiag-process-picture svg")).to_have_count(1)  # inline
+    walk.get_by_role("button", name=re.compile("Next")).click()
+    card = walk.locator(".mlopsdiag-walk-card")
+    expect(card).to_contain_text("<script>alert('otherwise')</script> | pipe")
+    page.keyboard.press("ArrowRight")
+    expect(card).to_contain_text("<svg onload=alert('step')>")
+    svg_text = " ".join((walk.locator("svg g.node.step-1").text_content() or "").split())
+    assert "<img src=x onerror=alert('do')>" in svg_text
+    assert "if it fails: <script>alert('proc')</script>" in svg_text
+    injected = page.evaluate(_INJECTED)
+    assert not injected, injected

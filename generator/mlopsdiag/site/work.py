@@ -9,6 +9,7 @@ in through `SiteInput.diagrams`.
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -41,16 +42,42 @@ def work_diagram_ids(arch: Architecture) -> Iterator[str]:
 
 _SVG_START = re.compile(r"<svg\b")
 _ID = re.compile(r'\b(id|href|xlink:href)="(#?)([^"]*)"')
-_UNSAFE = re.compile(r"<(script|foreignObject|iframe)\b|\bon[a-z]+\s*=|javascript:", re.I)
+_LIVE_ELEMENTS = frozenset({"script", "foreignobject", "iframe", "object", "embed", "handler"})
+_LIVE_LINKS = ("javascript:", "vbscript:", "data:text")
+
+
+def _inert(svg: str) -> bool:
+    """True when an SVG holds nothing that could run in the page: no script or embedded
+    document, no event handler, no script link (its text may say anything: it is text)."""
+    if "<!" in svg.replace("<![CDATA[", ""):
+        return False  # no document type, so no entity that could expand
+    try:
+        root = ET.fromstring(svg)  # noqa: S314 - from `<svg`: no DTD, no entities to expand
+    except ET.ParseError:
+        return False
+    for element in root.iter():
+        if str(element.tag).rpartition("}")[2].lower() in _LIVE_ELEMENTS:
+            return False
+        for name, value in element.attrib.items():
+            local = name.rpartition("}")[2].lower()
+            if local.startswith("on"):
+                return False
+            link = "".join(value.split()).lower()
+            if local in ("href", "src") and link.startswith(_LIVE_LINKS):
+                return False
+    return True
 
 
 def inline_svg(svg: str, prefix: str) -> str:
     """A picture's SVG file as markup inside the page: without its XML prolog and comments,
     every id (and every link to one) prefixed so that two pictures on a page cannot
     clash, on as few lines as it takes (Markdown leaves a raw HTML block alone only
-    without blank lines). Empty when the file is not a plain Graphviz SVG."""
+    without blank lines). Empty when the file is not an inert SVG (see `_inert`)."""
     start = _SVG_START.search(svg)
-    if start is None or _UNSAFE.search(svg):
+    if start is None:
+        return ""
+    body = re.sub(r"<!--.*?-->", "", svg[start.start() :], flags=re.S)
+    if not _inert(body):
         return ""
 
     def prefixed(match: re.Match[str]) -> str:
@@ -59,7 +86,6 @@ def inline_svg(svg: str, prefix: str) -> str:
             return f'id="{prefix}{value}"'
         return f'{attr}="#{prefix}{value}"' if hash_ else match.group(0)
 
-    body = re.sub(r"<!--.*?-->", "", svg[start.start() :], flags=re.S)
     body = _ID.sub(prefixed, body)
     return "\n".join(line for line in body.splitlines() if line.strip())
 
