@@ -493,10 +493,8 @@ class _Builder:
                 f'CELLBORDER="0" CELLSPACING="3" CELLPADDING="0"><TR>{"".join(cells)}</TR>'
                 "</TABLE></TD></TR>"
             )
-            rows.append(
-                f'<TR><TD ALIGN="{"CENTER" if question else "LEFT"}">'
-                f"{_wrap(mark.do, width)}</TD></TR>"
-            )
+            align = 'ALIGN="CENTER"' if question else 'ALIGN="LEFT" BALIGN="LEFT"'
+            rows.append(f"<TR><TD {align}>{_wrap(mark.do, width)}</TD></TR>")
         for title, href in node.exits:
             link = (
                 f' HREF="{html_text(href)}" TARGET="_top" TITLE="{html_text(title)}"'
