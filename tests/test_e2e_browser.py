@@ -1073,3 +1073,289 @@ def test_an_architecture_page_paints_the_shared_icons_over_http_and_from_file(
     page.evaluate(_SWAP_DIAGRAM, [diagram, rendered.as_uri()])
     _diagram(page, "overview.svg").evaluate(_DECODED)
     assert seen == _settled(diagram.screenshot), "from file://"
+
+
+# --------------------------------------------------------------------------- walking a process
+
+WALKTHROUGH_PNG = ROOT / "docs" / "guide" / "img" / "walkthrough.png"
+"""The screenshot of a process being walked through that the README shows (the suite
+takes it; commit it when it changes)."""
+READER_WIDTH = 800
+"""The browser window a reader is measured in (Material's content column is 768 px)."""
+
+_WALK_STATE = """(id) => {
+  const box = document.getElementById("walk-" + id);
+  const svg = box.querySelector("svg");
+  const nodes = Array.from(svg.querySelectorAll("g.node.mlopsdiag-current"))
+    .map((g) => g.getAttribute("class"));
+  const rows = Array.from(document.querySelectorAll("tr.mlopsdiag-current .mlopsdiag-anchor"))
+    .map((a) => a.id);
+  return {step: box.dataset.step || "", nodes, rows, hash: location.hash};
+}"""
+
+
+def _at_step(page: Page, process: str, n: int) -> None:
+    """The walk of `process` shows step `n` in the picture, the table, the bar and the URL."""
+    status = page.locator(f"#walk-{process} .mlopsdiag-walk-status")
+    expect(status).to_have_text(re.compile(rf"^Step {n} of \d+$"))
+    state = page.evaluate(_WALK_STATE, process)
+    assert state["step"] == str(n)
+    assert f"node step-{n} mlopsdiag-current" in state["nodes"], state
+    assert state["rows"] == [f"process-{process}-step-{n}"], state
+    assert state["hash"] == f"#process-{process}-step-{n}"
+    node = page.locator(f"#walk-{process} svg g.node.step-{n}")
+    expect(node).to_be_in_viewport()
+    head = page.locator(f"#walk-{process} .mlopsdiag-walk-head").bounding_box()
+    box = node.bounding_box()
+    assert head is not None and box is not None
+    assert box["y"] + box["height"] > head["y"] + head["height"], "step hidden under the card"
+
+
+def test_a_process_is_walked_through_with_keyboard_and_mouse(
+    site: Served, tab: tuple[Page, Watch]
+) -> None:
+    page, _ = tab
+    page.add_init_script(NO_SEARCH_WORKER)
+    page.set_viewport_size({"width": READER_WIDTH, "height": 900})
+    page.goto(f"{site.url}architectures/{CHURN}/index.html", wait_until="load")
+    walk = page.locator("#walk-weekly-retrain")
+    head = walk.locator(".mlopsdiag-walk-head")
+    expect(head).to_be_visible()
+    expect(head.locator(".mlopsdiag-walk-status")).to_have_text(re.compile("^11 steps"))
+    card = head.locator(".mlopsdiag-walk-card")
+
+    head.get_by_role("button", name=re.compile("Next")).click()
+    _at_step(page, "weekly-retrain", 1)
+    expect(card).to_contain_text("Start the weekly run")
+    expect(card).to_contain_text("Who: Kubeflow pipeline")
+    expect(head.get_by_role("button", name=re.compile("Previous"))).to_be_disabled()
+    # The arrow keys, once the walk has the focus (its buttons, or the picture).
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    _at_step(page, "weekly-retrain", 3)
+    expect(card).to_contain_text("Where: Validate snapshot")
+    expect(card).to_contain_text("Otherwise: The run stops; read the report before re-running")
+    procedure = card.get_by_role("link", name="Run the training pipeline by hand")
+    expect(procedure).to_have_attribute(
+        "href", re.compile(rf"runbooks/{CHURN}\.html#procedure-retrain$")
+    )
+    WALKTHROUGH_PNG.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(WALKTHROUGH_PNG))
+    page.keyboard.press("ArrowLeft")
+    _at_step(page, "weekly-retrain", 2)
+    page.keyboard.press("ArrowDown")  # up and down still scroll the page
+    expect(head.locator(".mlopsdiag-walk-status")).to_have_text("Step 2 of 11")
+
+    # A click on a step in the picture, then on a row of the table.
+    walk.locator("svg g.node.step-8").click()
+    _at_step(page, "weekly-retrain", 8)
+    expect(card).to_contain_text("calibration error under 0.03?")  # the whole question
+    page.keyboard.press("ArrowRight")
+    _at_step(page, "weekly-retrain", 9)
+    page.locator("tr:has(#process-weekly-retrain-step-11) td").nth(1).click()
+    _at_step(page, "weekly-retrain", 11)
+    expect(card).to_contain_text("usually Alice Martin")
+    expect(card.get_by_role("link", name=re.compile("Roll back the served model"))).to_be_visible()
+    expect(head.get_by_role("button", name=re.compile("Next"))).to_be_disabled()
+    page.keyboard.press("End")  # the row's click left the focus on the walk
+    _at_step(page, "weekly-retrain", 11)
+    page.keyboard.press("ArrowLeft")
+    _at_step(page, "weekly-retrain", 10)
+    page.keyboard.press("ArrowRight")
+    _at_step(page, "weekly-retrain", 11)
+    # Only one step of one process is lit.
+    lit = page.evaluate("document.querySelectorAll('g.node.mlopsdiag-current').length")
+    assert lit == 1
+
+    # The failure exit in the picture leads to the procedure on the runbook page.
+    runbook = f"../../runbooks/{CHURN}.html#procedure-rollback"
+    exit_link = walk.locator(
+        f"xpath=//*[local-name()='g'][contains(concat(' ', @class, ' '), ' step-11 ')]"
+        f"//*[local-name()='a'][@*[local-name()='href']='{runbook}']"
+    )
+    expect(exit_link).to_have_count(1)
+    exit_link.click()
+    page.wait_for_url(f"{site.url}runbooks/{CHURN}.html#procedure-rollback")
+
+
+def test_a_link_to_a_step_opens_on_it_over_http_and_from_file(
+    site: Served, tab: tuple[Page, Watch]
+) -> None:
+    page, _ = tab
+    page.add_init_script(NO_SEARCH_WORKER)
+    page.set_viewport_size({"width": READER_WIDTH, "height": 900})
+    path = f"architectures/{CHURN}/index.html"
+    for url in (site.url + path, (site.root / path).as_uri()):
+        page.goto(f"{url}#process-drift-alert-step-3", wait_until="load")
+        _at_step(page, "drift-alert", 3)
+        expect(page.locator("#walk-drift-alert .mlopsdiag-walk-card")).to_contain_text(
+            "After 24 h of drift"
+        )
+        page.keyboard.press("ArrowRight")  # the picture has not got the focus: no walking
+        _at_step(page, "drift-alert", 3)
+        page.locator("#walk-drift-alert svg g.node.step-5").click()
+        _at_step(page, "drift-alert", 5)
+        # A link from elsewhere on the page (the runbook's "reached from" links look alike).
+        page.evaluate("location.hash = '#process-weekly-retrain-step-10'")
+        _at_step(page, "weekly-retrain", 10)
+
+
+_PICTURE_TEXT = """() => Array.from(document.querySelectorAll(".mlopsdiag-process-picture svg"))
+  .map((svg) => {
+    const box = svg.getBoundingClientRect();
+    const unit = box.width / svg.viewBox.baseVal.width;  // px per pt of the drawing
+    const sizes = Array.from(svg.querySelectorAll("text"))
+      .filter((t) => t.textContent.trim())
+      .map((t) => parseFloat(t.getAttribute("font-size") || "14") * unit)
+      .sort((a, b) => a - b);
+    const scrolls = [];
+    for (let el = svg.parentElement; el && el !== document.body; el = el.parentElement) {
+      const style = getComputedStyle(el);
+      if (/(auto|scroll)/.test(style.overflowY + style.overflowX)
+          && (el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1)) {
+        scrolls.push(el.className);
+      }
+    }
+    return {
+      id: svg.closest(".mlopsdiag-walk").dataset.process,
+      shown: box.width,
+      natural: svg.width.baseVal.value,  // its width attribute, in px
+      median: sizes[Math.floor(sizes.length / 2)],
+      min: sizes[0],
+      scrolls,
+    };
+  })"""
+
+
+def test_process_pictures_read_at_800_px_at_natural_size_or_smaller_without_a_scroll_box(
+    site: Served, tab: tuple[Page, Watch]
+) -> None:
+    page, _ = tab
+    page.add_init_script(NO_SEARCH_WORKER)
+    page.set_viewport_size({"width": READER_WIDTH, "height": 900})
+    short: list[str] = []
+    measured = 0
+    for arch in _specs():
+        name = arch["metadata"]["name"]
+        page.goto(f"{site.url}architectures/{name}/index.html", wait_until="load")
+        pictures = page.evaluate(_PICTURE_TEXT)
+        assert len(pictures) == len(arch.get("processes", [])), name
+        for p in pictures:
+            measured += 1
+            where = f"{name}/process-{p['id']}"
+            if p["median"] < 10 or p["min"] < 8:
+                short.append(f"{where}: text median {p['median']:.1f} px, min {p['min']:.1f} px")
+            if p["shown"] > p["natural"] + 1:  # layout rounds to whole pixels
+                short.append(f"{where}: scaled up to {p['shown']:.0f} px from {p['natural']:.0f}")
+            if p["scrolls"]:
+                short.append(f"{where}: scrolls inside {p['scrolls']}")
+    assert measured >= 10
+    assert not short, "\n".join(short)
+
+
+def test_a_page_with_processes_prints_whole_without_javascript(
+    site: Served, browser: Browser
+) -> None:
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": A4_WIDTH_PX, "height": 1100}
+    )
+    try:
+        page = context.new_page()
+        page.emulate_media(media="print")
+        page.goto(f"{site.url}architectures/{CHURN}/index.html", wait_until="load")
+        for spec in _specs():
+            if spec["metadata"]["name"] == CHURN:
+                processes = spec["processes"]
+        for process in processes:
+            walk = page.locator(f"#walk-{process['id']}")
+            expect(walk.locator(".mlopsdiag-walk-head")).to_be_hidden()
+            picture = walk.locator("svg")
+            expect(picture).to_be_visible()
+            box = picture.bounding_box()
+            assert box is not None
+            # Whole on one sheet: within the printed page, and kept from splitting.
+            assert box["width"] <= A4_WIDTH_PX + 1 and box["height"] <= A4_HEIGHT_PX, box
+            assert (
+                walk.locator(".mlopsdiag-process-picture").evaluate(
+                    "(el) => getComputedStyle(el).breakInside"
+                )
+                == "avoid"
+            )
+            for n in range(1, len(process["steps"]) + 1):
+                expect(page.locator(f"tr:has(#process-{process['id']}-step-{n})")).to_be_visible()
+        nodes = page.locator("svg g.node[class*='step-']")
+        assert nodes.count() > 0
+        dimmed = nodes.evaluate_all(
+            "(gs) => gs.filter((g) => getComputedStyle(g).opacity < 1).length"
+        )
+        assert dimmed == 0
+        margin = f"{PRINT_MARGIN_MM}mm"
+        pdf = page.pdf(
+            format="A4",
+            print_background=True,
+            margin={"top": margin, "bottom": margin, "left": margin, "right": margin},
+        )
+        text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+        for process in processes:
+            assert process["title"] in text
+        assert "Set modelUri" in text
+    finally:
+        context.close()
+
+
+_CARD_COLOURS = """(walk) => {
+  const rgba = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
+  const head = walk.querySelector(".mlopsdiag-walk-head");
+  const bg = rgba(getComputedStyle(head).backgroundColor);
+  return Array.from(head.querySelectorAll(".mlopsdiag-walk-card *, .mlopsdiag-walk-status"))
+    .filter((el) => el.childNodes.length && Array.from(el.childNodes).some(
+      (n) => n.nodeType === 3 && n.textContent.trim()))
+    .map((el) => {
+      const [r, g, b, a = 1] = rgba(getComputedStyle(el).color);
+      // Text drawn with an alpha, over the card's background.
+      const mix = (c, i) => Math.round(c * a + bg[i] * (1 - a));
+      return [el.className || el.localName, [mix(r, 0), mix(g, 1), mix(b, 2)], bg.slice(0, 3)];
+    });
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_walk_card_reads_in_both_colour_schemes(
+    site: Served, tab: tuple[Page, Watch], scheme: str
+) -> None:
+    page, _ = tab
+    page.add_init_script(NO_SEARCH_WORKER)
+    page.emulate_media(color_scheme=scheme)  # the site follows the system's scheme
+    page.set_viewport_size({"width": READER_WIDTH, "height": 900})
+    page.goto(f"{site.url}architectures/{CHURN}/index.html#process-weekly-retrain-step-11")
+    _at_step(page, "weekly-retrain", 11)
+    body = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    assert body == ("slate" if scheme == "dark" else "default")
+    colours = page.locator("#walk-weekly-retrain").evaluate(_CARD_COLOURS)
+    assert len(colours) >= 5
+    faint = [
+        f"{what}: {_contrast(tuple(fg), tuple(bg)):.1f}:1"
+        for what, fg, bg in colours
+        if _contrast(tuple(fg), tuple(bg)) < 4.5
+    ]
+    assert not faint, faint
+
+
+def test_a_hostile_process_is_walked_through_as_text(
+    hostile_site: Served, tab: tuple[Page, Watch]
+) -> None:
+    page, _ = tab
+    page.add_init_script(NO_SEARCH_WORKER)
+    page.goto(hostile_site.url + "architectures/evil/index.html", wait_until="load")
+    walk = page.locator("#walk-heist")
+    expect(walk.locator(".mlopsdiag-process-picture svg")).to_have_count(1)  # inline
+    walk.get_by_role("button", name=re.compile("Next")).click()
+    card = walk.locator(".mlopsdiag-walk-card")
+    expect(card).to_contain_text("<script>alert('otherwise')</script> | pipe")
+    page.keyboard.press("ArrowRight")
+    expect(card).to_contain_text("<svg onload=alert('step')>")
+    svg_text = " ".join((walk.locator("svg g.node.step-1").text_content() or "").split())
+    assert "<img src=x onerror=alert('do')>" in svg_text
+    assert "if it fails: <script>alert('proc')</script>" in svg_text
+    injected = page.evaluate(_INJECTED)
+    assert not injected, injected

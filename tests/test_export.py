@@ -168,7 +168,8 @@ def test_each_process_has_a_lane_per_actor_and_numbered_steps(archs: list[Archit
     chart = mm.process_chart(arch, process)
     assert chart.text.count("subgraph ") == len({s.by or "_unnamed" for s in process.steps})
     for step in process.steps:
-        assert re.search(rf'\["{step.number}\. ', chart.text), step.number
+        # A question is a rhombus (`{"…"}`), every other step a box (`["…"]`).
+        assert re.search(rf'[\[{{]"{step.number}\. ', chart.text), step.number
 
 
 def _big_spec(tmp_path: Path, components: int) -> Path:

@@ -23,9 +23,10 @@ from mlopsdiag.render.context import (
     layers,
     merge_flows,
 )
-from mlopsdiag.render.lanes import NO_ACTOR, has_lanes, lanes, lanes_scene
+from mlopsdiag.render.labels import clean, plain
+from mlopsdiag.render.lanes import UNASSIGNED, has_lanes, lanes
 from mlopsdiag.render.pictures import picture_ids
-from mlopsdiag.render.process import open_groups, process_scene, touched
+from mlopsdiag.render.process import process_scene
 from mlopsdiag.spec.model import Architecture, Flow, Loc, Process
 from mlopsdiag.spec.validate import validate_paths
 from render_processes import CHURN_ACTORS, CHURN_RETRAIN, with_processes
@@ -189,80 +190,105 @@ def test_a_long_chain_is_wrapped_into_rows() -> None:
 # --------------------------------------------------------------------------- processes
 
 
-def test_process_scene_shows_only_what_the_steps_touch() -> None:
+def test_one_picture_per_process_written_under_both_names_when_in_lanes() -> None:
     arch = case()
     weekly = process(arch, "weekly")
-    assert touched(weekly) == (
-        "schedule", "lake", "pipeline", "check", "train", "gate", "registry", "server", "app",
+    assert has_lanes(weekly)
+    assert lanes(weekly) == ("pipeline-bot", UNASSIGNED, "ml-engineer", "retention")
+    one_actor = replace(weekly, steps=weekly.steps[:2])
+    assert not has_lanes(one_actor)
+    # The lanes file keeps its name (links made before still work): the same picture.
+    assert picture_ids(arch) == (
+        "overview", "context", "process-weekly", "process-weekly-lanes", "process-serve",
+        "process-serve-lanes",
     )  # fmt: skip
-    # The pipeline holds touched components, so it is a cluster around them, not a box.
-    assert open_groups(arch, touched(weekly)) == ("platform", "pipeline", "serving")
+
+
+def test_every_step_is_a_numbered_box_joined_to_the_next_in_order() -> None:
+    arch = case()
+    weekly = process(arch, "weekly")
     scene = process_scene(arch, weekly)
     assert scene.view.id == "process-weekly" and scene.direction == "TB"
-    assert set(scene.nodes) == {
-        "schedule", "lake", "check", "train", "gate", "registry", "server", "app",
-        "_no_3", "_no_5",
-    }  # fmt: skip
-    assert "overview" not in scene.nodes and "crm-db" not in scene.nodes
+    steps = [n for n, node in scene.nodes.items() if node.look in ("step", "question")]
+    assert steps == [f"step-{n}" for n in range(1, 10)]
+    joins = [(e.tail, e.head) for e in scene.edges if e.edge_id.startswith("next-")]
+    assert joins == [(f"step-{n}", f"step-{n + 1}") for n in range(1, 9)]
+    for step in weekly.steps:  # the classes the page's script finds them by, and their row
+        node = scene.nodes[f"step-{step.number}"]
+        assert node.classes == f"step-{step.number}"
+        assert node.href == f"index.html#process-weekly-step-{step.number}"
+        assert node.marks[0].number == step.number
+    assert scene.nodes["step-8"].tool_name == "Model registry → Model server"
+    assert scene.nodes["step-7"].tool_name == "at Model registry"
 
 
-def test_every_step_number_is_a_badge_on_its_arrow_or_box() -> None:
+def test_questions_are_diamonds_with_yes_and_no_and_plain_steps_are_not() -> None:
     arch = case()
     scene = process_scene(arch, process(arch, "weekly"))
-    on_boxes = {m.number: n for n, node in scene.nodes.items() for m in node.marks}
-    on_arrows = {m.number: (e.tail, e.head) for e in scene.edges for m in e.marks}
-    assert on_boxes == {1: "schedule", 3: "check", 7: "registry"}
-    assert on_arrows == {
-        2: ("lake", "schedule"),  # into the pipeline: clipped at its border
-        4: ("check", "train"),
-        5: ("train", "gate"),
-        6: ("gate", "registry"),
-        8: ("registry", "server"),
-        9: ("server", "app"),
-    }
-    assert sorted([*on_boxes, *on_arrows]) == list(range(1, 10))
-    two = next(e for e in scene.edges if e.edge_id == "step-2")
-    assert two.lhead == "pipeline"
-    mark = scene.nodes["schedule"].marks[0]
-    assert (mark.do, mark.actor, mark.manual) == ("Start the weekly run", "Pipeline bot", False)
-
-
-def test_manual_steps_have_their_own_look_and_actor() -> None:
-    arch = case()
-    scene = process_scene(arch, process(arch, "weekly"))
-    looks = {e.edge_id: e.look for e in scene.edges if e.marks}
-    assert looks["step-8"] == "manual" and looks["step-9"] == "step"
-    (seven,) = scene.nodes["registry"].marks
-    assert seven.manual and seven.actor == "ML engineer on duty"
-    assert next(e for e in scene.edges if e.edge_id == "step-6").marks[0].actor == ""
-    assert scene.step_looks == ("step", "manual", "otherwise")
-
-
-def test_otherwise_is_a_short_labelled_stub() -> None:
-    arch = case()
-    scene = process_scene(arch, process(arch, "weekly"))
+    looks = {n: node.look for n, node in scene.nodes.items() if n.startswith("step-")}
+    assert [n for n, look in looks.items() if look == "question"] == ["step-3", "step-5"]
     stubs = [(e.tail, e.head, e.text) for e in scene.edges if e.look == "otherwise"]
-    assert stubs == [("check", "_no_3", "no"), ("gate", "_no_5", "no")]
+    assert stubs == [("step-3", "_no_3", "no"), ("step-5", "_no_5", "no")]
     assert scene.nodes["_no_3"].component.name == "The run stops and posts to #ml-alerts"
-    assert scene.nodes["_no_3"].look == "note"
+    labels = {e.edge_id: e.text for e in scene.edges if e.edge_id.startswith("next-")}
+    assert labels["next-4"] == "yes" and labels["next-6"] == "yes"
+    assert {labels[f"next-{n}"] for n in (2, 3, 5, 7, 8, 9)} == {""}  # no "no" without a question
+    assert scene.edges[[e.edge_id for e in scene.edges].index("no-3")].classes == "of-step-3"
 
 
-def test_a_step_at_a_group_with_nothing_else_touched_is_a_badge_on_its_cluster() -> None:
-    arch = case()
-    scene = process_scene(arch, process(arch, "serve"))
-    assert scene.clusters["serving"].marks[0].number == 2
-    assert set(scene.nodes) == {"app", "server"}
-    # Step 3 goes back up to the app that step 1 placed first.
-    three = next(e for e in scene.edges if e.edge_id == "step-3")
-    assert three.backwards
-
-
-def test_unseen_arrows_keep_boxes_in_step_order() -> None:
+def test_lanes_hold_each_actors_steps_mark_hand_offs_and_name_the_unassigned_honestly() -> None:
     arch = case()
     scene = process_scene(arch, process(arch, "weekly"))
-    order = [(e.tail, e.head) for e in scene.edges if e.look == "order"]
-    # Step 2's arrow already joins the lake and the schedule (inside the pipeline).
-    assert order == [("schedule", "check")]
+    steps = {
+        lane: [n for n in c.nodes if n.startswith("step-")] for lane, c in scene.clusters.items()
+    }
+    assert steps == {
+        "lane-pipeline-bot": ["step-1", "step-2", "step-3", "step-4", "step-5"],
+        f"lane-{UNASSIGNED}": ["step-6"],
+        "lane-ml-engineer": ["step-7", "step-8"],
+        "lane-retention": ["step-9"],
+    }
+    assert scene.clusters["lane-ml-engineer"].group.name == "ML engineer on duty"
+    assert scene.clusters[f"lane-{UNASSIGNED}"].group.name == "Unassigned"
+    joins = {e.edge_id: e.look for e in scene.edges if e.edge_id.startswith("next-")}
+    assert [k for k, look in joins.items() if look == "handoff"] == ["next-6", "next-7", "next-9"]
+    assert scene.nodes["step-7"].marks[0].manual
+    assert scene.nodes["step-7"].marks[0].actor == ""  # the lane says who
+    assert "_no_3" in scene.clusters["lane-pipeline-bot"].nodes
+    assert scene.step_looks == ("handoff", "otherwise", "manual")
+    # Each lane is ranked on its own: a box as tall as its steps, not a full-height column.
+    assert scene.graph_attrs == {"newrank": "false"}
+    assert not [n for n in scene.nodes if n.startswith("_top_") or n.startswith("_bottom_")]
+
+
+def test_one_actor_is_one_column_whose_boxes_say_who() -> None:
+    arch = load(ROOT / "specs" / "churn-kubeflow-mlflow-seldon.yaml")
+    # Scoring with only its first and last steps done by a named actor (the team).
+    scoring = process(arch, "score-account")
+    one_actor = replace(
+        scoring,
+        steps=tuple(s if s.by == "retention-team" else replace(s, by="") for s in scoring.steps),
+    )
+    scene = process_scene(arch, one_actor)
+    assert scene.clusters == {}
+    assert scene.view.title == "Scoring an account in the retention app"
+    assert scene.nodes["step-1"].marks[0].actor == "Retention team"
+    assert scene.nodes["step-2"].marks[0].actor == ""
+
+
+def test_a_failure_exit_leads_to_its_runbook_procedure() -> None:
+    arch = load(ROOT / "specs" / "churn-kubeflow-mlflow-seldon.yaml")
+    scene = process_scene(arch, process(arch, "weekly-retrain"))
+    exits = {n: node.exits for n, node in scene.nodes.items() if node.exits}
+    runbook = "../../runbooks/churn-kubeflow-mlflow-seldon.html#procedure-"
+    assert exits == {
+        "step-3": (("Run the training pipeline by hand", runbook + "retrain"),),
+        "step-7": (("Unstick a Kubeflow run", runbook + "restart-pipeline"),),
+        "step-11": (("Roll back the served model to the previous version", runbook + "rollback"),),
+    }
+    # Step 8 asks a question; its text is never cut.
+    assert scene.nodes["step-8"].look == "question"
+    assert scene.nodes["step-8"].marks[0].do.endswith("calibration error under 0.03?")
 
 
 def test_a_churn_process_built_from_the_model_draws_the_manual_promotion() -> None:
@@ -270,62 +296,8 @@ def test_a_churn_process_built_from_the_model_draws_the_manual_promotion() -> No
         load(ROOT / "specs" / "churn-kubeflow-mlflow-seldon.yaml"), CHURN_ACTORS, CHURN_RETRAIN
     )
     scene = process_scene(arch, arch.processes[0])
-    manual = [m.number for e in scene.edges for m in e.marks if m.manual]
-    manual += [m.number for n in scene.nodes.values() for m in n.marks if m.manual]
+    manual = [m.number for n in scene.nodes.values() for m in n.marks if m.manual]
     assert sorted(manual) == [7, 8]
-
-
-# --------------------------------------------------------------------------- lanes
-
-
-def test_lanes_follow_the_actors_in_order_of_their_first_step() -> None:
-    arch = case()
-    weekly = process(arch, "weekly")
-    assert has_lanes(weekly)
-    assert lanes(weekly) == ("pipeline-bot", NO_ACTOR, "ml-engineer", "retention")
-    one_actor = replace(weekly, steps=weekly.steps[:2])
-    assert not has_lanes(one_actor)
-    assert picture_ids(arch) == (
-        "overview", "context", "process-weekly", "process-weekly-lanes", "process-serve",
-        "process-serve-lanes",
-    )  # fmt: skip
-
-
-def test_lanes_scene_puts_each_step_in_its_actors_lane_and_marks_hand_offs() -> None:
-    arch = case()
-    scene = lanes_scene(arch, process(arch, "weekly"))
-    assert scene.view.id == "process-weekly-lanes"
-    steps = {
-        lane: [n for n in c.nodes if n.startswith("step-")] for lane, c in scene.clusters.items()
-    }
-    assert steps == {
-        "lane-pipeline-bot": ["step-1", "step-2", "step-3", "step-4", "step-5"],
-        f"lane-{NO_ACTOR}": ["step-6"],
-        "lane-ml-engineer": ["step-7", "step-8"],
-        "lane-retention": ["step-9"],
-    }
-    assert scene.clusters["lane-ml-engineer"].group.name == "ML engineer on duty"
-    assert scene.clusters[f"lane-{NO_ACTOR}"].group.name == "no actor named"
-    joins = {e.edge_id: e.look for e in scene.edges if e.edge_id.startswith("next-")}
-    assert joins == {
-        "next-2": "next",
-        "next-3": "next",
-        "next-4": "next",
-        "next-5": "next",
-        "next-6": "handoff",
-        "next-7": "handoff",
-        "next-8": "next",
-        "next-9": "handoff",
-    }
-    assert scene.nodes["step-7"].marks[0].manual
-    assert scene.nodes["step-7"].tool_name == "at Model registry"
-    assert scene.nodes["step-8"].tool_name == "Model registry → Model server"
-    assert scene.nodes["step-8"].href == "index.html#component-registry"
-    assert "_no_3" in scene.clusters["lane-pipeline-bot"].nodes
-    # Every lane runs from an unseen top to an unseen bottom, so lanes are full columns.
-    for lane in lanes(process(arch, "weekly")):
-        nodes = scene.clusters[f"lane-{lane}"].nodes
-        assert (nodes[0], nodes[-1]) == (f"_top_{lane}", f"_bottom_{lane}")
 
 
 # --------------------------------------------------------------------------- readable
@@ -391,6 +363,37 @@ def test_pictures_read_at_the_page_width(
         assert aspect <= MAX_ASPECT, f"{name}/context.svg is {width:.0f} x {height:.0f} pt"
 
 
+@pytest.mark.graphviz
+def test_every_step_of_every_process_is_drawn_whole(rendered: dict[str, dict[str, bytes]]) -> None:
+    """No step's text, "no" branch or procedure is cut short: every word is in the picture,
+    in order, and nothing ends in an ellipsis."""
+    specs = [r.architecture for r in validate_paths([ROOT / "specs", CASES]) if r.architecture]
+    checked = 0
+    for arch in specs:
+        for proc in arch.processes:
+            svg = ET.fromstring(rendered[arch.name][f"process-{proc.id}"])
+            for step in proc.steps:
+                group = next(
+                    g for g in svg.iter(f"{SVG}g") if g.get("class") == f"node step-{step.number}"
+                )
+                drawn = " ".join("".join(t.itertext()) for t in group.iter(f"{SVG}text"))
+                assert "…" not in drawn, f"{arch.name}/{proc.id} step {step.number}: {drawn}"
+                for text in (plain(step.do), plain(step.otherwise)):
+                    words = " ".join(clean(text).split())
+                    if text and step.otherwise == text:
+                        # The "no" branch is a box of its own, beside the step.
+                        notes = [
+                            " ".join("".join(t.itertext()) for t in g.iter(f"{SVG}text"))
+                            for g in svg.iter(f"{SVG}g")
+                            if g.get("class") == f"node of-step-{step.number}"
+                        ]
+                        assert [words] == [" ".join(n.split()) for n in notes], arch.name
+                    elif text:
+                        assert words in " ".join(drawn.split()), f"{arch.name}/{proc.id}: {words}"
+                checked += 1
+    assert checked > 50
+
+
 def test_measure_reads_size_and_text(tmp_path: Path) -> None:
     svg = (
         b'<svg xmlns="http://www.w3.org/2000/svg" width="1600pt" height="400pt" '
@@ -431,8 +434,22 @@ def test_new_pictures_are_byte_stable_self_contained_and_link_to_the_page(
     process_svg = ET.fromstring(files["weekly-retrain/process-weekly.svg"])
     images = [i.get(xlink) or "" for i in process_svg.iter(f"{SVG}image")]
     assert images and all(i.startswith("data:image/png;base64,") for i in images)
-    assert len(list(process_svg.iter(f"{SVG}use"))) >= 8
+    assert len(list(process_svg.iter(f"{SVG}use"))) >= 4  # lane actors, person markers
     texts = ["".join(t.itertext()) for t in process_svg.iter(f"{SVG}text")]
     # Every step number is drawn as text (so it reads in PNG too), in bold white on a badge.
     numbers = sorted(int(text) for text in texts if text.isdigit())
     assert numbers == list(range(1, 10))
+    # Each step is a group the page's script finds by class, linked to its row.
+    steps = {
+        g.get("class"): a.get(xlink)
+        for g in process_svg.iter(f"{SVG}g")
+        if (g.get("class") or "").startswith("node step-")
+        for a in g.iter(f"{SVG}a")
+    }
+    assert steps == {f"node step-{n}": f"index.html#process-weekly-step-{n}" for n in range(1, 10)}
+    # One picture per process: the lanes file is the same picture.
+    for ext in ("svg", "png", "dot"):
+        assert (
+            files[f"weekly-retrain/process-weekly-lanes.{ext}"]
+            == files[f"weekly-retrain/process-weekly.{ext}"]
+        )

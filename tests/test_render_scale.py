@@ -165,7 +165,7 @@ def test_a_view_past_the_time_limit_fails_alone_and_the_others_render(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    _spec_with_a_big_view(Path("specs"), 1000)
+    _spec_with_a_big_view(Path("specs"), 1000)  # over a minute of layout alone
     write_spec(Path("specs"), "small")
     start = time.monotonic()
     result = CliRunner().invoke(

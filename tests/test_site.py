@@ -348,6 +348,10 @@ def test_zensical_builds_the_same_site(tmp_path: Path, examples: list[Architectu
         "utf-8"
     )
     assert 'id="component-model-server"' in churn
+    # A process's picture is inside the page, in its walk-through, as MkDocs puts it.
+    walk = churn.split('<div class="mlopsdiag-walk" id="walk-weekly-retrain"')[1]
+    assert walk.index('<div class="mlopsdiag-walk-head" hidden') < walk.index("<svg")
+    assert walk.index("<svg") < walk.index('id="process-weekly-retrain-step-1"')
     for page in built_pages(site):
         assert_inert(page.read_text(encoding="utf-8"), str(page))
 

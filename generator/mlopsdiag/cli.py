@@ -497,9 +497,9 @@ def render(
     """Draw every view of every spec (files or folders; default specs/) as diagrams.
 
     Besides the views, each spec gets its context picture (groups collapsed, actors
-    shown: NAME/context.svg), a picture per process with numbered steps
-    (NAME/process-ID.svg) and, when a process's steps name two or more actors, its lanes
-    (NAME/process-ID-lanes.svg). Specs whose inputs did not change since the last run are
+    shown: NAME/context.svg) and one picture per process, its numbered steps in order
+    (NAME/process-ID.svg; in lanes when the steps name two or more actors, and then also
+    written as NAME/process-ID-lanes.svg). Specs whose inputs did not change since the last run are
     skipped. An invalid spec is reported and writes nothing; the exit code is then 1. A
     spec whose diagrams cannot be drawn is reported too, without stopping the others. Then
     write the site's pages for the valid specs (templates/ here overrides the built-in

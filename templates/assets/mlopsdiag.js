@@ -1,7 +1,7 @@
 /* mlopsdiag: the site's only script. Tag filter on the home page, zoom buttons on
  * diagrams, and a runbook staleness check made when the page is viewed (the site may be
- * opened long after it was built), and copy buttons on runbook commands. Everything works
- * without it, only less conveniently.
+ * opened long after it was built), copy buttons on runbook commands, and walking through
+ * a process step by step. Everything works without it, only less conveniently.
  * No network access. */
 (function () {
   "use strict";
@@ -110,11 +110,189 @@
     });
   }
 
+  // Walking through a process: the buttons, the arrow keys, a click on a step in the
+  // picture or on a row of the step table move one highlight through both, and a card
+  // says who does the step, where, what if the answer is no, and the procedure to follow
+  // if it breaks (the row's own cells, so the card and the table cannot disagree). The
+  // current step is the URL's fragment (#process-ID-step-N), the anchor of its row, so
+  // a link opens on it, with or without this script.
+  var STEP_HASH = /^#process-(.+)-step-(\d+)$/;
+  var walks = {};
+  var active = null;  // how to stop the walk that shows a step now
+
+  function setupWalk(root) {
+    root.querySelectorAll(".mlopsdiag-walk").forEach(function (box) {
+      var id = box.dataset.process;
+      var total = parseInt(box.dataset.steps || "", 10);
+      var picture = box.querySelector(".mlopsdiag-process-picture");
+      var svg = picture && picture.querySelector("svg");
+      var head = box.querySelector(".mlopsdiag-walk-head");
+      if (!id || !total || !svg || !head || box.dataset.ready) return;
+      box.dataset.ready = "1";
+      var card = head.querySelector(".mlopsdiag-walk-card");
+      var status = head.querySelector(".mlopsdiag-walk-status");
+      var first = row(1);
+      var table = first && first.closest("table");
+      var names = table ? Array.prototype.map.call(
+        table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); }) : [];
+      var current = 0;
+      head.hidden = false;
+      box.classList.add("mlopsdiag-walkable");
+      if (table) table.classList.add("mlopsdiag-walked");
+      picture.tabIndex = 0;
+
+      function row(n) {
+        var anchor = document.getElementById("process-" + id + "-step-" + n);
+        return anchor && anchor.closest("tr");
+      }
+
+      function fill(n) {
+        card.textContent = "";
+        var cells = row(n) ? row(n).cells : [];
+        for (var i = 1; i < cells.length; i += 1) {
+          if (!cells[i].textContent.trim()) continue;
+          var line = document.createElement("div");
+          line.className = "mlopsdiag-walk-field";
+          if (i > 1) {
+            var label = document.createElement("span");
+            label.className = "mlopsdiag-walk-label";
+            label.textContent = (names[i] || "") + ": ";
+            line.appendChild(label);
+          }
+          Array.prototype.forEach.call(cells[i].childNodes, function (node) {
+            var copy = node.cloneNode(true);
+            if (copy.querySelectorAll) {
+              copy.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
+            }
+            line.appendChild(copy);
+          });
+          card.appendChild(line);
+        }
+      }
+
+      function reveal(el) {
+        if (!el || !el.getBoundingClientRect) return;
+        // Where the card's bottom will be once it sticks under the site's header.
+        var top = (parseFloat(window.getComputedStyle(head).top) || 0) + head.offsetHeight + 8;
+        var rect = el.getBoundingClientRect();
+        if (rect.top < top || rect.bottom > window.innerHeight - 8) {
+          var room = window.innerHeight - top;
+          var offset = rect.height < room ? (room - rect.height) / 2 : 0;
+          window.scrollBy(0, rect.top - top - offset);
+        }
+      }
+
+      function stop() {
+        current = 0;
+        svg.classList.remove("mlopsdiag-walk-on");
+        box.querySelectorAll(".mlopsdiag-current").forEach(function (el) {
+          el.classList.remove("mlopsdiag-current");
+        });
+        if (table) {
+          table.querySelectorAll("tr.mlopsdiag-current").forEach(function (tr) {
+            tr.classList.remove("mlopsdiag-current");
+          });
+        }
+        delete box.dataset.step;
+        card.textContent = "";
+        status.textContent = total + " steps: press Next, or click a step";
+        head.querySelector('[data-walk="prev"]').disabled = false;
+        head.querySelector('[data-walk="next"]').disabled = false;
+      }
+
+      function go(n, how) {
+        if (isNaN(n) || n < 1 || n > total) return;
+        // One step of one process at a time: the URL holds one.
+        if (active && active !== stop) active();
+        active = stop;
+        current = n;
+        svg.classList.add("mlopsdiag-walk-on");
+        svg.querySelectorAll(".mlopsdiag-current").forEach(function (el) {
+          el.classList.remove("mlopsdiag-current");
+        });
+        svg.querySelectorAll(".step-" + n + ", .of-step-" + n).forEach(function (el) {
+          el.classList.add("mlopsdiag-current");
+        });
+        if (table) {
+          table.querySelectorAll("tr.mlopsdiag-current").forEach(function (tr) {
+            tr.classList.remove("mlopsdiag-current");
+          });
+          if (row(n)) row(n).classList.add("mlopsdiag-current");
+        }
+        box.dataset.step = String(n);
+        status.textContent = "Step " + n + " of " + total;
+        head.querySelector('[data-walk="prev"]').disabled = n === 1;
+        head.querySelector('[data-walk="next"]').disabled = n === total;
+        fill(n);
+        try {
+          window.history.replaceState(null, "", "#process-" + id + "-step-" + n);
+        } catch (e) { /* an old browser: the walk works, the URL stays */ }
+        if (how !== "stay") reveal(svg.querySelector(".node.step-" + n));
+      }
+
+      stop();
+      head.addEventListener("click", function (event) {
+        var button = event.target.closest("button[data-walk]");
+        if (!button) return;
+        go(button.dataset.walk === "next" ? current + 1 : Math.max(1, current - 1));
+      });
+      box.addEventListener("keydown", function (event) {
+        if (event.altKey || event.ctrlKey || event.metaKey) return;
+        // Left and right walk; up and down still scroll the page.
+        var keys = { ArrowRight: current + 1, ArrowLeft: current - 1, Home: 1, End: total };
+        if (!(event.key in keys)) return;
+        event.preventDefault();
+        go(Math.min(total, Math.max(1, keys[event.key])));
+      });
+      svg.addEventListener("click", function (event) {
+        var link = event.target.closest("a");
+        var to = link ? link.getAttribute("href") || link.getAttribute("xlink:href") || "" : "";
+        if (to && to.indexOf("#process-") < 0) return;  // a failure exit: to the runbook
+        var node = event.target.closest("g.node");
+        var found = node && /(?:^|\s)step-(\d+)(?:\s|$)/.exec(node.getAttribute("class") || "");
+        if (!found) return;
+        event.preventDefault();
+        picture.focus({ preventScroll: true });
+        go(parseInt(found[1], 10), "stay");
+      });
+      if (table) {
+        table.addEventListener("click", function (event) {
+          if (event.target.closest("a")) return;
+          var tr = event.target.closest("tbody tr");
+          var anchor = tr && tr.querySelector(".mlopsdiag-anchor");
+          var found = anchor && STEP_HASH.exec("#" + anchor.id);
+          if (!found) return;
+          picture.focus({ preventScroll: true });  // then the arrow keys walk on from there
+          go(parseInt(found[2], 10));
+        });
+      }
+      walks[id] = go;
+    });
+    openStepOfUrl();
+  }
+
+  function openStepOfUrl() {
+    var found = STEP_HASH.exec(window.location.hash);
+    if (!found || !walks[found[1]]) return;
+    var go = walks[found[1]];
+    go(parseInt(found[2], 10));
+    // The browser scrolls to the row's anchor once the page has loaded: show the step
+    // in the picture after that.
+    if (document.readyState !== "complete") {
+      window.addEventListener("load", function () {
+        window.setTimeout(function () { go(parseInt(found[2], 10)); }, 0);
+      }, { once: true });
+    }
+  }
+
+  window.addEventListener("hashchange", openStepOfUrl);
+
   function init() {
     setupFilter(document);
     setupZoom(document);
     setupStale(document);
     setupCopy(document);
+    setupWalk(document);
   }
 
   if (window.document$ && typeof window.document$.subscribe === "function") {

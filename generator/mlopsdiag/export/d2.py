@@ -9,11 +9,9 @@ from the spec.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from mlopsdiag.render.context import context_scene
 from mlopsdiag.render.labels import clean
-from mlopsdiag.render.process import process_scene
+from mlopsdiag.render.process import process_scene, step_node_id
 from mlopsdiag.render.scene import Scene, SceneEdge, SceneNode, drawn_kind
 from mlopsdiag.render.styles import FLOW_STYLES, FlowStyle
 from mlopsdiag.spec.model import Architecture, Process
@@ -57,9 +55,19 @@ def _classes() -> list[str]:
         '    style.stroke: "#636E72"',
         "    style.stroke-dash: 2",
         "  }",
-        "  no: {",
+        "  next: {",
+        '    style.stroke: "#2D3436"',
+        "  }",
+        "  handoff: {",
+        '    style.stroke: "#C24E00"',
+        "    style.stroke-width: 3",
+        "  }",
+        "  otherwise: {",
         '    style.stroke: "#636E72"',
         "    style.stroke-dash: 4",
+        "  }",
+        "  question: {",
+        "    shape: diamond",
         "  }",
         "  note: {",
         "    shape: text",
@@ -88,7 +96,9 @@ class _Board:
         def box(element: str, node: SceneNode, pad: str, prefix: str) -> None:
             self.paths[element] = prefix + self.key(element)
             text = node.component.name + (f" ({node.tool_name})" if node.tool_name else "")
-            cls = {"actor": "actor", "group": "group", "note": "note"}.get(node.look)
+            cls = {"actor": "actor", "group": "group", "note": "note", "question": "question"}.get(
+                node.look
+            )
             body = f"{{class: {cls}}}" if cls else ""
             lines.append(f"{pad}{self.key(element)}: {string(text)} {body}".rstrip())
 
@@ -134,42 +144,12 @@ def context_board(arch: Architecture) -> list[str]:
     return lines
 
 
-def _step_lines(board: _Board, scene: Scene, edges: Iterable[SceneEdge], number: int) -> list[str]:
-    lines: list[str] = []
-    for edge in edges:
-        if edge.look in ("step", "manual"):
-            mark = edge.marks[0]
-            lines.append(board.connection(edge, f"{mark.number}", "data"))
-        elif edge.look == "otherwise":
-            lines.append(board.connection(edge, "no", "no"))
-    for element, node in scene.nodes.items():
-        if any(m.number == number for m in node.marks):
-            lines.append(f'{board.paths[element]}.style.fill: "{CURRENT_FILL}"')
-    for group_id, found in scene.clusters.items():
-        if any(m.number == number for m in found.marks):
-            lines.append(f'{board.paths[group_id]}.style.fill: "{CURRENT_FILL}"')
-    return lines
-
-
 def process_layer(arch: Architecture, process: Process) -> list[str]:
-    """A layer with the process's boxes, and one step board per process step: each adds the
-    step's arrow (or colours the box where it happens) and says what the step does."""
+    """A layer with the process picture's boxes (its lanes, steps and "no" branches), and one
+    step board per process step: each draws the arrows into and out of that step and lights
+    its box, so that the boards, played in order, walk through the process."""
     scene = process_scene(arch, process)
-    shown = {k: n for k, n in scene.nodes.items() if n.look != "note"}
-    notes = {k: n for k, n in scene.nodes.items() if n.look == "note"}
     board = _Board(scene)
-    base_scene = Scene(
-        name=scene.name,
-        view=scene.view,
-        direction=scene.direction,
-        source_name=scene.source_name,
-        nodes=shown,
-        clusters=scene.clusters,
-        roots=tuple(r for r in scene.roots if r in shown),
-        edges=(),
-        kinds=(),
-    )
-    board.scene = base_scene
     lines = [f"title: {string(process.title)} {{", "  shape: text", "  near: top-center", "}"]
     lines += board.objects()
     start = f"{len(process.steps)} steps" + (
@@ -178,17 +158,22 @@ def process_layer(arch: Architecture, process: Process) -> list[str]:
     lines += [f"caption: {string(start, 160)} {{", "  shape: text", "  near: bottom-center", "}"]
     lines.append("steps: {")
     names = {a.id: a.name for a in arch.actors}
+    previous = ""
     for step in process.steps:
+        node = step_node_id(step)
         who = f" ({names.get(step.by, step.by)})" if step.by else ""
         lines.append(f'  "{step.number}": {{')
         lines.append(f"    caption: {string(f'{step.number}. {step.do}{who}', 160)}")
-        for key, note in notes.items():
-            if key == f"_no_{step.number}":
-                lines.append(f"    {board.key(key)}: {string(note.component.name)} {{class: note}}")
-                board.paths[key] = board.key(key)
-        mine = [e for e in scene.edges if e.flow.index == step.number and e.look != "order"]
-        lines += [f"    {line}" for line in _step_lines(board, scene, mine, step.number)]
+        for edge in scene.edges:
+            arrives = edge.head == node and edge.look in ("next", "handoff")
+            branches = edge.tail == node and edge.look == "otherwise"
+            if arrives or branches:
+                lines.append(f"    {board.connection(edge, edge.text or '', edge.look)}")
+        if previous:  # steps inherit the board before them: put the last step's box out
+            lines.append(f'    {board.paths[previous]}.style.fill: "#ffffff"')
+        lines.append(f'    {board.paths[node]}.style.fill: "{CURRENT_FILL}"')
         lines.append("  }")
+        previous = node
     lines.append("}")
     return lines
 

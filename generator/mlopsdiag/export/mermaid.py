@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from mlopsdiag.render.context import bundle_boxes, collapse, context_scene
 from mlopsdiag.render.labels import clean
-from mlopsdiag.render.lanes import lanes_scene
+from mlopsdiag.render.process import process_scene
 from mlopsdiag.render.scene import Scene, SceneNode, drawn_kind
 from mlopsdiag.render.styles import FLOW_STYLES, FlowStyle
 from mlopsdiag.spec.model import Architecture, Process
@@ -90,6 +90,11 @@ class Chart:
         return len(self.text) <= MAX_TEXT and self.edges <= MAX_EDGES
 
 
+_SHAPES: Mapping[str, tuple[str, str]] = {"actor": ('(["', '"])'), "question": ('{"', '"}')}
+"""Mermaid's brackets for a box other than a plain rectangle: a stadium for an actor, a
+rhombus for a process step that asks a question."""
+
+
 class _Writer:
     """Spells one scene: nodes get ids `n1`, `n2`... in scene order."""
 
@@ -114,7 +119,7 @@ class _Writer:
             text = CHANGE_SIGNS[node.change] + text
             cls = node.change
         self.names.append(node.component.name)
-        shape = ('(["', '"])') if node.look == "actor" else ('["', '"]')
+        shape = _SHAPES.get(node.look, ('["', '"]'))
         body = label(text, limit)[1:-1]
         self.lines.append(f"{indent}{self.node_id(key)}{shape[0]}{body}{shape[1]}")
         self.classes.setdefault(cls, []).append(self.node_id(key))
@@ -216,34 +221,43 @@ def context_chart(arch: Architecture, scene: Scene | None = None) -> Chart:
 
 
 def process_chart(arch: Architecture, process: Process) -> Chart:
-    """A process as a Mermaid flowchart: one subgraph per actor (a lane), the steps numbered
-    in order, hand-offs between lanes drawn heavier, a "no" branch for each check."""
-    scene = lanes_scene(arch, process)
+    """A process as a Mermaid flowchart spelt from the process picture's scene: one subgraph
+    per actor (a lane) when the steps name two or more, the steps numbered in order,
+    questions as rhombi with their "no" branch, hand-offs between lanes drawn heavier, and
+    each failure exit named in its step's box."""
+    scene = process_scene(arch, process)
     writer = _Writer(scene, "TB")
-    manual = {s.number for s in process.steps if s.manual}
+
+    def box(key: str, indent: str) -> None:
+        node = scene.nodes[key]
+        if node.look not in ("step", "question"):
+            writer.node(key, node, node.component.name, indent, node.look, STEP_LIMIT)
+            return
+        mark = node.marks[0]
+        parts = [f"{mark.number}. {mark.do}", node.tool_name]
+        if mark.actor:  # one column: the box names who does the step
+            parts.append(f"by {mark.actor}")
+        if mark.manual:
+            parts.append("by hand")
+        parts += [f"if it fails: {title}" for title, _href in node.exits]
+        cls = "manual" if mark.manual else "step"
+        writer.node(key, node, " · ".join(p for p in parts if p), indent, cls, STEP_LIMIT)
+
+    for key in scene.roots:
+        box(key, "  ")
     for cluster_id, found in scene.clusters.items():
         text = found.group.name + (f" ({found.tool_name})" if found.tool_name else "")
         writer.names.append(found.group.name)
         writer.lines.append(f"  subgraph {writer.node_id(cluster_id)}[{label(text)}]")
         for key in found.nodes:
-            node = scene.nodes[key]
-            if node.look == "anchor":
-                continue
-            if node.look == "step":
-                mark = node.marks[0]
-                text = f"{mark.number}. {mark.do} · {node.tool_name}"
-                if mark.manual:
-                    text += " · by hand"
-                cls = "manual" if mark.number in manual else "step"
-            else:
-                text, cls = node.component.name, node.look
-            writer.node(key, node, text, "    ", cls, STEP_LIMIT)
+            box(key, "    ")
         writer.lines.append("  end")
     styles = {"next": _NEXT_STYLE, "handoff": _HANDOFF_STYLE, "otherwise": _NO_STYLE}
     for edge in scene.edges:
         if edge.look in styles:
             writer.edge(edge.tail, edge.head, edge.text or "", styles[edge.look])
-    notes = [f"process {process.id}: {len(process.steps)} steps, one lane per actor"]
+    lanes = "one lane per actor" if scene.clusters else "one column"
+    notes = [f"process {process.id}: {len(process.steps)} steps, {lanes}"]
     chart = writer.finish(process.title, notes)
     return chart if chart.fits else _shortened(arch, process, chart)
 

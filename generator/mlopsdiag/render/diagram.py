@@ -218,6 +218,8 @@ def _changed_node_label(icon_name: str, name: str, tool_name: str, mark: str) ->
 
 
 def _cluster_label(cluster: SceneCluster, icon_name: str) -> str:
+    if cluster.look == "lane":
+        return _lane_label(cluster, icon_name)
     cells = [_img(icon_name, styles.GROUP_ICON_SIZE)] if icon_name else []
     cells.append(f"<TD><B>{html_text(cluster.group.name)}</B></TD>")
     if cluster.tool_name:
@@ -231,6 +233,33 @@ def _cluster_label(cluster: SceneCluster, icon_name: str) -> str:
         '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">'
         f"<TR>{''.join(cells)}</TR></TABLE>>"
     )
+
+
+def _lane_label(cluster: SceneCluster, icon_name: str) -> str:
+    """A lane's title: the actor's icon and name, its kind under the name (a lane is no
+    wider than its steps need)."""
+    icon = _img(icon_name, styles.GROUP_ICON_SIZE) if icon_name else ""
+    name = _wrap(cluster.group.name, _LANE_TITLE_WIDTH)
+    kind = (
+        f'<BR/><FONT POINT-SIZE="10" COLOR="{styles.MUTED_COLOR}">'
+        f"{_wrap(cluster.tool_name, _LANE_TITLE_WIDTH)}</FONT>"
+        if cluster.tool_name
+        else ""
+    )
+    return (
+        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2"><TR>'
+        f'{icon}<TD ALIGN="LEFT" BALIGN="LEFT"><B>{name}</B>{kind}</TD></TR></TABLE>>'
+    )
+
+
+_LANE_TITLE_WIDTH = 20
+
+
+def _wrap(text: str, width: int) -> str:
+    """All of a process picture's text, wrapped between words: a word longer than a line
+    widens the line instead of being split."""
+    longest = max((len(word) for word in text.split()), default=0)
+    return wrapped_html(text, max(width, longest), _ALL_LINES)
 
 
 _CELL_STYLES = {"dashed": "dashed", "dotted": "dotted"}
@@ -377,17 +406,23 @@ class _Builder:
             label = _node_label(icon_name, component.name, node.tool_name, extra, table, small)
             if node.change:
                 label = _changed_node_label(icon_name, component.name, node.tool_name, node.change)
+        shape: dict[str, str | None] = {"shape": "plain" if cls is Node else None}
+        shape.update(_SHAPES.get(node.look, {}))
+        if node.look == "question" and any(m.manual for m in node.marks):
+            shape.update(color=styles.MANUAL_COLOR, style="filled,dashed")  # asked by hand
+        if node.classes:
+            shape["class"] = node.classes
         self.nodes[node_id] = cls(
             label,
             *args,
             nodeid=node_id,
-            shape="plain" if cls is Node else None,
             image=None,
             height=None,
             id=f"node-{node_id}",
             href=href or None,
             target="_top" if href else None,
             tooltip=nohtml(attr_text(component.description or component.name)),
+            **shape,
         )
 
     def person(self, size: int = 16) -> str:
@@ -437,37 +472,56 @@ class _Builder:
         )
 
     def step_box(self, node: SceneNode) -> str:
-        """A lane's step: number, marker and place on top, what it does below."""
+        """A process step: number, marker, actor and place on top, what it does below, all of
+        it (never cut). A question has no border of its own: its diamond is the border."""
         rows = []
+        question = node.look == "question"
+        width = _QUESTION_TEXT_WIDTH if question else _STEP_TEXT_WIDTH
         for mark in node.marks:
             cells = [_badge(mark)]
             if mark.manual:
                 cells.append(self.person())
+            head = [f"<I>{_wrap(mark.actor, width)}</I>"] if mark.actor else []
+            if node.tool_name:
+                head.append(_wrap(node.tool_name, width))
             cells.append(
-                f'<TD ALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{styles.MUTED_COLOR}">'
-                f"{wrapped_html(node.tool_name, styles.STEP_TEXT_WIDTH, 2)}</FONT></TD>"
+                f'<TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="10" COLOR="{styles.MUTED_COLOR}">'
+                f"{'<BR/>'.join(head)}</FONT></TD>"
             )
             rows.append(
-                '<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" '
-                f'CELLPADDING="0"><TR>{"".join(cells)}</TR></TABLE></TD></TR>'
+                f'<TR><TD ALIGN="{"CENTER" if question else "LEFT"}"><TABLE BORDER="0" '
+                f'CELLBORDER="0" CELLSPACING="3" CELLPADDING="0"><TR>{"".join(cells)}</TR>'
+                "</TABLE></TD></TR>"
+            )
+            align = 'ALIGN="CENTER"' if question else 'ALIGN="LEFT" BALIGN="LEFT"'
+            rows.append(f"<TR><TD {align}>{_wrap(mark.do, width)}</TD></TR>")
+        for title, href in node.exits:
+            link = (
+                f' HREF="{html_text(href)}" TARGET="_top" TITLE="{html_text(title)}"'
+                if href
+                else ""
             )
             rows.append(
-                f'<TR><TD ALIGN="LEFT">{wrapped_html(mark.do, styles.STEP_TEXT_WIDTH, 4)}</TD></TR>'
+                f'<TR><TD ALIGN="{"CENTER" if question else "LEFT"}" BALIGN="LEFT"{link}>'
+                f'<FONT POINT-SIZE="11" COLOR="{styles.NO_COLOR}">if it fails: <U>'
+                f"{_wrap(title, width)}</U></FONT></TD></TR>"
             )
-        color = styles.MANUAL_COLOR if any(m.manual for m in node.marks) else styles.STEP_COLOR
-        style = "rounded,dashed" if any(m.manual for m in node.marks) else "rounded"
+        manual = any(m.manual for m in node.marks)
+        color = styles.MANUAL_COLOR if manual else styles.STEP_COLOR
+        if question:
+            return (
+                '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
+                f"{''.join(rows)}</TABLE>>"
+            )
+        style = "rounded,dashed" if manual else "rounded"
         return (
             f'<<TABLE BORDER="1" COLOR="{color}" STYLE="{style}" CELLBORDER="0" CELLSPACING="0" '
             f'CELLPADDING="3" BGCOLOR="#FFFFFF">{"".join(rows)}</TABLE>>'
         )
 
-    def anchor(self, node: SceneNode) -> str:
-        """An unseen point that holds a lane open from the first step to the last."""
-        return '<<TABLE BORDER="0" CELLPADDING="0"><TR><TD WIDTH="1" HEIGHT="1"></TD></TR></TABLE>>'
-
     def note_box(self, node: SceneNode) -> str:
-        """The end of a "no" branch: what happens when a check says no."""
-        text = wrapped_html(node.component.name, styles.STEP_TEXT_WIDTH, 3)
+        """The end of a "no" branch: what happens when a question's answer is no."""
+        text = _wrap(node.component.name, _NOTE_TEXT_WIDTH)
         return (
             f'<<TABLE BORDER="1" COLOR="{styles.NO_COLOR}" STYLE="rounded,dashed" '
             f'CELLBORDER="0" CELLPADDING="4" BGCOLOR="#FFFFFF"><TR><TD>'
@@ -534,6 +588,10 @@ class _Builder:
         attrs["tooltip"] = nohtml(attr_text(tip))
         attrs["labeltooltip"] = attrs["tooltip"]
         attrs["id"] = edge.edge_id or f"flow-{flow.index}"
+        if edge.classes:
+            attrs["class"] = edge.classes
+        if edge.look in _WEIGHTS:
+            attrs["weight"] = _WEIGHTS[edge.look]
         tail_id, head_id = (edge.head, edge.tail) if edge.backwards else (edge.tail, edge.head)
         tail_clip, head_clip = (
             (edge.lhead, edge.ltail) if edge.backwards else (edge.ltail, edge.lhead)
@@ -572,8 +630,33 @@ def _changed_edge(mark: str, label: str, attrs: Mapping[str, str]) -> dict[str, 
     return out
 
 
-_TEXT_LOOKS = {"step": _Builder.step_box, "note": _Builder.note_box, "anchor": _Builder.anchor}
+_TEXT_LOOKS = {
+    "step": _Builder.step_box,
+    "question": _Builder.step_box,
+    "note": _Builder.note_box,
+}
 """Boxes drawn as text alone, without an icon."""
+_SHAPES: Mapping[str, Mapping[str, str]] = {
+    # A question is a diamond (the flow chart's decision), its text inside.
+    "question": {
+        "shape": "diamond",
+        "style": "filled",
+        "fillcolor": "#FFFFFF",
+        "color": styles.STEP_COLOR,
+        "penwidth": "1.4",
+        "margin": "0",
+    },
+}
+"""Graphviz shapes of the text boxes that are not plain tables."""
+_WEIGHTS = {"next": "10", "handoff": "2"}
+"""Steps one after the other stand in a straight line; branches go to the side."""
+_ALL_LINES = 1000
+"""Step texts are never cut: as many lines as they need."""
+# Lines short enough that a step beside its "no" branch, in two lanes side by side, fits a
+# page's column at full size.
+_STEP_TEXT_WIDTH = 22
+_QUESTION_TEXT_WIDTH = 18
+_NOTE_TEXT_WIDTH = 20
 _BOX_TABLES = {
     # A collapsed group reads as a folded cluster: its colour, a rounded border.
     "group": (
@@ -590,7 +673,7 @@ find their own way."""
 
 def draw_scene(scene: Scene) -> DotGraph:
     """The DOT source of a scene, drawn with `diagrams`."""
-    graph_attrs: dict[str, str] = {**GRAPH_ATTRS, "label": _title_label(scene)}
+    graph_attrs: dict[str, str] = {**GRAPH_ATTRS, **scene.graph_attrs, "label": _title_label(scene)}
     drawing = _Drawing(
         name=f"{scene.name}.{scene.view.id}",
         filename=scene.view.id,

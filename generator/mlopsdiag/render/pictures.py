@@ -1,17 +1,20 @@
 """Every picture of an architecture, in the order they are drawn.
 
-The views (the overview first), then the context picture, then each process's picture
-and, when its steps name two or more actors, its lanes. Each is a function over the one
-scene model; this module only lists them.
+The views (the overview first), then the context picture, then each process's picture.
+A process whose steps name two or more actors is drawn in lanes; that one picture is also
+written as `process-<id>-lanes` (its name when lanes were a picture of their own, so that
+links made then still work). Each is a function over the one scene model; this module
+only lists them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 from mlopsdiag.render.context import CONTEXT_VIEW_ID, draw_context
 from mlopsdiag.render.diagram import DotGraph, draw
-from mlopsdiag.render.lanes import draw_lanes, has_lanes, lanes_view_id
+from mlopsdiag.render.lanes import has_lanes, lanes_view_id
 from mlopsdiag.render.process import draw_process, process_view_id
 from mlopsdiag.spec.model import Architecture, View
 
@@ -28,9 +31,11 @@ def pictures(
         yield draw_view(arch, view)
     yield context(arch)
     for process in arch.processes:
-        yield draw_process(arch, process)
+        graph = draw_process(arch, process)
+        yield graph
         if has_lanes(process):
-            yield draw_lanes(arch, process)
+            # The same DOT source: the runner lays it out once and writes both names.
+            yield replace(graph, view_id=lanes_view_id(process))
 
 
 def picture_ids(arch: Architecture) -> tuple[str, ...]:

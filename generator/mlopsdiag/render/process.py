@@ -1,19 +1,32 @@
-"""The picture of one process: only what its steps touch, in step order, numbered.
+"""The picture of one process: its numbered steps joined in order, in lanes when the steps
+name two or more actors.
 
-Every step's number is a badge on its arrow (`from`/`to`) or on its box (`at`), keyed to
-the numbered list on the architecture page, with the step's actor beside it; steps done by
-hand have their own colour, line and a person marker; a step with `otherwise` ends in a
-short "no" branch. Pure functions over an `Architecture` build the `Scene`.
+One picture per process, a flow chart read top to bottom: each step is a box numbered as
+in the step table on the architecture page (a step with `otherwise` is a question, drawn
+as a diamond whose "no" branch ends in what happens then), consecutive steps are joined
+by arrows (an arrow that changes lanes is a hand-off, in its own colour), and a step with
+`on_failure` has a failure exit at its foot, "if it fails:" and the name of its runbook
+procedure, which links to the procedure on the runbook page (an exit drawn inside the
+box rather than as a box of its own keeps a lane one box narrower). Every step box links to its row in the table (`#process-ID-step-N`)
+and carries the SVG class `step-N` (its branches `of-step-N`), so that the page's script
+can walk through the steps. Pure functions over an `Architecture` build the `Scene`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from mlopsdiag.render.context import group_box, group_depth
+from mlopsdiag.render.lanes import (
+    UNASSIGNED,
+    UNASSIGNED_NAME,
+    UNASSIGNED_NOTE,
+    has_lanes,
+    lane_of,
+    lanes,
+)
 from mlopsdiag.render.scene import (
     GENERIC_ICON,
     IconRef,
@@ -21,23 +34,26 @@ from mlopsdiag.render.scene import (
     SceneCluster,
     SceneEdge,
     SceneNode,
-    StepMark,
-    component_icon,
+    actor_icon,
     stand_in,
     step_marks,
-    tool_icon,
-    tool_name,
 )
-from mlopsdiag.spec.model import Architecture, Flow, Process, Step, View
+from mlopsdiag.spec.model import Architecture, Flow, Group, Process, Step, View
 
 if TYPE_CHECKING:
     from mlopsdiag.render.diagram import DotGraph
 
 PROCESS_DIRECTION = "TB"
-"""Steps read downwards, like the numbered list they key into (and the text stays large:
-a process grows down the page, not across it)."""
+"""Steps read downwards, like the numbered table they key into: the picture grows down the
+page with the number of steps and across only with the number of actors."""
 NOTE_ICON = IconRef(name="mlopsdiag/icons/generic.png", file=GENERIC_ICON)
 """The icon record of a text-only box (never drawn)."""
+LANES_LAYOUT = MappingProxyType({"newrank": "false"})
+"""Graphviz ranks each lane on its own: with the ranks shared across lanes (`newrank`),
+every lane ran the full height and the lanes stood side by side, half again as wide."""
+RUNBOOK_HREF = "../../runbooks/{name}.html#procedure-{procedure}"
+"""Where a failure exit leads, from the architecture page's folder (the site puts the
+pictures next to `architectures/NAME/index.html` and the runbook at `runbooks/NAME.html`)."""
 
 
 def process_view_id(process: Process) -> str:
@@ -45,102 +61,19 @@ def process_view_id(process: Process) -> str:
     return f"process-{process.id}"
 
 
-def touched(process: Process) -> tuple[str, ...]:
-    """The elements a process's steps touch, in order of first touch."""
-    found: dict[str, None] = {}
-    for step in process.steps:
-        for element in (step.source, step.at, step.target):
-            if element:
-                found[element] = None
-    return tuple(found)
+def step_node_id(step: Step) -> str:
+    """The id of a step's box (and its SVG class): `step-<number>`."""
+    return f"step-{step.number}"
 
 
-def _parent(arch: Architecture, element: str) -> str | None:
-    if element in arch.components_by_id:
-        return arch.components_by_id[element].group
-    return arch.groups_by_id[element].parent
+def step_href(process: Process, step: Step) -> str:
+    """Where a click on a step's box leads: its row in the step table."""
+    return f"index.html#process-{process.id}-step-{step.number}"
 
 
-def _within(arch: Architecture, element: str, group_id: str) -> bool:
-    """True when an element lies inside a group (at any depth), not the group itself."""
-    return element != group_id and group_id in arch.ancestors(_parent(arch, element))
-
-
-def open_groups(arch: Architecture, elements: tuple[str, ...]) -> tuple[str, ...]:
-    """Groups drawn as clusters: around a touched element, or touched with something of
-    theirs touched too. A touched group with nothing of its own touched is one box."""
-    found: set[str] = set()
-    for element in elements:
-        found.update(arch.ancestors(_parent(arch, element)))
-    return tuple(g.id for g in arch.groups if g.id in found)
-
-
-def _steps_at(process: Process, element: str) -> tuple[Step, ...]:
-    return tuple(s for s in process.steps if s.at == element)
-
-
-def _box(arch: Architecture, element: str, marks: tuple[StepMark, ...]) -> SceneNode:
-    if element in arch.groups_by_id:
-        return replace(group_box(arch, element), marks=marks)
-    component = arch.components_by_id[element]
-    return SceneNode(
-        component=component,
-        icon=component_icon(arch, component),
-        tool_name=tool_name(arch.tool_of(element), component.name),
-        marks=marks,
-    )
-
-
-def _flow_kind(arch: Architecture, source: str, target: str) -> str:
-    """The kind of the first flow that joins two elements (a group's flow counts for its
-    members, a member's for its group), else `control`."""
-    ends = {source, *arch.ancestors(_parent(arch, source))}
-    ends_to = {target, *arch.ancestors(_parent(arch, target))}
-    for flow in arch.flows:
-        if flow.source in ends and flow.target in ends_to:
-            return flow.kind
-    for flow in arch.flows:
-        if flow.source in set(arch.expand(source)) and flow.target in set(arch.expand(target)):
-            return flow.kind
-    return "control"
-
-
-class _Place:
-    """Where an arrow to or from an element attaches: its box, or a box inside its cluster."""
-
-    def __init__(self, arch: Architecture, nodes: Mapping[str, SceneNode]) -> None:
-        self.arch = arch
-        self.nodes = nodes
-
-    def node(self, element: str) -> tuple[str, str | None]:
-        if element in self.nodes:
-            return element, None
-        inner = next(n for n in self.nodes if _within(self.arch, n, element))
-        return inner, element
-
-    def step(self, step: Step, mark: StepMark, kind: str, backwards: bool) -> SceneEdge:
-        """The arrow of a step that moves something from one element to another."""
-        source, target = step.source or "", step.target or ""
-        flow = Flow(step.number, source, target, mark.do, kind, step.loc)
-        tail, ltail = self.node(source)
-        head, lhead = self.node(target)
-        if ltail is not None and (head == tail or _within(self.arch, head, ltail)):
-            ltail = None
-        if lhead is not None and (head == tail or _within(self.arch, tail, lhead)):
-            lhead = None
-        return SceneEdge(
-            flow=flow,
-            tail=tail,
-            head=head,
-            ltail=ltail,
-            lhead=lhead,
-            tail_name=_name(self.arch, source),
-            head_name=_name(self.arch, target),
-            look="manual" if step.manual else "step",
-            marks=(mark,),
-            edge_id=f"step-{step.number}",
-            backwards=backwards,
-        )
+def is_question(step: Step) -> bool:
+    """A step with `otherwise` asks a question: yes goes on, no takes the other branch."""
+    return bool(step.otherwise)
 
 
 def _name(arch: Architecture, element: str) -> str:
@@ -148,73 +81,127 @@ def _name(arch: Architecture, element: str) -> str:
     return item.name if item is not None else element
 
 
+def _where(arch: Architecture, step: Step) -> str:
+    if step.source and step.target:
+        return f"{_name(arch, step.source)} → {_name(arch, step.target)}"
+    return f"at {_name(arch, step.at or '')}"
+
+
+@dataclass(frozen=True)
+class _Procedure:
+    title: str
+    href: str
+
+
+def _procedure(arch: Architecture, procedure_id: str) -> _Procedure:
+    """The runbook procedure a failure exit leads to (its id alone when the spec has no
+    such procedure: validation reports that)."""
+    procedures = arch.runbook.procedures if arch.runbook is not None else ()
+    for procedure in procedures:
+        if procedure.id == procedure_id:
+            href = RUNBOOK_HREF.format(name=arch.name, procedure=procedure.id)
+            return _Procedure(procedure.title, href)
+    return _Procedure(procedure_id, "")
+
+
+def _edge(
+    tail: str,
+    head: str,
+    look: str,
+    step: Step,
+    edge_id: str,
+    *,
+    text: str = "",
+    tail_name: str = "",
+    head_name: str = "",
+    classes: str = "",
+) -> SceneEdge:
+    return SceneEdge(
+        flow=Flow(step.number, tail, head, text, "control", step.loc),
+        tail=tail,
+        head=head,
+        ltail=None,
+        lhead=None,
+        tail_name=tail_name,
+        head_name=head_name,
+        look=look,
+        edge_id=edge_id,
+        text=text,
+        classes=classes,
+    )
+
+
 def process_scene(arch: Architecture, process: Process) -> Scene:
-    """The scene of one process's picture."""
-    elements = touched(process)
-    clusters_wanted = set(open_groups(arch, elements))
-    boxes = tuple(e for e in elements if e not in clusters_wanted)
-    # A touched group that also holds touched boxes is a cluster; its own steps are badges
-    # on its label.
-    nodes: dict[str, SceneNode] = {
-        e: _box(arch, e, step_marks(arch, _steps_at(process, e))) for e in boxes
-    }
-    clusters: dict[str, SceneCluster] = {}
-    for group in arch.groups:
-        if group.id not in clusters_wanted:
-            continue
-        tool = arch.tool_of(group.id)
-        clusters[group.id] = SceneCluster(
-            group=group,
-            parent=group.parent,
-            depth=group_depth(arch, group.id),
-            icon=tool_icon(arch, tool) if tool is not None else None,
-            tool_name=tool_name(tool, group.name),
-            nodes=tuple(b for b in boxes if _parent(arch, b) == group.id),
-            placeholder=None,
-            marks=step_marks(arch, _steps_at(process, group.id)),
-        )
-    order = {e: i for i, e in enumerate(elements)}
-    place = _Place(arch, nodes)
+    """The scene of a process's picture."""
+    laned = has_lanes(process)
+    marks = step_marks(arch, process.steps)
+    nodes: dict[str, SceneNode] = {}
+    members: dict[str, list[str]] = {lane: [] for lane in lanes(process)}
     edges: list[SceneEdge] = []
-    notes: dict[str, SceneNode] = {}
-    for step, mark in zip(process.steps, step_marks(arch, process.steps), strict=True):
-        if step.source and step.target:
-            kind = _flow_kind(arch, step.source, step.target)
-            backwards = order[step.target] < order[step.source]
-            edges.append(place.step(step, mark, kind, backwards))
+    for step, mark in zip(process.steps, marks, strict=True):
+        node_id = step_node_id(step)
+        # In lanes the lane names the actor; in one column the box does.
+        shown = replace(mark, actor="") if laned else mark
+        procedure = _procedure(arch, step.on_failure) if step.on_failure else None
+        nodes[node_id] = SceneNode(
+            component=stand_in(node_id, mark.do, f"{step.number}. {mark.do}", step.loc),
+            icon=NOTE_ICON,
+            tool_name=_where(arch, step),
+            look="question" if is_question(step) else "step",
+            href=step_href(process, step),
+            marks=(shown,),
+            classes=node_id,
+            exits=((procedure.title, procedure.href),) if procedure is not None else (),
+        )
+        members[lane_of(step)].append(node_id)
+        branch = f"of-{node_id}"
         if step.otherwise:
             note_id = f"_no_{step.number}"
-            notes[note_id] = SceneNode(
-                component=stand_in(note_id, step.otherwise, step.otherwise, step.loc),
+            nodes[note_id] = SceneNode(
+                component=stand_in(note_id, mark.otherwise, mark.otherwise, step.loc),
                 icon=NOTE_ICON,
                 tool_name="",
                 look="note",
                 href="",
+                classes=branch,
             )
-            flow = Flow(step.number, step.end, note_id, "no", "control", step.loc)
-            tail, ltail = place.node(step.end)
+            members[lane_of(step)].append(note_id)
             edges.append(
-                SceneEdge(
-                    flow=flow,
-                    tail=tail,
-                    head=note_id,
-                    ltail=ltail,
-                    lhead=None,
-                    tail_name=_name(arch, step.end),
-                    head_name=f"no: {step.otherwise}",
-                    look="otherwise",
-                    edge_id=f"no-{step.number}",
+                _edge(
+                    node_id,
+                    note_id,
+                    "otherwise",
+                    step,
+                    f"no-{step.number}",
                     text="no",
+                    tail_name=f"step {step.number}",
+                    head_name=f"no: {mark.otherwise}",
+                    classes=branch,
                 )
             )
-    edges.extend(_order_edges(arch, process, place, order, edges))
-    looks = {e.look for e in edges}
-    nodes.update(notes)
+    for before, after in zip(process.steps, process.steps[1:], strict=False):
+        handoff = laned and lane_of(before) != lane_of(after)
+        edges.append(
+            _edge(
+                step_node_id(before),
+                step_node_id(after),
+                "handoff" if handoff else "next",
+                after,
+                f"next-{after.number}",
+                text="yes" if is_question(before) else "",
+                tail_name=f"step {before.number}",
+                head_name=f"step {after.number}",
+                classes=f"of-{step_node_id(before)}",
+            )
+        )
+    clusters = _lanes(arch, process, members) if laned else {}
     inside = {n for c in clusters.values() for n in c.nodes}
+    looks = {e.look for e in edges}
+    legend = ("handoff", "otherwise")
     view = View(
         id=process_view_id(process),
-        title=process.title,
-        include=elements,
+        title=process.title + (": who does what" if laned else ""),
+        include=(),
         direction=PROCESS_DIRECTION,
         loc=process.loc,
     )
@@ -228,44 +215,41 @@ def process_scene(arch: Architecture, process: Process) -> Scene:
         roots=tuple(n for n in nodes if n not in inside),
         edges=tuple(edges),
         kinds=(),
-        step_looks=tuple(k for k in ("step", "manual", "otherwise") if k in looks),
+        step_looks=tuple(k for k in legend if k in looks)
+        + (("manual",) if any(s.manual for s in process.steps) else ()),
+        graph_attrs=LANES_LAYOUT,
     )
 
 
-def _order_edges(
-    arch: Architecture,
-    process: Process,
-    place: _Place,
-    order: Mapping[str, int],
-    drawn: list[SceneEdge],
-) -> list[SceneEdge]:
-    """Unseen arrows from where each step ends to where the next begins, so that boxes
-    stand in step order even where no step arrow joins them."""
-    joined = {(e.tail, e.head) for e in drawn} | {(e.head, e.tail) for e in drawn}
-    out: list[SceneEdge] = []
-    for before, after in zip(process.steps, process.steps[1:], strict=False):
-        end, start = before.end, after.start
-        if order[start] <= order[end]:
-            continue
-        tail, head = place.node(end)[0], place.node(start)[0]
-        if tail == head or (tail, head) in joined:
-            continue
-        joined.add((tail, head))
-        flow = Flow(after.number, end, start, "", "control", after.loc)
-        out.append(
-            SceneEdge(
-                flow=flow,
-                tail=tail,
-                head=head,
-                ltail=None,
-                lhead=None,
-                tail_name=_name(arch, end),
-                head_name=_name(arch, start),
-                look="order",
-                edge_id=f"order-{after.number}",
-            )
+def _lanes(
+    arch: Architecture, process: Process, members: dict[str, list[str]]
+) -> dict[str, SceneCluster]:
+    """One lane (cluster) per actor, holding its steps and their branches.
+
+    Laid out without `newrank` (see `LANES_LAYOUT`), each lane is a box as tall as the
+    steps it holds, below and beside the lanes before it: the process reads down the page
+    from lane to lane, and the picture is as wide as the lanes that run side by side."""
+    actors = {a.id: a for a in arch.actors}
+    clusters: dict[str, SceneCluster] = {}
+    for index, lane in enumerate(members):
+        actor = actors.get(lane)
+        if actor is not None:
+            name, kind, icon = actor.name, actor.kind, actor_icon(actor.kind)
+        elif lane == UNASSIGNED:
+            name, kind, icon = UNASSIGNED_NAME, UNASSIGNED_NOTE, None
+        else:  # an actor the spec does not declare (validation reports it)
+            name, kind, icon = lane, "", None
+        clusters[f"lane-{lane}"] = SceneCluster(
+            group=Group(id=f"lane-{lane}", name=name, parent=None, tool=None, loc=process.loc),
+            parent=None,
+            depth=index % 2,
+            icon=icon,
+            tool_name=kind,
+            nodes=tuple(members[lane]),
+            placeholder=None,
+            look="lane",
         )
-    return out
+    return clusters
 
 
 def draw_process(arch: Architecture, process: Process) -> DotGraph:

@@ -6,7 +6,7 @@ Pure functions over an `Architecture`; `diagram.py` turns a `Scene` into a drawi
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -51,7 +51,8 @@ class SceneNode:
     """The tool's name when it differs from the component's name, else empty (for other
     looks: the muted second line, such as "Kubeflow · 9 components" or "automation")."""
     look: str = "component"
-    """component | group (collapsed) | actor | step (a lane's step) | note (a "no" branch)."""
+    """component | group (collapsed) | actor | step (a process step) | question (a step
+    with `otherwise`, a diamond) | note (a "no" branch)."""
     href: str | None = None
     """Where a click leads, relative to the architecture page; None: the component's row,
     empty: nowhere."""
@@ -59,6 +60,10 @@ class SceneNode:
     """Process steps that happen at this box (`at`), badges on the box."""
     change: str = ""
     """In a diff picture: `added`, `changed` or `removed` (a ghost); empty elsewhere."""
+    classes: str = ""
+    """SVG classes of the box (a process step's `step-N`, for the page's script)."""
+    exits: tuple[tuple[str, str], ...] = ()
+    """A process step's failure exits: (runbook procedure title, its link; may be empty)."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,7 @@ class SceneEdge:
     """True for an arrow that closes a loop: laid out from head to tail, drawn pointing back."""
     look: str = "flow"
     """flow | acts (an actor to what it acts on) | step | manual (a step done by hand) |
-    otherwise (a "no" branch) | next (one lane step to the next) | handoff (the same, to
+    otherwise (a "no" branch) | next (one process step to the next) | handoff (the same, to
     another lane) | order (invisible: keeps boxes in step order)."""
     marks: tuple[StepMark, ...] = ()
     """The process steps this arrow stands for, badges on it."""
@@ -107,6 +112,8 @@ class SceneEdge:
     """The arrow's label; None: the flow's label."""
     change: str = ""
     """In a diff picture: `added`, `changed` or `removed` (a ghost); empty elsewhere."""
+    classes: str = ""
+    """SVG classes of the arrow (a process step's branches: `of-step-N`)."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,9 @@ class Scene:
     note: str = ""
     """A line under the title saying what the picture leaves out (a very large system's
     bundled context picture); empty for most pictures."""
+    graph_attrs: Mapping[str, str] = field(default_factory=dict)
+    """Graphviz graph attributes of this picture over the usual ones (a process picture
+    lays its lanes out without `newrank`)."""
 
     def children(self, group_id: str | None) -> tuple[str, ...]:
         """Ids of the clusters directly inside a cluster (or at the top, for None)."""

@@ -29,7 +29,7 @@ from mlopsdiag.site import markdown
 from mlopsdiag.site.clireference import CommandDoc, command_docs
 from mlopsdiag.site.knowledge import load_concepts
 from mlopsdiag.site.pages import GENERATED_DIRS, HOME, Page, Ref, SiteInput, build_pages
-from mlopsdiag.site.work import work_diagram_ids
+from mlopsdiag.site.work import process_diagram, work_diagram_ids
 from mlopsdiag.spec.model import Architecture
 from mlopsdiag.spec.schema import catalog_schema, spec_schema
 from mlopsdiag.spec.validate import CONFIG_FILE_NAME, find_upwards
@@ -215,6 +215,21 @@ def _diagrams(architectures: Iterable[Architecture], docs_dir: Path) -> dict[str
     return out
 
 
+def _process_pictures(
+    architectures: Iterable[Architecture], docs_dir: Path
+) -> dict[str, dict[str, str]]:
+    """The SVG text of each process's picture that exists next to its page."""
+    out: dict[str, dict[str, str]] = {}
+    for arch in architectures:
+        folder = docs_dir / "architectures" / arch.name
+        found = out.setdefault(arch.name, {})
+        for process in arch.processes:
+            path = folder / f"{process_diagram(process.id)}.svg"
+            if path.is_file():
+                found[process.id] = path.read_text(encoding="utf-8", errors="replace")
+    return out
+
+
 def site_input(
     architectures: Sequence[Architecture],
     docs_dir: Path,
@@ -263,6 +278,7 @@ def site_input(
         downloads=MappingProxyType(
             {a.name: site_downloads(a, docs_dir / "architectures" / a.name) for a in archs}
         ),
+        process_pictures=MappingProxyType(_process_pictures(archs, docs_dir)),
     )
 
 
@@ -489,6 +505,9 @@ def site_fingerprint(
             add(line)
     diagrams = docs_dir / "architectures"
     add(" ".join(sorted(p.relative_to(diagrams).as_posix() for p in diagrams.glob("*/*.svg"))))
+    for picture in sorted(diagrams.glob("*/process-*.svg")):  # shown inline: their content
+        add(picture.relative_to(diagrams).as_posix())
+        digest.update(picture.read_bytes())
     today = (config.reference_date if config else None) or dt.date.today()
     add(today.isoformat())
     return digest.hexdigest()

@@ -92,7 +92,7 @@ class SiteInput:
     findings: Mapping[str, tuple[Diagnostic, ...]]
     diagrams: Mapping[str, frozenset[str]]
     """Architecture name -> ids of the diagrams whose SVG exists next to the page: views,
-    `context`, `process-<id>` and `process-<id>-lanes`."""
+    `context` and `process-<id>`."""
     spec_schema: Mapping[str, Any]
     extra_schemas: tuple[tuple[str, str, Mapping[str, Any]], ...]
     """(title, anchor prefix, schema) of the other files a project writes."""
@@ -105,6 +105,8 @@ class SiteInput:
     """Architecture name -> capability id -> why the system does not need it."""
     downloads: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     """Architecture name -> (label, file name) of the exports next to its page."""
+    process_pictures: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Architecture name -> process id -> its picture's SVG text (shown inline)."""
 
 
 @dataclass(frozen=True)

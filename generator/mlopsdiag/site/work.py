@@ -8,6 +8,8 @@ in through `SiteInput.diagrams`.
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -30,19 +32,62 @@ def process_diagram(process_id: str) -> str:
     return f"process-{process_id}"
 
 
-def lanes_diagram(process_id: str) -> str:
-    """Diagram id (and file stem) of a process's lanes diagram."""
-    return f"process-{process_id}-lanes"
-
-
 def work_diagram_ids(arch: Architecture) -> Iterator[str]:
     """Ids of the diagrams that tell how work moves, besides the views: the context
-    diagram, and a diagram and lanes per process (drawn only for processes whose steps
-    name two or more actors; the site checks which files exist)."""
+    diagram and one picture per process (the site checks which files exist)."""
     yield CONTEXT_DIAGRAM
     for process in arch.processes:
         yield process_diagram(process.id)
-        yield lanes_diagram(process.id)
+
+
+_SVG_START = re.compile(r"<svg\b")
+_ID = re.compile(r'\b(id|href|xlink:href)="(#?)([^"]*)"')
+_LIVE_ELEMENTS = frozenset({"script", "foreignobject", "iframe", "object", "embed", "handler"})
+_LIVE_LINKS = ("javascript:", "vbscript:", "data:text")
+
+
+def _inert(svg: str) -> bool:
+    """True when an SVG holds nothing that could run in the page: no script or embedded
+    document, no event handler, no script link (its text may say anything: it is text)."""
+    if "<!" in svg.replace("<![CDATA[", ""):
+        return False  # no document type, so no entity that could expand
+    try:
+        root = ET.fromstring(svg)  # noqa: S314 - from `<svg`: no DTD, no entities to expand
+    except ET.ParseError:
+        return False
+    for element in root.iter():
+        if str(element.tag).rpartition("}")[2].lower() in _LIVE_ELEMENTS:
+            return False
+        for name, value in element.attrib.items():
+            local = name.rpartition("}")[2].lower()
+            if local.startswith("on"):
+                return False
+            link = "".join(value.split()).lower()
+            if local in ("href", "src") and link.startswith(_LIVE_LINKS):
+                return False
+    return True
+
+
+def inline_svg(svg: str, prefix: str) -> str:
+    """A picture's SVG file as markup inside the page: without its XML prolog and comments,
+    every id (and every link to one) prefixed so that two pictures on a page cannot
+    clash, on as few lines as it takes (Markdown leaves a raw HTML block alone only
+    without blank lines). Empty when the file is not an inert SVG (see `_inert`)."""
+    start = _SVG_START.search(svg)
+    if start is None:
+        return ""
+    body = re.sub(r"<!--.*?-->", "", svg[start.start() :], flags=re.S)
+    if not _inert(body):
+        return ""
+
+    def prefixed(match: re.Match[str]) -> str:
+        attr, hash_, value = match.groups()
+        if attr == "id":
+            return f'id="{prefix}{value}"'
+        return f'{attr}="#{prefix}{value}"' if hash_ else match.group(0)
+
+    body = _ID.sub(prefixed, body)
+    return "\n".join(line for line in body.splitlines() if line.strip())
 
 
 def step_anchor(process_id: str, number: int) -> str:
@@ -86,9 +131,10 @@ class ProcessBox:
     owner: Who | None
     outcome: str
     svg: str
-    """File name of the process diagram next to the page, or empty when not drawn."""
-    lanes_svg: str
-    """File name of the lanes diagram, or empty (not drawn, or fewer than two actors)."""
+    """File name of the process's picture next to the page, or empty when not drawn."""
+    picture: str
+    """The picture's SVG markup, shown inline so the page's script can walk through its
+    steps (also from file://), or empty (then the page shows the file in an `<object>`)."""
     actors: int
     """How many distinct actors the steps name."""
     steps: tuple[StepRow, ...]
@@ -161,6 +207,7 @@ def _named_actors(process: Process) -> int:
 def work_context(site: SiteInput, arch: Architecture) -> dict[str, Any]:
     """What the architecture page's "How work moves" section shows."""
     drawn = site.diagrams.get(arch.name, frozenset())
+    pictures = site.process_pictures.get(arch.name, {})
     processes = tuple(
         ProcessBox(
             id=p.id,
@@ -169,8 +216,8 @@ def work_context(site: SiteInput, arch: Architecture) -> dict[str, Any]:
             owner=_who(arch, p.owner),
             outcome=p.outcome,
             svg=f"{process_diagram(p.id)}.svg" if process_diagram(p.id) in drawn else "",
-            lanes_svg=f"{lanes_diagram(p.id)}.svg"
-            if _named_actors(p) >= 2 and lanes_diagram(p.id) in drawn
+            picture=inline_svg(pictures.get(p.id, ""), f"{process_diagram(p.id)}-")
+            if process_diagram(p.id) in drawn
             else "",
             actors=_named_actors(p),
             steps=tuple(_step_row(arch, p, s) for s in p.steps),
