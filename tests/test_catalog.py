@@ -86,7 +86,8 @@ def test_spec_v1_default_capabilities() -> None:
     assert "hyperparameter-tuning" in tools["optuna"].capabilities
     assert "feature-store" in tools["feast"].capabilities
     assert "ci-cd" in tools["github-actions"].capabilities
-    assert {"monitoring", "alerting"} <= set(tools["prometheus"].capabilities)
+    assert set(tools["prometheus"].capabilities) == {"monitoring"}
+    assert "alerting" in tools["alertmanager"].capabilities
 
 
 def test_project_catalog_extends_the_builtin_one(tmp_path: Path) -> None:

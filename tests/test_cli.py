@@ -135,7 +135,7 @@ def test_catalog_lists_and_filters(runner: CliRunner) -> None:
     assert "feast" in out and "mlflow" not in out
     _, out = invoke(runner, "catalog", "-c", "monitoring", "-c", "alerting", "--json")
     ids = {t["id"] for t in json.loads(out)}
-    assert "prometheus" in ids and "evidently" not in ids
+    assert "datadog" in ids and "evidently" not in ids and "prometheus" not in ids
     code, out = invoke(runner, "catalog", "--capabilities")
     assert code == 0 and "experiment-tracking" in out
 

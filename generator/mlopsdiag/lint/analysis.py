@@ -21,7 +21,8 @@ LEVEL_REQUIREMENTS: Mapping[int, tuple[str, ...]] = MappingProxyType(
             "experiment-tracking",
             RETRAINING_TRIGGER,
         ),
-        2: ("ci-cd", "model-registry"),
+        # Google's level 2 has a monitoring stage whose output can trigger the pipeline.
+        2: ("ci-cd", "model-registry", "monitoring"),
     }
 )
 """What each level of Google's MLOps levels adds to the one below (spec-v1, last section)."""

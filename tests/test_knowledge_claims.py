@@ -1,0 +1,118 @@
+"""Claims the knowledge pages, the catalogue and the rules make about real tools, checked against
+what the tools' own documentation says. Each test here would have caught a claim an audit
+found wrong (issue 21)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from mlopsdiag.catalog import builtin_catalog
+from mlopsdiag.lint import RULES, analyze
+from mlopsdiag.site.knowledge import load_concepts
+from mlopsdiag.spec.loader import load_bytes
+from mlopsdiag.spec.validate import validate_document
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = sorted((ROOT / "specs").glob("*.yaml"))
+
+
+def _sentences(text: str) -> list[str]:
+    return [" ".join(s.split()) for s in re.split(r"(?<=[.;:])\s+", text)]
+
+
+def test_no_page_credits_kserve_with_metric_based_rollback() -> None:
+    # KServe's canary is a hand-set `canaryTrafficPercent`; metric analysis and automatic
+    # rollback are Argo Rollouts' and Flagger's. A sentence that names KServe as doing it
+    # repeats the claim the canary page used to make.
+    for concept in load_concepts().values():
+        for sentence in _sentences(concept.body):
+            if "KServe" not in sentence:
+                continue
+            claims = re.search(r"roll(s|ing)? back on|metric thresholds?", sentence)
+            assert not (claims and "Nothing in KServe" not in sentence), (concept.id, sentence)
+
+
+def test_registry_tools_named_by_the_registry_page_have_the_capability() -> None:
+    # The page told readers that sagemaker, vertex-ai and azure-ml are registries while the
+    # catalogue gave them only `training`, so a spec following the page got no registry.
+    tools = builtin_catalog().tools
+    body = load_concepts()["model-registry"].body
+    named = [t for t in re.findall(r"`([a-z0-9-]+)`", body) if t in tools]
+    assert {"mlflow", "sagemaker", "vertex-ai", "azure-ml"} <= set(named)
+    for tool_id in named:
+        assert "model-registry" in tools[tool_id].capabilities, tool_id
+
+
+def test_prometheus_monitors_and_alertmanager_alerts() -> None:
+    tools = builtin_catalog().tools
+    assert tools["prometheus"].capabilities == ("monitoring",)
+    assert "alerting" in tools["alertmanager"].capabilities
+    assert "alerting" in tools["pagerduty"].capabilities
+
+
+NOTIFIERS = {"pagerduty", "slack"}
+
+
+def _prometheus_to_notifier(data: dict[str, Any]) -> list[str]:
+    tool = {c["id"]: c.get("tool") for c in data.get("components") or ()}
+    return [
+        f"{f['from']} -> {f['to']}"
+        for f in data.get("flows") or ()
+        if tool.get(f["from"]) == "prometheus" and tool.get(f["to"]) in NOTIFIERS
+    ]
+
+
+@pytest.mark.parametrize("rule_id", list(RULES))
+def test_rule_examples_route_prometheus_alerts_through_alertmanager(rule_id: str) -> None:
+    # Prometheus evaluates alerting rules and hands firing alerts to Alertmanager, which
+    # notifies PagerDuty or Slack; a drawn flow straight from Prometheus to a pager is wrong.
+    assert _prometheus_to_notifier(yaml.safe_load(RULES[rule_id].example)) == []
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.stem)
+def test_bundled_specs_route_prometheus_alerts_through_alertmanager(spec: Path) -> None:
+    assert _prometheus_to_notifier(yaml.safe_load(spec.read_text(encoding="utf-8"))) == []
+
+
+LEVEL_TWO_WITHOUT_MONITORING = """\
+apiVersion: mlopsdiag/v1
+kind: Architecture
+metadata: {name: unmonitored, title: Everything but monitoring, maturity: 2}
+groups:
+  - {id: pipeline, tool: kubeflow}
+components:
+  - {id: validate, tool: great-expectations, group: pipeline}
+  - {id: train, tool: pytorch, group: pipeline, capabilities: [continuous-training]}
+  - {id: evaluate, group: pipeline, capabilities: [model-validation]}
+  - {id: registry, tool: mlflow}
+  - {id: server, tool: kserve}
+  - {id: ci, tool: github-actions}
+flows:
+  - {from: validate, to: train}
+  - {from: train, to: evaluate, kind: model}
+  - {from: evaluate, to: registry, kind: model}
+  - {from: registry, to: server, kind: model}
+  - {from: ci, to: pipeline, kind: control}
+"""
+
+
+def test_level_two_needs_monitoring() -> None:
+    # Google's level 2 ends with monitoring whose statistics can start the pipeline again;
+    # a design with no monitoring at all used to be inferred level 2.
+    result = validate_document(
+        load_bytes(LEVEL_TWO_WITHOUT_MONITORING.encode(), "unmonitored.yaml"), builtin_catalog()
+    )
+    assert result.architecture is not None, [d.format() for d in result.diagnostics]
+    analysis = analyze(result.architecture)
+    assert analysis.inferred_level == 1
+    assert analysis.missing_for_claim == ("monitoring",)
+    page = load_concepts()["mlops-maturity-levels"].body
+    assert re.search(
+        r"\*\*Level 2\*\* when, in addition, it has `ci-cd`, `model-registry` and\s+`monitoring`",
+        page,
+    )
