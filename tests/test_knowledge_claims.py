@@ -116,3 +116,88 @@ def test_level_two_needs_monitoring() -> None:
         r"\*\*Level 2\*\* when, in addition, it has `ci-cd`, `model-registry` and\s+`monitoring`",
         page,
     )
+
+
+# --------------------------------------------------------------------------- stale and overstated
+
+DATA_FILES = [
+    ROOT / "generator" / "mlopsdiag" / "catalog" / "capabilities.yaml",
+    ROOT / "generator" / "mlopsdiag" / "catalog" / "tools.yaml",
+    ROOT / "generator" / "mlopsdiag" / "lint" / "rules.yaml",
+    *sorted((ROOT / "generator" / "mlopsdiag" / "knowledge").glob("*.md")),
+]
+
+
+@pytest.mark.parametrize("path", DATA_FILES, ids=lambda p: p.name)
+def test_google_citations_point_at_the_current_address(path: Path) -> None:
+    # Google's architecture guides moved to docs.cloud.google.com/architecture/.
+    assert "https://cloud.google.com/architecture/" not in path.read_text(encoding="utf-8")
+
+
+OVERSTATED = [
+    "most common source of skew",
+    "most common form of the broader",
+    "most frequent causes of",
+    "Often impossible\n  on GPUs",
+]
+
+
+@pytest.mark.parametrize("path", DATA_FILES, ids=lambda p: p.name)
+def test_overstated_claims_stay_reworded(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert [p for p in OVERSTATED if p in text] == []
+
+
+def test_project_rules_of_thumb_say_so() -> None:
+    assert "rule of thumb" in RULES["runbook-stale"].condition
+    assert "rule of thumb" in RULES["orphan-component"].rationale
+    page = load_concepts()["mlops-maturity-levels"].body
+    assert "rules of thumb" in page and "metadata management" in page
+    assert "metadata management" in builtin_catalog().capabilities["experiment-tracking"].definition
+
+
+def test_rule_sources_support_the_rule() -> None:
+    # The Huyen chapter on dataflow and the canvas/Google entries did not support these rules.
+    orphan = [s.title for s in RULES["orphan-component"].sources]
+    assert orphan == ["Hidden Technical Debt in Machine Learning Systems"]
+    drop = [s.publisher for s in RULES["drop-capability-not-default"].sources]
+    assert drop == ["mlopsdiag"]
+
+
+def test_pages_that_recommend_seldon_core_name_its_licence() -> None:
+    for concept in load_concepts().values():
+        if re.search(r"Seldon Core|`seldon-core`", concept.body):
+            assert re.search(r"BUSL-1\.1|Business Source License", concept.body), concept.id
+    for rule in RULES.values():
+        assert "seldon-core" not in rule.example, rule.id
+
+
+@pytest.mark.parametrize(
+    ("tool_id", "name", "former"),
+    [
+        ("sagemaker", "Amazon SageMaker AI", "Amazon SageMaker"),
+        ("vertex-ai", "Gemini Enterprise Agent Platform", "Vertex AI"),
+        ("triton", "NVIDIA Dynamo Triton", "Triton Inference Server"),
+    ],
+)
+def test_renamed_tools_show_the_current_name_and_keep_the_old_one(
+    tool_id: str, name: str, former: str
+) -> None:
+    tool = builtin_catalog().tools[tool_id]
+    assert tool.name == name
+    assert former in tool.former_names
+    assert tool.status_note
+
+
+@pytest.mark.parametrize(
+    ("tool_id", "words"),
+    [
+        ("seldon-core", ("Business Source License 1.1", "January 2024", "MLServer")),
+        ("minio", ("archived",)),
+        ("tfx", ("December 2024",)),
+        ("dvc", ("treeverse/dvc",)),
+    ],
+)
+def test_stale_entries_say_what_changed(tool_id: str, words: tuple[str, ...]) -> None:
+    note = builtin_catalog().tools[tool_id].status_note
+    assert all(w in note for w in words), note

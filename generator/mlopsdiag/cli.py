@@ -345,6 +345,12 @@ def catalog(
                         "homepage": t.homepage,
                         "description": t.description,
                         "builtin": t.builtin,
+                        "former_names": list(t.former_names),
+                        "license": t.license,
+                        "status": t.status,
+                        "renamed_to": t.renamed_to,
+                        "status_note": t.status_note,
+                        "checked": t.checked.isoformat() if t.checked else None,
                     }
                     for t in tools
                 ],

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -86,6 +88,14 @@ class Icon:
     """For a built-in icon drawn with the tool's logo (scripts/make_icons.py)."""
 
 
+STATUSES = ("active", "maintenance", "archived", "renamed")
+"""What a catalogue entry's `status` may say about the tool's upkeep."""
+UNMAINTAINED = frozenset({"maintenance", "archived"})
+"""Statuses that the `tool-unmaintained` rule reports in production specs."""
+SOURCE_AVAILABLE = re.compile(r"^(BUSL-|SSPL-|Elastic-|LicenseRef-)")
+"""SPDX ids of licences that are not open source: source-available or commercial."""
+
+
 @dataclass(frozen=True)
 class Tool:
     """One tool of the catalogue."""
@@ -97,6 +107,25 @@ class Tool:
     description: str = ""
     icon: Icon = field(default_factory=Icon)
     builtin: bool = True
+    former_names: tuple[str, ...] = ()
+    """Names the tool had before (still searched for on the site)."""
+    license: str = ""
+    """SPDX licence id (`LicenseRef-...` for a proprietary service)."""
+    status: str = "active"
+    """`active`, `maintenance`, `archived` or `renamed`."""
+    renamed_to: str = ""
+    """The product's current name when `status` is `renamed`."""
+    status_note: str = ""
+    """One sentence on the licence or status, with dates (e.g. when a licence changed)."""
+    checked: dt.date | None = None
+    """When the licence, status and names were last checked against the tool's own pages."""
+    sources: tuple[Source, ...] = ()
+    """Where the licence, status and names were checked."""
+
+    @property
+    def source_available(self) -> bool:
+        """True when the licence is not an open-source one (BUSL, SSPL, a commercial service)."""
+        return bool(SOURCE_AVAILABLE.match(self.license))
 
 
 @dataclass(frozen=True)
@@ -186,6 +215,7 @@ def tool_from_data(raw: Mapping[str, Any], base: Path, *, builtin: bool) -> Tool
             file=base / file if file else None,
             logo=logo,
         )
+    checked = raw.get("checked")
     return Tool(
         id=str(raw["id"]),
         name=str(raw.get("name") or raw["id"]),
@@ -194,6 +224,13 @@ def tool_from_data(raw: Mapping[str, Any], base: Path, *, builtin: bool) -> Tool
         description=str(raw.get("description", "")),
         icon=icon,
         builtin=builtin,
+        former_names=tuple(str(n) for n in raw.get("former_names") or ()),
+        license=str(raw.get("license", "")),
+        status=str(raw.get("status") or "active"),
+        renamed_to=str(raw.get("renamed_to", "")),
+        status_note=str(raw.get("status_note", "")),
+        checked=dt.date.fromisoformat(str(checked)) if checked else None,
+        sources=tuple(source_from_data(s) for s in raw.get("sources") or ()),
     )
 
 
