@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import json
 import re
@@ -16,6 +17,8 @@ import yaml
 from mlopsdiag.catalog import (
     CATALOG_FILE_NAME,
     DATA_DIR,
+    STATUSES,
+    Tool,
     builtin_catalog,
     compiled_path,
     read_data_yaml,
@@ -140,3 +143,62 @@ def test_a_stale_json_copy_is_ignored(tmp_path: Path) -> None:
     fresh = {"source_digest": source_digest(source.read_bytes()), "data": {"items": ["json"]}}
     compiled_path(source).write_text(json.dumps(fresh), encoding="utf-8")
     assert read_data_yaml(source) == {"items": ["json"]}, "a current copy is what is read"
+
+
+# --------------------------------------------------------------------------- licence and upkeep
+
+SPDX_ID = re.compile(r"^(LicenseRef-[A-Za-z0-9.-]+|[A-Za-z0-9.+-]+)$")
+CHECK_AT_LEAST_EVERY = 365
+"""Days after which a catalogue entry's licence, status and names must be checked again."""
+
+
+@pytest.mark.parametrize("tool_id", sorted(builtin_catalog().tools))
+def test_tool_entry_carries_licence_status_and_check_date(tool_id: str) -> None:
+    tool = builtin_catalog().tools[tool_id]
+    options = tool.license.split(" OR ")
+    assert tool.license and all(SPDX_ID.match(o) for o in options), tool.license
+    assert tool.status in STATUSES
+    assert bool(tool.renamed_to) == (tool.status == "renamed")
+    if tool.status == "renamed":
+        assert tool.name == tool.renamed_to and tool.former_names
+    if tool.status != "active" or (tool.source_available and not tool.hosted_service):
+        assert tool.status_note, "say what changed, with a date"
+    assert tool.checked is not None
+
+
+@pytest.mark.parametrize("tool_id", sorted(builtin_catalog().tools))
+def test_tool_entry_was_checked_within_a_year(tool_id: str) -> None:
+    # Licences and upkeep change under running systems (Seldon Core's BUSL, MinIO's archive):
+    # an entry nobody has looked at for a year is not trusted.
+    checked = builtin_catalog().tools[tool_id].checked
+    assert checked is not None
+    age = (dt.date.today() - checked).days
+    assert age <= CHECK_AT_LEAST_EVERY, (
+        f"{tool_id} last checked {checked} ({age} days ago): check its licence, status and "
+        "name against its own pages, then update `checked` in tools.yaml"
+    )
+
+
+@pytest.mark.parametrize(
+    ("license_id", "not_open", "hosted"),
+    [
+        ("Apache-2.0", False, False),
+        ("BUSL-1.1", True, False),
+        ("SSPL-1.0", True, False),
+        ("LicenseRef-Commercial", True, False),
+        ("LicenseRef-Commercial-Service", True, True),
+        ("AGPL-3.0-only OR LicenseRef-RSALv2 OR SSPL-1.0", False, False),
+        ("", False, False),
+    ],
+)
+def test_which_licences_are_not_open_source(license_id: str, not_open: bool, hosted: bool) -> None:
+    tool = Tool(id="t", name="T", capabilities=(), license=license_id)
+    assert (tool.source_available, tool.hosted_service) == (not_open, hosted)
+
+
+def test_known_licences_and_statuses() -> None:
+    tools = builtin_catalog().tools
+    assert tools["seldon-core"].license == "BUSL-1.1"
+    assert tools["minio"].status == "archived"
+    assert tools["tfx"].status == "maintenance"
+    assert tools["sagemaker"].renamed_to == "Amazon SageMaker AI"

@@ -136,6 +136,14 @@ def test_catalog_lists_and_filters(runner: CliRunner) -> None:
     _, out = invoke(runner, "catalog", "-c", "monitoring", "-c", "alerting", "--json")
     ids = {t["id"] for t in json.loads(out)}
     assert "datadog" in ids and "evidently" not in ids and "prometheus" not in ids
+    _, out = invoke(runner, "catalog", "--json")
+    by_id = {t["id"]: t for t in json.loads(out)}
+    seldon = by_id["seldon-core"]
+    assert (seldon["license"], seldon["status"]) == ("BUSL-1.1", "active")
+    assert seldon["checked"] and "January 2024" in seldon["status_note"]
+    sagemaker = by_id["sagemaker"]
+    assert sagemaker["status"] == "renamed" and sagemaker["renamed_to"] == "Amazon SageMaker AI"
+    assert sagemaker["former_names"] == ["Amazon SageMaker"]
     code, out = invoke(runner, "catalog", "--capabilities")
     assert code == 0 and "experiment-tracking" in out
 

@@ -94,6 +94,8 @@ UNMAINTAINED = frozenset({"maintenance", "archived"})
 """Statuses that the `tool-unmaintained` rule reports in production specs."""
 SOURCE_AVAILABLE = re.compile(r"^(BUSL-|SSPL-|Elastic-|LicenseRef-)")
 """SPDX ids of licences that are not open source: source-available or commercial."""
+HOSTED_SERVICE = "LicenseRef-Commercial-Service"
+"""The `license` of a hosted commercial service: a contract, not a software licence, governs it."""
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,13 @@ class Tool:
     @property
     def source_available(self) -> bool:
         """True when the licence is not an open-source one (BUSL, SSPL, a commercial service)."""
-        return bool(SOURCE_AVAILABLE.match(self.license))
+        options = [o.strip("() ") for o in self.license.split(" OR ")] if self.license else []
+        return bool(options) and all(SOURCE_AVAILABLE.match(o) for o in options)
+
+    @property
+    def hosted_service(self) -> bool:
+        """True for a hosted commercial service (its contract, not a licence, governs use)."""
+        return self.license == HOSTED_SERVICE
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 
-from mlopsdiag.catalog import Source, read_data_yaml, source_from_data
+from mlopsdiag.catalog import UNMAINTAINED, Source, Tool, read_data_yaml, source_from_data
 from mlopsdiag.errors import Severity
 from mlopsdiag.lint.analysis import RETRAINING_TRIGGER, Analysis, analyze
 from mlopsdiag.lint.graph import (
@@ -574,6 +574,63 @@ def _drop_capability_not_default(ctx: Context) -> Iterator[Finding]:
                     f"'{item.id}' drops '{cap}', but {why}; remove the entry "
                     "(drop_capabilities only removes a tool's defaults)",
                 )
+
+
+# --------------------------------------------------------------------------- catalogue facts
+
+
+def _tool_users(arch: Architecture, wanted: Callable[[Tool], bool]) -> dict[str, list[str]]:
+    """Tool id -> ids of the groups and components (in spec order) that run a matching tool."""
+    users: dict[str, list[str]] = {}
+    items: tuple[Group | Component, ...] = (*arch.groups, *arch.components)
+    for item in items:
+        tool = arch.tool_of(item.id)
+        if tool is not None and wanted(tool):
+            users.setdefault(tool.id, []).append(item.id)
+    return users
+
+
+def _also(others: int) -> str:
+    return f" (and {others} other{'s' if others > 1 else ''})" if others else ""
+
+
+_UPKEEP = {"maintenance": "in maintenance only", "archived": "archived"}
+
+
+@_register("tool-unmaintained")
+def _tool_unmaintained(ctx: Context) -> Iterator[Finding]:
+    arch = ctx.arch
+    if not _production(arch):
+        return
+    for tool_id, ids in _tool_users(arch, lambda t: t.status in UNMAINTAINED).items():
+        tool = arch.catalog.tools[tool_id]
+        note = f" ({_short(tool.status_note, 120)})" if tool.status_note else ""
+        yield ctx.at(
+            ids[0],
+            f"'{ids[0]}'{_also(len(ids) - 1)} runs on {tool.name}, whose upstream is "
+            f"{_UPKEEP[tool.status]}{note}; plan a replacement, or say in the runbook who "
+            "patches your copy",
+        )
+
+
+@_register("tool-license")
+def _tool_license(ctx: Context) -> Iterator[Finding]:
+    arch = ctx.arch
+    if not _production(arch):
+        return
+    licensed = _tool_users(arch, lambda t: t.source_available and not t.hosted_service)
+    for tool_id, ids in licensed.items():
+        tool = arch.catalog.tools[tool_id]
+        kind = (
+            "sold under a commercial licence"
+            if tool.license.startswith("LicenseRef-")
+            else f"source-available under {tool.license}"
+        )
+        yield ctx.at(
+            ids[0],
+            f"'{ids[0]}'{_also(len(ids) - 1)} runs on {tool.name}, which is {kind}: check "
+            "that this production use is covered by a licence or contract",
+        )
 
 
 # --------------------------------------------------------------------------- registry

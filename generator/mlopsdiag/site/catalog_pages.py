@@ -112,7 +112,8 @@ def tool_pages(site: SiteInput) -> list[Page]:
                 "attention": tuple(
                     (tool_ref(catalog, t.id), t.license, t.status, t.status_note)
                     for t in tools
-                    if t.builtin and (t.source_available or t.status in UNMAINTAINED)
+                    if t.builtin
+                    and ((t.source_available and not t.hosted_service) or t.status in UNMAINTAINED)
                 ),
             },
         )
