@@ -342,6 +342,7 @@ def catalog(
                         "id": t.id,
                         "name": t.name,
                         "capabilities": list(t.capabilities),
+                        "offers": list(t.offers),
                         "homepage": t.homepage,
                         "description": t.description,
                         "builtin": t.builtin,

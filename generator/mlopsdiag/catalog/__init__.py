@@ -109,6 +109,8 @@ class Tool:
     description: str = ""
     icon: Icon = field(default_factory=Icon)
     builtin: bool = True
+    offers: tuple[str, ...] = ()
+    """Capabilities the tool can also provide, that a spec declares where the system uses them."""
     former_names: tuple[str, ...] = ()
     """Names the tool had before (still searched for on the site)."""
     license: str = ""
@@ -232,6 +234,7 @@ def tool_from_data(raw: Mapping[str, Any], base: Path, *, builtin: bool) -> Tool
         description=str(raw.get("description", "")),
         icon=icon,
         builtin=builtin,
+        offers=tuple(str(c) for c in raw.get("offers") or ()),
         former_names=tuple(str(n) for n in raw.get("former_names") or ()),
         license=str(raw.get("license", "")),
         status=str(raw.get("status") or "active"),

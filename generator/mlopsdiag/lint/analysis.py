@@ -29,6 +29,13 @@ LEVEL_REQUIREMENTS: Mapping[int, tuple[str, ...]] = MappingProxyType(
 
 MAX_LEVEL = max(LEVEL_REQUIREMENTS)
 
+LEVELS_DO_NOT_FIT = (
+    "Google's levels measure how a team automates retraining its own models; this system "
+    "serves a language model it does not train, so the level says little about it: judge it "
+    "by its evaluation, tracing, guardrails and versioned prompts and indexes instead"
+)
+"""Shown, instead of the way to the next level, for a system that serves an LLM it does not train."""
+
 
 DECLARED = "declared"
 TOOL_DEFAULT = "tool default"
@@ -69,6 +76,8 @@ class Analysis:
     """Indexes of control flows from a monitoring element to training (retraining triggers)."""
     marks: Mapping[str, tuple[Mark, ...]] = field(default_factory=lambda: MappingProxyType({}))
     """Every taxonomy capability -> where each providing element's mark comes from."""
+    levels_note: str = ""
+    """Why Google's levels say little about this system (empty when they fit)."""
 
     @property
     def claim_supported(self) -> bool:
@@ -159,6 +168,9 @@ def _analyze(arch: Architecture) -> Analysis:
     while inferred < MAX_LEVEL and not _missing(present, inferred + 1):
         inferred += 1
     claimed = arch.metadata.maturity
+    levels_note = (
+        LEVELS_DO_NOT_FIT if "llm-serving" in present and "training" not in present else ""
+    )
     return Analysis(
         inferred_level=inferred,
         claimed_level=claimed,
@@ -167,4 +179,5 @@ def _analyze(arch: Architecture) -> Analysis:
         coverage=MappingProxyType(coverage),
         trigger_flows=triggers,
         marks=MappingProxyType({cap: tuple(found) for cap, found in marks.items()}),
+        levels_note=levels_note,
     )

@@ -75,6 +75,9 @@ def tool_pages(site: SiteInput) -> list[Page]:
                         for arch, refs in uses.get(tool.id, ())
                     ),
                     "similar": tuple(tool_ref(catalog, t.id) for t in similar),
+                    "offers": tuple(
+                        capability_ref(catalog, c) for c in tool.offers if c in catalog.capabilities
+                    ),
                 },
             )
         )
