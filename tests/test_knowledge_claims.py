@@ -201,3 +201,55 @@ def test_renamed_tools_show_the_current_name_and_keep_the_old_one(
 def test_stale_entries_say_what_changed(tool_id: str, words: tuple[str, ...]) -> None:
     note = builtin_catalog().tools[tool_id].status_note
     assert all(w in note for w in words), note
+
+
+# --------------------------------------------------------------------------- LLM-era pages
+
+LLM_PAGES = {
+    "retrieval-augmented-generation": ("chunk", "faithfulness", "embedding model"),
+    "llm-evaluation": ("Position bias", "Verbosity bias", "Self-preference", "feedback"),
+    "guardrails": ("prompt injection", "Input rails", "Output rails", "false positives"),
+    "llm-observability": ("time to first token", "Tokens and cost", "trace"),
+    "embedding-drift": ("re-embed", "not comparable", "two-sample"),
+    "serving-llms": ("Continuous batching", "KV", "Quantisation"),
+    "gpu-scheduling": ("gang scheduling", "Queues and quotas", "preemption"),
+    "model-governance": (
+        "Model cards",
+        "Article 11",
+        "Article 12",
+        "Article 72",
+        "2 December 2027",
+    ),
+}
+
+
+@pytest.mark.parametrize("page_id", sorted(LLM_PAGES))
+def test_llm_era_page_covers_its_subject_and_cites_sources(page_id: str) -> None:
+    concept = load_concepts()[page_id]
+    assert len(concept.sources) >= 2
+    assert all(s.url.startswith("https://") or s.where for s in concept.sources)
+    for words in LLM_PAGES[page_id]:
+        assert words.lower() in concept.body.lower(), words
+    assert len(concept.body.split()) >= 400, "a page explains, it does not list"
+
+
+def test_monitoring_pages_explain_label_free_performance_estimation() -> None:
+    pages = load_concepts()
+    monitoring = pages["model-monitoring"].body
+    assert "CBPE" in monitoring and "DLE" in monitoring and "calibrated" in monitoring
+    assert "concept drift" in monitoring.lower()
+    for other in ("data-drift", "concept-drift"):
+        assert "model-monitoring.md#performance-estimation" in pages[other].body
+
+
+def test_every_llm_capability_and_rule_points_at_a_knowledge_page() -> None:
+    pages = load_concepts()
+    llm_caps = ("llm-serving", "embedding", "vector-search", "llm-gateway", "llm-observability")
+    llm_caps += ("llm-evaluation", "guardrails", "prompt-registry", "gpu-scheduling")
+    for cap in llm_caps:
+        concepts = builtin_catalog().capabilities[cap].concepts
+        assert concepts and set(concepts) <= set(pages), cap
+    for rule in ("llm-without-tracing", "llm-serving-without-guardrails"):
+        assert RULES[rule].concepts and set(RULES[rule].concepts) <= set(pages)
+    for rule in ("rag-without-evaluation", "embedding-model-unversioned"):
+        assert RULES[rule].concepts and set(RULES[rule].concepts) <= set(pages)
