@@ -39,6 +39,9 @@ LEVELS = {
     ),
     # airflow group, great-expectations, evaluate, mlflow, monthly continuous-training; no CI/CD.
     "ltv-batch-airflow-spark": (1, 1, ("ci-cd",)),
+    # airflow group (indexing), extract (data-validation), retrieval-eval (model-validation),
+    # mlflow; nothing retrains a model: it serves an LLM it does not train, no claim.
+    "rag-support-assistant-vllm-qdrant": (None, 0, ("continuous-training",)),
     # dagster group, great-expectations, offline-eval, wandb, daily continuous-training,
     # mlflow registry, but no CI/CD: reaches 1 and honestly claims 1.
     "recsys-kafka-ray-bentoml": (1, 1, ("ci-cd",)),
@@ -52,6 +55,7 @@ FINDINGS = {
     },
     "eta-airflow-feast-kserve": set(),
     "fraud-gitops-kserve-canary": {"tool-unmaintained"},
+    "rag-support-assistant-vllm-qdrant": set(),
     "lead-scoring-notebook-fastapi": {
         "missing-owner",
         "serving-without-monitoring",
