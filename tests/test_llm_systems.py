@@ -194,3 +194,35 @@ def test_a_classic_system_gets_no_llm_findings_and_llm_capabilities_do_not_apply
     assert analysis.levels_note == ""
     needless = not_applicable(arch, analysis)
     assert {"llm-serving", "guardrails", "vector-search"} <= set(needless)
+
+
+FINE_TUNED = """\
+apiVersion: mlopsdiag/v1
+kind: Architecture
+metadata: {name: fine-tuned, title: A team that fine-tunes its own model, maturity: 2}
+groups:
+  - {id: pipeline, tool: kubeflow}
+components:
+  - {id: validate, tool: great-expectations, group: pipeline}
+  - {id: finetune, tool: pytorch, group: pipeline, capabilities: [continuous-training]}
+  - {id: evaluate, tool: ragas, group: pipeline, capabilities: [model-validation]}
+  - {id: registry, tool: mlflow}
+  - {id: llm, tool: vllm}
+  - {id: traces, tool: langfuse}
+  - {id: ci, tool: github-actions}
+flows:
+  - {from: validate, to: finetune}
+  - {from: finetune, to: evaluate, kind: model}
+  - {from: evaluate, to: registry, kind: model}
+  - {from: registry, to: llm, kind: model}
+  - {from: llm, to: traces, kind: metrics}
+  - {from: ci, to: pipeline, kind: control}
+"""
+
+
+def test_a_team_that_fine_tunes_is_graded_and_its_traces_are_its_monitoring(
+    tmp_path: Path,
+) -> None:
+    analysis = analyze(_arch(tmp_path, FINE_TUNED))
+    assert analysis.levels_note == "", "it trains: Google's levels apply to that part"
+    assert (analysis.inferred_level, analysis.missing_for_claim) == (2, ())

@@ -163,6 +163,8 @@ def _analyze(arch: Architecture) -> Analysis:
     has = {cap for cap, ids in coverage.items() if ids}
     if triggers:
         has.add(RETRAINING_TRIGGER)
+    if "llm-serving" in has and "llm-observability" in has:
+        has.add("monitoring")  # traces are the monitoring of LLM serving (llm-observability.md)
     present = frozenset(has)
     inferred = 0
     while inferred < MAX_LEVEL and not _missing(present, inferred + 1):

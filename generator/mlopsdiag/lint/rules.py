@@ -276,7 +276,10 @@ def _training_serving_skew_risk(ctx: Context) -> Iterator[Finding]:
 @_register("monitoring-without-alerting")
 def _monitoring_without_alerting(ctx: Context) -> Iterator[Finding]:
     coverage = ctx.analysis.coverage
-    monitors = coverage.get("monitoring", ())
+    # LLM traces are the monitoring of LLM serving: they need someone to hear about them too.
+    monitors = coverage.get("monitoring", ()) + tuple(
+        m for m in coverage.get("llm-observability", ()) if m not in coverage.get("monitoring", ())
+    )
     if monitors and not coverage.get("alerting"):
         others = len(monitors) - 1
         also = f" (and {others} other{'s' if others > 1 else ''})" if others else ""
