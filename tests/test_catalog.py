@@ -202,3 +202,35 @@ def test_known_licences_and_statuses() -> None:
     assert tools["minio"].status == "archived"
     assert tools["tfx"].status == "maintenance"
     assert tools["sagemaker"].renamed_to == "Amazon SageMaker AI"
+
+
+LLM_ERA_TOOLS = """vllm sglang kserve-llm nvidia-dynamo tgi litellm envoy-ai-gateway qdrant pgvector milvus
+weaviate opensearch langfuse arize-phoenix openllmetry opentelemetry ragas deepeval promptfoo
+nemo-guardrails guardrails-ai llama-guard kueue volcano kuberay iceberg unity-catalog lakefs
+ray-serve""".split()
+
+
+@pytest.mark.parametrize("tool_id", LLM_ERA_TOOLS)
+def test_llm_era_tools_are_known_with_their_sources(tool_id: str) -> None:
+    tool = builtin_catalog().tools[tool_id]
+    assert tool.license and tool.checked
+    if tool_id not in {"lakefs", "ray-serve"}:
+        assert tool.sources, "say where the licence and status were checked"
+
+
+@pytest.mark.parametrize("tool_id", sorted(builtin_catalog().tools))
+def test_what_changed_is_sourced(tool_id: str) -> None:
+    tool = builtin_catalog().tools[tool_id]
+    if tool.status != "active" or (tool.source_available and not tool.hosted_service):
+        if tool.license.startswith("LicenseRef-Commercial"):
+            return  # a commercial product: its own terms are the source
+        assert tool.sources, f"{tool_id}: cite where the status or licence was checked"
+
+
+def test_mlflow_offers_what_mlflow_3_does() -> None:
+    mlflow = builtin_catalog().tools["mlflow"]
+    assert {"llm-observability", "prompt-registry", "llm-evaluation"} <= set(mlflow.offers)
+    assert set(mlflow.capabilities) == {"experiment-tracking", "model-registry"}
+    for tool in builtin_catalog().tools.values():
+        assert set(tool.offers) <= set(builtin_catalog().capabilities), tool.id
+        assert not set(tool.offers) & set(tool.capabilities), tool.id
