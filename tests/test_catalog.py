@@ -24,6 +24,7 @@ from mlopsdiag.catalog import (
     read_data_yaml,
     source_digest,
 )
+from mlopsdiag.lint import lint
 from mlopsdiag.lint.rules import RULES_FILE
 from mlopsdiag.spec.validate import validate_paths
 
@@ -234,3 +235,48 @@ def test_mlflow_offers_what_mlflow_3_does() -> None:
     for tool in builtin_catalog().tools.values():
         assert set(tool.offers) <= set(builtin_catalog().capabilities), tool.id
         assert not set(tool.offers) & set(tool.capabilities), tool.id
+
+
+def test_a_project_tool_can_carry_its_licence_and_status(tmp_path: Path) -> None:
+    icons = tmp_path / "icons"
+    icons.mkdir()
+    shutil.copy(builtin_catalog().capability_icon("online-serving"), icons / "scorer.png")
+    (tmp_path / CATALOG_FILE_NAME).write_text(
+        "apiVersion: mlopsdiag/v1\nkind: Catalog\ntools:\n"
+        "  - id: scorer\n    name: Vendor scorer\n    capabilities: [online-serving]\n"
+        "    icon: icons/scorer.png\n    license: LicenseRef-Commercial\n"
+        "    status: maintenance\n    status_note: The vendor stopped new releases in 2026.\n"
+        "    checked: 2026-11-30\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "spec.yaml").write_text(
+        "apiVersion: mlopsdiag/v1\nkind: Architecture\nmetadata:\n  name: demo\n  title: Demo\n"
+        "  lifecycle: production\n  owners: [ml]\ncomponents:\n  - id: serve\n    tool: scorer\n",
+        encoding="utf-8",
+    )
+    (result,) = validate_paths([tmp_path])
+    assert result.architecture is not None, [d.format() for d in result.diagnostics]
+    tool = result.architecture.catalog.tools["scorer"]
+    assert (tool.license, tool.status, tool.checked) == (
+        "LicenseRef-Commercial",
+        "maintenance",
+        dt.date(2026, 11, 30),
+    )
+    codes = {d.code for d in lint(result.architecture)}
+    assert {"tool-license", "tool-unmaintained"} <= codes
+
+
+def test_a_project_tool_with_a_bad_check_date_is_a_positioned_error(tmp_path: Path) -> None:
+    (tmp_path / CATALOG_FILE_NAME).write_text(
+        "apiVersion: mlopsdiag/v1\nkind: Catalog\ntools:\n"
+        "  - id: scorer\n    name: Scorer\n    checked: 2026-02-30\n    status: dormant\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "spec.yaml").write_text(
+        "apiVersion: mlopsdiag/v1\nkind: Architecture\nmetadata: {name: demo, title: Demo}\n"
+        "components:\n  - id: serve\n",
+        encoding="utf-8",
+    )
+    messages = [d.format() for r in validate_paths([tmp_path]) for d in r.diagnostics]
+    assert any("tools[0].checked" in m and "not a valid date" in m for m in messages), messages
+    assert any("tools[0].status" in m for m in messages), messages
