@@ -144,6 +144,11 @@ def test_catalog_lists_and_filters(runner: CliRunner) -> None:
     sagemaker = by_id["sagemaker"]
     assert sagemaker["status"] == "renamed" and sagemaker["renamed_to"] == "Amazon SageMaker AI"
     assert sagemaker["former_names"] == ["Amazon SageMaker"]
+    _, out = invoke(runner, "catalog")
+    minio = next(line for line in out.splitlines() if line.startswith("minio "))
+    assert minio.endswith("(archived)")
+    vertex = next(line for line in out.splitlines() if line.startswith("vertex-ai "))
+    assert "Gemini Enterprise Agent Platform" in vertex
     code, out = invoke(runner, "catalog", "--capabilities")
     assert code == 0 and "experiment-tracking" in out
 

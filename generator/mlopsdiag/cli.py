@@ -366,7 +366,9 @@ def catalog(
     for t in tools:
         caps_text = ", ".join(t.capabilities) or "-"
         origin = "" if t.builtin else "  (project)"
-        click.echo(f"{t.id:<{width}}  {t.name} [{caps_text}]{origin}")
+        status = f"  (formerly {t.former_names[0]})" if t.status == "renamed" else ""
+        status = status or (f"  ({t.status})" if t.status != "active" else "")
+        click.echo(f"{t.id:<{width}}  {t.name} [{caps_text}]{origin}{status}")
 
 
 @main_group.command()
