@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from mlopsdiag.catalog import builtin_catalog
-from mlopsdiag.lint import RULES, analyze
+from mlopsdiag.lint import LEVEL_REQUIREMENTS, RULES, analyze
 from mlopsdiag.site.knowledge import load_concepts
 from mlopsdiag.spec.loader import load_bytes
 from mlopsdiag.spec.validate import validate_document
@@ -253,3 +253,23 @@ def test_every_llm_capability_and_rule_points_at_a_knowledge_page() -> None:
         assert RULES[rule].concepts and set(RULES[rule].concepts) <= set(pages)
     for rule in ("rag-without-evaluation", "embedding-model-unversioned"):
         assert RULES[rule].concepts and set(RULES[rule].concepts) <= set(pages)
+
+
+def _shared_contract() -> Path | None:
+    for base in (ROOT.parent, ROOT.parent.parent):
+        path = base / "shared" / "design" / "spec-v1.md"
+        if path.is_file():
+            return path
+    return None
+
+
+def test_inferred_levels_follow_the_shared_contract() -> None:
+    contract = _shared_contract()
+    if contract is None:
+        pytest.skip("shared/design/spec-v1.md is not beside this checkout")
+    section = contract.read_text(encoding="utf-8").split("## Inferred maturity level")[1]
+    level2 = section.split("- level 2 when")[1].split("- level 0")[0]
+    named = re.findall(r"`([a-z-]+)`", level2)
+    assert set(LEVEL_REQUIREMENTS[2]) == set(named)
+    defaults = contract.read_text(encoding="utf-8").split("Default capabilities follow")[1]
+    assert "`prometheus`: monitoring" in " ".join(defaults.split())
