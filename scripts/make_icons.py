@@ -99,6 +99,16 @@ PALETTE: dict[str, Style] = {
     "monitoring": Style("circle", "#E65100", "MO"),
     "alerting": Style("circle", "#C62828", "AL"),
     "feedback-collection": Style("circle", "#AD1457", "FB"),
+    # LLM-era capabilities, in the same families
+    "llm-serving": Style("square", "#0D47A1", "LM"),
+    "embedding": Style("hexagon", "#388E3C", "EM"),
+    "vector-search": Style("square", "#01579B", "VS"),
+    "llm-gateway": Style("square", "#303F9F", "GW"),
+    "llm-observability": Style("circle", "#EF6C00", "LO"),
+    "llm-evaluation": Style("octagon", "#311B92", "LE"),
+    "guardrails": Style("square", "#005B9F", "GR"),
+    "prompt-registry": Style("octagon", "#512DA8", "PR"),
+    "gpu-scheduling": Style("diamond", "#263238", "GS"),
 }
 GENERIC = Style("square", "#616161", "")
 
@@ -142,6 +152,30 @@ MONOGRAMS: dict[str, str] = {
     "wandb": "W&B",
     "xgboost": "XGB",
     "zenml": "Zn",
+    # LLM-era tools without a Simple Icons logo (or sharing one with a sibling product)
+    "arize-phoenix": "Phx",
+    "deepeval": "DE",
+    "guardrails-ai": "GAI",
+    "iceberg": "Ice",
+    "kserve-llm": "KSL",
+    "kuberay": "KR",
+    "kueue": "Kq",
+    "langfuse": "LF",
+    "litellm": "Lite",
+    "llama-guard": "LG",
+    "nemo-guardrails": "NeMo",
+    "nvidia-dynamo": "Dyn",
+    "openllmetry": "OLM",
+    "pgvector": "pgv",
+    "promptfoo": "pf",
+    "qdrant": "Qd",
+    "ragas": "Rg",
+    "sglang": "SGL",
+    "tgi": "TGI",
+    "unity-catalog": "UC",
+    "vllm": "vLLM",
+    "volcano": "Vol",
+    "weaviate": "Wv",
 }
 
 
@@ -459,6 +493,68 @@ def pict_feedback_collection(d: ImageDraw.ImageDraw) -> None:  # speech bubble
         d.ellipse([_p(x - 9, 107), _p(x + 9, 125)], fill=(*colour, 255))
 
 
+def pict_llm_serving(d: ImageDraw.ImageDraw) -> None:  # lines of generated text and a cursor
+    for y, x1 in ((92, 184), (124, 168), (156, 120)):
+        _line(d, [(72, y), (x1, y)], 14)
+    d.rectangle([_p(134, 144), _p(148, 170)], fill=WHITE)
+
+
+def pict_embedding(d: ImageDraw.ImageDraw) -> None:  # a text block mapped to a vector of dots
+    for y in (96, 124, 152):
+        _line(d, [(66, y), (110, y)], 12)
+    _arrow(d, [(120, 124), (158, 124)], 10, 24)
+    for y in (92, 124, 156):
+        _dot(d, 180, y, 11)
+
+
+def pict_vector_search(d: ImageDraw.ImageDraw) -> None:  # magnifier over points
+    _ring(d, 114, 114, 40, 13)
+    _line(d, [(144, 144), (184, 184)], 18)
+    for x, y in ((100, 104), (124, 126), (110, 128)):
+        _dot(d, x, y, 6)
+
+
+def pict_llm_gateway(d: ImageDraw.ImageDraw) -> None:  # a gate with traffic through it
+    d.rectangle([_p(70, 70), _p(90, 186)], fill=WHITE)
+    d.rectangle([_p(166, 70), _p(186, 186)], fill=WHITE)
+    d.rectangle([_p(70, 66), _p(186, 84)], fill=WHITE)
+    _arrow(d, [(100, 136), (160, 136)], 12, 30)
+
+
+def pict_llm_observability(d: ImageDraw.ImageDraw) -> None:  # a trace waterfall
+    for x0, x1, y in ((66, 190, 84), (84, 150, 116), (110, 176, 148), (128, 164, 180)):
+        d.rounded_rectangle([_p(x0, y - 10), _p(x1, y + 10)], radius=6 * SCALE, fill=WHITE)
+
+
+def pict_llm_evaluation(d: ImageDraw.ImageDraw) -> None:  # a gauge with its needle
+    d.arc([_p(66, 76), _p(190, 200)], 180, 360, fill=WHITE, width=round(14 * SCALE))
+    _line(d, [(128, 138), (166, 98)], 12)
+    _dot(d, 128, 138, 14)
+    _line(d, [(70, 170), (186, 170)], 10)
+
+
+def pict_guardrails(d: ImageDraw.ImageDraw) -> None:  # a shield
+    _poly(d, [(128, 62), (184, 84), (180, 138), (128, 194), (76, 138), (72, 84)])
+
+
+def pict_prompt_registry(d: ImageDraw.ImageDraw) -> None:  # a prompt on a stack of versions
+    d.rounded_rectangle(
+        [_p(70, 74), _p(186, 170)], radius=12 * SCALE, outline=WHITE, width=round(10 * SCALE)
+    )
+    _line(d, [(92, 100), (118, 122), (92, 144)], 12)
+    _line(d, [(128, 148), (160, 148)], 12)
+    _line(d, [(82, 188), (174, 188)], 8)
+
+
+def pict_gpu_scheduling(d: ImageDraw.ImageDraw) -> None:  # a chip with pins
+    d.rounded_rectangle([_p(88, 88), _p(168, 168)], radius=10 * SCALE, fill=WHITE)
+    for k in (104, 128, 152):
+        _line(d, [(k, 66), (k, 88)], 8, caps=False)
+        _line(d, [(k, 168), (k, 190)], 8, caps=False)
+        _line(d, [(66, k), (88, k)], 8, caps=False)
+        _line(d, [(168, k), (190, k)], 8, caps=False)
+
+
 PICTOGRAMS: dict[str, Pictogram] = {
     "data-ingestion": pict_data_ingestion,
     "data-versioning": pict_data_versioning,
@@ -479,6 +575,15 @@ PICTOGRAMS: dict[str, Pictogram] = {
     "monitoring": pict_monitoring,
     "alerting": pict_alerting,
     "feedback-collection": pict_feedback_collection,
+    "llm-serving": pict_llm_serving,
+    "embedding": pict_embedding,
+    "vector-search": pict_vector_search,
+    "llm-gateway": pict_llm_gateway,
+    "llm-observability": pict_llm_observability,
+    "llm-evaluation": pict_llm_evaluation,
+    "guardrails": pict_guardrails,
+    "prompt-registry": pict_prompt_registry,
+    "gpu-scheduling": pict_gpu_scheduling,
 }
 
 

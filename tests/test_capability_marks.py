@@ -27,7 +27,9 @@ SPEC_V1_DEFAULTS = {
     "optuna": {"hyperparameter-tuning"},
     "feast": {"feature-store"},
     "github-actions": {"ci-cd"},
-    "prometheus": {"monitoring", "alerting"},
+    "prometheus": {"monitoring"},
+    "alertmanager": {"alerting"},
+    "pagerduty": {"alerting"},
 }
 
 

@@ -135,7 +135,20 @@ def test_catalog_lists_and_filters(runner: CliRunner) -> None:
     assert "feast" in out and "mlflow" not in out
     _, out = invoke(runner, "catalog", "-c", "monitoring", "-c", "alerting", "--json")
     ids = {t["id"] for t in json.loads(out)}
-    assert "prometheus" in ids and "evidently" not in ids
+    assert "datadog" in ids and "evidently" not in ids and "prometheus" not in ids
+    _, out = invoke(runner, "catalog", "--json")
+    by_id = {t["id"]: t for t in json.loads(out)}
+    seldon = by_id["seldon-core"]
+    assert (seldon["license"], seldon["status"]) == ("BUSL-1.1", "active")
+    assert seldon["checked"] and "January 2024" in seldon["status_note"]
+    sagemaker = by_id["sagemaker"]
+    assert sagemaker["status"] == "renamed" and sagemaker["renamed_to"] == "Amazon SageMaker AI"
+    assert sagemaker["former_names"] == ["Amazon SageMaker"]
+    _, out = invoke(runner, "catalog")
+    minio = next(line for line in out.splitlines() if line.startswith("minio "))
+    assert minio.endswith("(archived)")
+    vertex = next(line for line in out.splitlines() if line.startswith("vertex-ai "))
+    assert "Gemini Enterprise Agent Platform" in vertex
     code, out = invoke(runner, "catalog", "--capabilities")
     assert code == 0 and "experiment-tracking" in out
 

@@ -484,3 +484,24 @@ def test_hand_written_files_are_never_overwritten(
         generate(docs, examples)
     assert (docs / "index.md").read_text(encoding="utf-8") == "# Our own home page\n"
     assert not (docs / "architectures").exists()  # nothing written at all
+
+
+def test_tool_pages_show_current_names_former_names_and_status_notes(
+    tmp_path: Path, examples: list[Architecture]
+) -> None:
+    docs = tmp_path / "docs"
+    fake_diagrams(docs, examples)
+    generate(docs, examples)
+    page = (docs / "tools" / "sagemaker.md").read_text(encoding="utf-8")
+    assert page.startswith("# Amazon SageMaker AI") or "\n# Amazon SageMaker AI\n" in page
+    assert "**Formerly:** Amazon SageMaker<br>" in page
+    assert "3 December 2024" in page
+    assert "**Status:** renamed, now Amazon SageMaker AI<br>" in page
+    assert "**Last checked:** " in page
+    seldon = (docs / "tools" / "seldon-core.md").read_text(encoding="utf-8")
+    assert "Business Source License 1.1" in seldon
+    assert "**Licence:** <code>BUSL-1.1</code> (not open source" in seldon
+    index = (docs / "tools" / "index.md").read_text(encoding="utf-8")
+    licence_table = index.split("{ #licence-status }")[1].split("\n## ")[0]
+    assert "[Seldon Core]" in licence_table and "[MinIO]" in licence_table
+    assert "[Amazon S3]" not in licence_table, "hosted services are not listed there"

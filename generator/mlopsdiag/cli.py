@@ -342,9 +342,16 @@ def catalog(
                         "id": t.id,
                         "name": t.name,
                         "capabilities": list(t.capabilities),
+                        "offers": list(t.offers),
                         "homepage": t.homepage,
                         "description": t.description,
                         "builtin": t.builtin,
+                        "former_names": list(t.former_names),
+                        "license": t.license,
+                        "status": t.status,
+                        "renamed_to": t.renamed_to,
+                        "status_note": t.status_note,
+                        "checked": t.checked.isoformat() if t.checked else None,
                     }
                     for t in tools
                 ],
@@ -359,7 +366,9 @@ def catalog(
     for t in tools:
         caps_text = ", ".join(t.capabilities) or "-"
         origin = "" if t.builtin else "  (project)"
-        click.echo(f"{t.id:<{width}}  {t.name} [{caps_text}]{origin}")
+        status = f"  (formerly {t.former_names[0]})" if t.status == "renamed" else ""
+        status = status or (f"  ({t.status})" if t.status != "active" else "")
+        click.echo(f"{t.id:<{width}}  {t.name} [{caps_text}]{origin}{status}")
 
 
 @main_group.command()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -86,6 +88,16 @@ class Icon:
     """For a built-in icon drawn with the tool's logo (scripts/make_icons.py)."""
 
 
+STATUSES = ("active", "maintenance", "archived", "renamed")
+"""What a catalogue entry's `status` may say about the tool's upkeep."""
+UNMAINTAINED = frozenset({"maintenance", "archived"})
+"""Statuses that the `tool-unmaintained` rule reports in production specs."""
+SOURCE_AVAILABLE = re.compile(r"^(BUSL-|SSPL-|Elastic-|LicenseRef-)")
+"""SPDX ids of licences that are not open source: source-available or commercial."""
+HOSTED_SERVICE = "LicenseRef-Commercial-Service"
+"""The `license` of a hosted commercial service: a contract, not a software licence, governs it."""
+
+
 @dataclass(frozen=True)
 class Tool:
     """One tool of the catalogue."""
@@ -99,6 +111,33 @@ class Tool:
     builtin: bool = True
     aliases: tuple[str, ...] = ()
     """Other names people write for the tool in prose (`W&B`), for finding stale mentions."""
+    offers: tuple[str, ...] = ()
+    """Capabilities the tool can also provide, that a spec declares where the system uses them."""
+    former_names: tuple[str, ...] = ()
+    """Names the tool had before (still searched for on the site)."""
+    license: str = ""
+    """SPDX licence id (`LicenseRef-...` for a proprietary service)."""
+    status: str = "active"
+    """`active`, `maintenance`, `archived` or `renamed`."""
+    renamed_to: str = ""
+    """The product's current name when `status` is `renamed`."""
+    status_note: str = ""
+    """One sentence on the licence or status, with dates (e.g. when a licence changed)."""
+    checked: dt.date | None = None
+    """When the licence, status and names were last checked against the tool's own pages."""
+    sources: tuple[Source, ...] = ()
+    """Where the licence, status and names were checked."""
+
+    @property
+    def source_available(self) -> bool:
+        """True when the licence is not an open-source one (BUSL, SSPL, a commercial service)."""
+        options = [o.strip("() ") for o in self.license.split(" OR ")] if self.license else []
+        return bool(options) and all(SOURCE_AVAILABLE.match(o) for o in options)
+
+    @property
+    def hosted_service(self) -> bool:
+        """True for a hosted commercial service (its contract, not a licence, governs use)."""
+        return self.license == HOSTED_SERVICE
 
 
 @dataclass(frozen=True)
@@ -188,6 +227,7 @@ def tool_from_data(raw: Mapping[str, Any], base: Path, *, builtin: bool) -> Tool
             file=base / file if file else None,
             logo=logo,
         )
+    checked = raw.get("checked")
     return Tool(
         id=str(raw["id"]),
         name=str(raw.get("name") or raw["id"]),
@@ -197,6 +237,14 @@ def tool_from_data(raw: Mapping[str, Any], base: Path, *, builtin: bool) -> Tool
         icon=icon,
         builtin=builtin,
         aliases=tuple(str(a) for a in raw.get("aliases") or ()),
+        offers=tuple(str(c) for c in raw.get("offers") or ()),
+        former_names=tuple(str(n) for n in raw.get("former_names") or ()),
+        license=str(raw.get("license", "")),
+        status=str(raw.get("status") or "active"),
+        renamed_to=str(raw.get("renamed_to", "")),
+        status_note=str(raw.get("status_note", "")),
+        checked=dt.date.fromisoformat(str(checked)) if checked else None,
+        sources=tuple(source_from_data(s) for s in raw.get("sources") or ()),
     )
 
 

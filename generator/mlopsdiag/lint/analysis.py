@@ -21,12 +21,20 @@ LEVEL_REQUIREMENTS: Mapping[int, tuple[str, ...]] = MappingProxyType(
             "experiment-tracking",
             RETRAINING_TRIGGER,
         ),
-        2: ("ci-cd", "model-registry"),
+        # Google's level 2 has a monitoring stage whose output can trigger the pipeline.
+        2: ("ci-cd", "model-registry", "monitoring"),
     }
 )
 """What each level of Google's MLOps levels adds to the one below (spec-v1, last section)."""
 
 MAX_LEVEL = max(LEVEL_REQUIREMENTS)
+
+LEVELS_DO_NOT_FIT = (
+    "Google's levels measure how a team automates retraining its own models; this system "
+    "serves a language model it does not train, so the level says little about it: judge it "
+    "by its evaluation, tracing, guardrails and versioned prompts and indexes instead"
+)
+"""Shown, instead of the way to the next level, for a system that serves an LLM it does not train."""
 
 
 DECLARED = "declared"
@@ -68,6 +76,8 @@ class Analysis:
     """Indexes of control flows from a monitoring element to training (retraining triggers)."""
     marks: Mapping[str, tuple[Mark, ...]] = field(default_factory=lambda: MappingProxyType({}))
     """Every taxonomy capability -> where each providing element's mark comes from."""
+    levels_note: str = ""
+    """Why Google's levels say little about this system (empty when they fit)."""
 
     @property
     def claim_supported(self) -> bool:
@@ -153,11 +163,16 @@ def _analyze(arch: Architecture) -> Analysis:
     has = {cap for cap, ids in coverage.items() if ids}
     if triggers:
         has.add(RETRAINING_TRIGGER)
+    if "llm-serving" in has and "llm-observability" in has:
+        has.add("monitoring")  # traces are the monitoring of LLM serving (llm-observability.md)
     present = frozenset(has)
     inferred = 0
     while inferred < MAX_LEVEL and not _missing(present, inferred + 1):
         inferred += 1
     claimed = arch.metadata.maturity
+    levels_note = (
+        LEVELS_DO_NOT_FIT if "llm-serving" in present and "training" not in present else ""
+    )
     return Analysis(
         inferred_level=inferred,
         claimed_level=claimed,
@@ -166,4 +181,5 @@ def _analyze(arch: Architecture) -> Analysis:
         coverage=MappingProxyType(coverage),
         trigger_flows=triggers,
         marks=MappingProxyType({cap: tuple(found) for cap, found in marks.items()}),
+        levels_note=levels_note,
     )

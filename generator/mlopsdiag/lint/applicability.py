@@ -45,17 +45,63 @@ def _natural_labels(arch: Architecture, analysis: Analysis) -> str | None:
 
 
 def _no_online_traffic(arch: Architecture, analysis: Analysis) -> str | None:
-    if not _has(analysis, "online-serving"):
+    if not _has(analysis, "online-serving") and not _has(analysis, "llm-serving"):
         return "no online serving: there is no live traffic to shift gradually"
     return None
 
 
+def _no_llm(arch: Architecture, analysis: Analysis) -> str | None:
+    if not _has(analysis, "llm-serving"):
+        return "no LLM served: this capability belongs to systems that serve a language model"
+    return None
+
+
+def _llm_not_trained(arch: Architecture, analysis: Analysis) -> str | None:
+    if _has(analysis, "llm-serving") and not _has(analysis, "training"):
+        return "LLM system: it serves a language model it does not train"
+    return None
+
+
+def _llm_only(arch: Architecture, analysis: Analysis) -> str | None:
+    classic = _has(analysis, "online-serving") or _has(analysis, "batch-prediction")
+    if _has(analysis, "llm-serving") and not classic:
+        return "LLM system: its model is served by the llm-serving component"
+    return None
+
+
+def _no_gpu_workload(arch: Architecture, analysis: Analysis) -> str | None:
+    if not _has(analysis, "llm-serving"):
+        return (
+            "no LLM served and no component declares GPU scheduling: declare it where "
+            "training or serving shares GPUs"
+        )
+    return None
+
+
+LLM_CAPABILITIES = (
+    "llm-serving",
+    "embedding",
+    "vector-search",
+    "llm-gateway",
+    "llm-observability",
+    "llm-evaluation",
+    "guardrails",
+    "prompt-registry",
+)
+"""Capabilities that only systems serving a language model need (gpu-scheduling is wider)."""
+
 READINGS: Mapping[str, tuple[Reading, ...]] = MappingProxyType(
     {
-        "online-serving": (_batch_only,),
-        "batch-prediction": (_online_only,),
-        "labeling": (_natural_labels,),
+        "online-serving": (_batch_only, _llm_only),
+        "batch-prediction": (_online_only, _llm_only),
+        "labeling": (_natural_labels, _llm_not_trained),
         "progressive-delivery": (_no_online_traffic,),
+        "training": (_llm_not_trained,),
+        "hyperparameter-tuning": (_llm_not_trained,),
+        "continuous-training": (_llm_not_trained,),
+        "feature-store": (_llm_not_trained,),
+        **dict.fromkeys(LLM_CAPABILITIES, (_no_llm,)),
+        "gpu-scheduling": (_no_gpu_workload,),
     }
 )
 """Capability -> the readings of the design that can make it not applicable."""

@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 
-from mlopsdiag.catalog import Catalog, Source, Tool, read_data_yaml, source_from_data
+from mlopsdiag.catalog import (
+    UNMAINTAINED,
+    Catalog,
+    Source,
+    Tool,
+    read_data_yaml,
+    source_from_data,
+)
 from mlopsdiag.errors import Severity
 from mlopsdiag.lint.analysis import RETRAINING_TRIGGER, Analysis, analyze
 from mlopsdiag.lint.graph import (
@@ -29,7 +36,8 @@ from mlopsdiag.templates_dir import package_data_dir
 
 RULES_FILE = package_data_dir("mlopsdiag.lint") / "rules.yaml"
 STALE_AFTER_DAYS = 180
-SERVING = ("online-serving", "batch-prediction")
+SERVING = ("online-serving", "batch-prediction", "llm-serving")
+LLM = "llm-serving"
 
 
 @dataclass(frozen=True)
@@ -123,7 +131,11 @@ def _list(ids: Iterable[str]) -> str:
 def _serving_without_monitoring(ctx: Context) -> Iterator[Finding]:
     monitors = ctx.caps.providers("monitoring")
     graph = ctx.graph(ALL_KINDS)
+    llm_servers = set(ctx.caps.with_capability(LLM))
     for server in ctx.caps.with_capability(*SERVING):
+        # An LLM server is watched by llm-observability; llm-without-tracing reports it.
+        if server in llm_servers:
+            continue
         if server not in monitors and not graph.reachable(server) & monitors:
             yield ctx.at(
                 server,
@@ -271,7 +283,10 @@ def _training_serving_skew_risk(ctx: Context) -> Iterator[Finding]:
 @_register("monitoring-without-alerting")
 def _monitoring_without_alerting(ctx: Context) -> Iterator[Finding]:
     coverage = ctx.analysis.coverage
-    monitors = coverage.get("monitoring", ())
+    # LLM traces are the monitoring of LLM serving: they need someone to hear about them too.
+    monitors = coverage.get("monitoring", ()) + tuple(
+        m for m in coverage.get("llm-observability", ()) if m not in coverage.get("monitoring", ())
+    )
     if monitors and not coverage.get("alerting"):
         others = len(monitors) - 1
         also = f" (and {others} other{'s' if others > 1 else ''})" if others else ""
@@ -293,10 +308,16 @@ def _maturity_claim_unsupported(ctx: Context) -> Iterator[Finding]:
     if analysis.claim_supported:
         return
     missing = ", ".join(_READABLE.get(m, m) for m in analysis.missing_for_claim)
+    fit = (
+        "; these levels are about retraining pipelines and do not fit a system that serves an "
+        "LLM it does not train: drop metadata.maturity"
+        if analysis.levels_note
+        else ""
+    )
     yield ctx.at_field(
         "metadata.maturity",
         f"claims MLOps level {analysis.claimed_level} but the architecture reaches level "
-        f"{analysis.inferred_level}; missing: {missing}",
+        f"{analysis.inferred_level}; missing: {missing}{fit}",
     )
 
 
@@ -681,6 +702,154 @@ def _drop_capability_not_default(ctx: Context) -> Iterator[Finding]:
                     f"'{item.id}' drops '{cap}', but {why}; remove the entry "
                     "(drop_capabilities only removes a tool's defaults)",
                 )
+
+
+# --------------------------------------------------------------------------- LLM systems
+
+
+def _callers(ctx: Context, node: str) -> frozenset[str]:
+    """Nodes from which a chain of flows leads to `node` (its request path upstream)."""
+    graph = ctx.graph(ALL_KINDS)
+    return frozenset(n for n in graph.successors if n != node and node in graph.reachable(n))
+
+
+@_register("llm-without-tracing")
+def _llm_without_tracing(ctx: Context) -> Iterator[Finding]:
+    tracers = ctx.caps.providers("llm-observability")
+    graph = ctx.graph(ALL_KINDS)
+    for server in ctx.caps.with_capability(LLM):
+        if server in tracers or graph.reachable(server) & tracers:
+            continue
+        # A caller on the request path that traces every call (a gateway, the application
+        # with an instrumentation library) watches the model behind it.
+        if any(
+            caller in tracers or set(graph.successors.get(caller, ())) & tracers
+            for caller in _callers(ctx, server)
+        ):
+            continue
+        yield ctx.at(
+            server,
+            f"'{server}' serves an LLM but no llm-observability component sees its calls; "
+            "trace prompts, responses, tokens and cost (e.g. langfuse, arize-phoenix, "
+            "opentelemetry with openllmetry) from it or from the gateway in front of it",
+        )
+
+
+@_register("llm-serving-without-guardrails")
+def _llm_serving_without_guardrails(ctx: Context) -> Iterator[Finding]:
+    if not _production(ctx.arch):
+        return
+    guards = ctx.caps.providers("guardrails")
+    graph = ctx.graph(ALL_KINDS)
+    for server in ctx.caps.with_capability(LLM):
+        callers = _callers(ctx, server)
+        if not callers:
+            continue  # nothing sends it requests: no user reaches it in this design
+        path = callers | graph.reachable(server) | {server}
+        if path & guards:
+            continue
+        yield ctx.at(
+            server,
+            f"'{server}' answers requests that reach it from {_list(sorted(callers))} with no "
+            "guardrails component on the request path; check inputs and outputs (e.g. "
+            "nemo-guardrails, guardrails-ai, llama-guard) before they reach the model or the user",
+        )
+
+
+@_register("rag-without-evaluation")
+def _rag_without_evaluation(ctx: Context) -> Iterator[Finding]:
+    servers = ctx.caps.with_capability(LLM)
+    retrievers = ctx.caps.with_capability("vector-search")
+    if not servers or not retrievers or ctx.caps.providers("llm-evaluation"):
+        return
+    yield ctx.at(
+        servers[0],
+        f"'{servers[0]}' answers from what {_list(retrievers)} retrieves, but nothing "
+        "evaluates the answers; add an llm-evaluation component (e.g. ragas, deepeval, "
+        "promptfoo) that scores a question set before each change and samples live answers",
+    )
+
+
+@_register("embedding-model-unversioned")
+def _embedding_model_unversioned(ctx: Context) -> Iterator[Finding]:
+    embedders = ctx.caps.with_capability("embedding")
+    indexes = ctx.caps.providers("vector-search")
+    if not embedders or not indexes:
+        return
+    records = ctx.caps.providers("model-registry") | ctx.caps.providers("experiment-tracking")
+    graph = ctx.graph(ALL_KINDS)
+    model_graph = ctx.graph(frozenset({"model"}))
+    for embedder in embedders:
+        if embedder in indexes or not graph.reachable(embedder) & indexes:
+            continue  # it embeds queries only, or feeds no index in this design
+        if embedder in records or graph.reachable(embedder) & records:
+            continue
+        if any(embedder in model_graph.reachable(r) for r in records):
+            continue
+        yield ctx.at(
+            embedder,
+            f"'{embedder}' writes embeddings into {_list(sorted(graph.reachable(embedder) & indexes))} "
+            "but nothing records which embedding model version made them; load the model "
+            "from a registry (a model flow) or log the version with each index build, so "
+            "that queries and documents are embedded by the same model",
+        )
+
+
+# --------------------------------------------------------------------------- catalogue facts
+
+
+def _tool_users(arch: Architecture, wanted: Callable[[Tool], bool]) -> dict[str, list[str]]:
+    """Tool id -> ids of the groups and components (in spec order) that run a matching tool."""
+    users: dict[str, list[str]] = {}
+    items: tuple[Group | Component, ...] = (*arch.groups, *arch.components)
+    for item in items:
+        tool = arch.tool_of(item.id)
+        if tool is not None and wanted(tool):
+            users.setdefault(tool.id, []).append(item.id)
+    return users
+
+
+def _also(others: int) -> str:
+    return f" (and {others} other{'s' if others > 1 else ''})" if others else ""
+
+
+_UPKEEP = {"maintenance": "in maintenance only", "archived": "archived"}
+
+
+@_register("tool-unmaintained")
+def _tool_unmaintained(ctx: Context) -> Iterator[Finding]:
+    arch = ctx.arch
+    if not _production(arch):
+        return
+    for tool_id, ids in _tool_users(arch, lambda t: t.status in UNMAINTAINED).items():
+        tool = arch.catalog.tools[tool_id]
+        note = f" ({_short(tool.status_note, 120)})" if tool.status_note else ""
+        yield ctx.at(
+            ids[0],
+            f"'{ids[0]}'{_also(len(ids) - 1)} runs on {tool.name}, whose upstream is "
+            f"{_UPKEEP[tool.status]}{note}; plan a replacement, or say in the runbook who "
+            "patches your copy",
+        )
+
+
+@_register("tool-license")
+def _tool_license(ctx: Context) -> Iterator[Finding]:
+    arch = ctx.arch
+    if not _production(arch):
+        return
+    licensed = _tool_users(arch, lambda t: t.source_available and not t.hosted_service)
+    for tool_id, ids in licensed.items():
+        tool = arch.catalog.tools[tool_id]
+        kind = (
+            "sold under a commercial licence"
+            if tool.license.startswith("LicenseRef-")
+            else f"source-available under {tool.license}"
+        )
+        yield ctx.at(
+            ids[0],
+            f"'{ids[0]}'{_also(len(ids) - 1)} runs on {tool.name}, which is {kind}: check "
+            "that this production use is covered by a licence or contract",
+        )
 
 
 # --------------------------------------------------------------------------- registry

@@ -75,6 +75,7 @@ def architecture_page(site: SiteInput, arch: Architecture) -> Page:
         for f in arch.flows
     )
     coverage = []
+    needless = site.not_applicable.get(arch.name, {})
     for stage in (*STAGES, ""):
         for cap in catalog.capabilities.values():
             if (cap.stage if cap.stage in STAGES else "") != stage:
@@ -86,6 +87,7 @@ def architecture_page(site: SiteInput, arch: Architecture) -> Page:
                     STAGE_NAMES[stage],
                     tuple(component_ref(arch, m.element) for m in marks),
                     tuple(mark_origin(arch, m) for m in marks),
+                    "" if marks else needless.get(cap.id, ""),
                 )
             )
     context = {

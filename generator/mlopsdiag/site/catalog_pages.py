@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mlopsdiag.catalog import STAGE_NAMES, STAGES, Capability
+from mlopsdiag.catalog import STAGE_NAMES, STAGES, UNMAINTAINED, Capability
 from mlopsdiag.site.pagebase import (
     CAPABILITIES,
     MATRIX,
@@ -75,6 +75,9 @@ def tool_pages(site: SiteInput) -> list[Page]:
                         for arch, refs in uses.get(tool.id, ())
                     ),
                     "similar": tuple(tool_ref(catalog, t.id) for t in similar),
+                    "offers": tuple(
+                        capability_ref(catalog, c) for c in tool.offers if c in catalog.capabilities
+                    ),
                 },
             )
         )
@@ -109,6 +112,12 @@ def tool_pages(site: SiteInput) -> list[Page]:
                 "project_tools": project_tools,
                 "no_capability": no_capability,
                 "builtin_count": sum(1 for t in tools if t.builtin),
+                "attention": tuple(
+                    (tool_ref(catalog, t.id), t.license, t.status, t.status_note)
+                    for t in tools
+                    if t.builtin
+                    and ((t.source_available and not t.hosted_service) or t.status in UNMAINTAINED)
+                ),
             },
         )
     )

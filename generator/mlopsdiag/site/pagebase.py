@@ -260,6 +260,8 @@ class CoverageRow:
     providers: tuple[Ref, ...]
     origins: tuple[str, ...] = ()
     """Where each provider's mark comes from (same order as `providers`)."""
+    not_applicable: str = ""
+    """Why the system does not need this capability (empty when it does, or has it)."""
 
 
 @dataclass(frozen=True)

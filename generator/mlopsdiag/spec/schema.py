@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mlopsdiag.catalog import builtin_catalog
+from mlopsdiag.catalog import STATUSES, builtin_catalog
 
 API_VERSION = "mlopsdiag/v1"
 SUPPORTED_API_VERSIONS = (API_VERSION,)
@@ -469,6 +469,30 @@ def catalog_schema() -> dict[str, Any]:
             "homepage": _url("Homepage or internal documentation."),
             "description": _one_line("What the tool is, in one line."),
             "icon": _text("PNG icon file, relative to the catalogue file."),
+            "offers": _list(
+                {"type": "string", "enum": capability_ids},
+                "Capabilities the tool can also provide; a component declares them where used.",
+            ),
+            "former_names": _list(_one_line("A former name."), "Names the tool had before."),
+            "license": _one_line(
+                "SPDX licence id or expression (LicenseRef-Commercial for commercially licensed "
+                "software, LicenseRef-Commercial-Service for a hosted service); the tool-license "
+                "rule reads it."
+            ),
+            "status": {
+                "type": "string",
+                "enum": list(STATUSES),
+                "description": "Upkeep of the tool; the tool-unmaintained rule reads it.",
+            },
+            "renamed_to": _one_line("The product's current name, when status is renamed."),
+            "status_note": _one_line("What changed about the licence or upkeep, with dates."),
+            "checked": {
+                "type": "string",
+                "pattern": DATE_PATTERN,
+                "format": "date",
+                _MSG: "must be an ISO date such as 2026-10-15",
+                "description": "When licence, status and names were last checked (ISO date).",
+            },
         },
         ("id", "name"),
     )
