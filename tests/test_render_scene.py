@@ -189,6 +189,7 @@ def test_dot_is_deterministic_with_ids_from_the_spec(tmp_path: Path) -> None:
     assert "rankdir=TB" in top_down and "port=" not in top_down
 
 
+@pytest.mark.graphviz  # each view is laid out to measure which layout fits the page
 @pytest.mark.parametrize(("spec", "view"), example_views())
 def test_golden_dot(spec: str, view: str, update_goldens: bool) -> None:
     arch = examples()[spec]
