@@ -22,6 +22,10 @@ from mlopsdiag.spec.validate import CONFIG_FILE_NAME, display_path, find_upwards
 CONFIG_KIND = "Config"
 RENDER_FORMATS = ("svg", "png", "pdf", "dot")
 """The formats `render.formats` may list (the renderer's own table; a test keeps them equal)."""
+MIN_WIDTH = 240
+MAX_WIDTH = 7680
+"""The widths (px) `render.width` and `render --width` accept: a phone to the largest
+picture drawn."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class RenderConfig:
     formats: tuple[str, ...] | None = None
     dpi: int | None = None
     timeout: float | None = None
+    width: int | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,14 @@ def config_schema() -> dict[str, Any]:
                 "type": "number",
                 "minimum": 1,
                 "description": "Seconds Graphviz may take to lay out one view (default: 60).",
+            },
+            "width": {
+                "type": "integer",
+                "minimum": MIN_WIDTH,
+                "maximum": MAX_WIDTH,
+                "description": "Pixels wide the pictures are drawn for (default: 768, the "
+                "site's content column in an 800 px window): each is laid out so its text "
+                "still reads when shown at most this wide.",
             },
         },
         "additionalProperties": False,
@@ -225,6 +238,7 @@ def _render_config(raw: object) -> RenderConfig:
     formats = raw.get("formats")
     dpi = raw.get("dpi")
     timeout = raw.get("timeout")
+    width = raw.get("width")
     return RenderConfig(
         formats=tuple(formats)
         if isinstance(formats, list)
@@ -236,6 +250,11 @@ def _render_config(raw: object) -> RenderConfig:
         else None,
         timeout=float(timeout)
         if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout >= 1
+        else None,
+        width=width
+        if isinstance(width, int)
+        and not isinstance(width, bool)
+        and MIN_WIDTH <= width <= MAX_WIDTH
         else None,
     )
 
