@@ -422,14 +422,13 @@ def test_a_picture_too_wide_to_read_pans_sideways_and_leaves_the_wheel_to_the_pa
     page, _ = tab
     page.add_init_script(NO_SEARCH_WORKER)
     page.set_viewport_size(WINDOW)
-    panned = []
     for path in reader_pages(site):
         if path.startswith("architectures/"):
             _goto(page, site.url + path)
             if page.locator(".mlopsdiag-pan").count():
-                panned.append(path)
-    assert panned, "no picture of the bundled specs needs a pan frame: nothing to check"
-    _goto(page, site.url + panned[0])
+                break
+    else:
+        pytest.fail("no picture of the bundled specs needs a pan frame: nothing to check")
     box = page.locator(".mlopsdiag-pan").first
     frame = box.locator(".mlopsdiag-diagram-frame")
     obj = box.locator("object")

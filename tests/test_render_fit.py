@@ -46,12 +46,13 @@ def test_candidates_go_from_the_specs_direction_to_top_down_and_narrow() -> None
     arch = _long_chain()
     scene = dataclasses.replace(build_scene(arch, arch.all_views()[0]), direction="LR")
     tried = list(candidates(scene))
-    assert [s.direction for s in tried] == ["LR", "TB", "TB"]
+    assert [s.direction for s in tried] == ["LR", "TB", "TB", "TB"]
     assert tried[0] is scene
     assert tried[2].label_width == NARROW_LABEL_WIDTH < tried[1].label_width
-    assert tried[2].spacing < tried[1].spacing
+    assert tried[3].spacing < tried[2].spacing < tried[1].spacing
+    assert tried[3].label_width < tried[2].label_width
     down = dataclasses.replace(scene, direction="TB")
-    assert [s.direction for s in candidates(down)] == ["TB", "TB"]
+    assert [s.direction for s in candidates(down)] == ["TB", "TB", "TB"]
 
 
 def test_a_picture_too_large_to_measure_is_laid_out_by_its_shape() -> None:

@@ -10,7 +10,8 @@ and the first that is narrow enough is drawn:
 1. as the spec asks (its `direction`);
 2. top to bottom, if it was not (a long chain of stages runs down the page, which
    scrolls, instead of across its fixed width);
-3. top to bottom with the names and arrow labels wrapped narrower, the boxes closer.
+3. top to bottom with the names and arrow labels wrapped narrower, the boxes closer;
+4. the same, tighter still.
 
 Where none is narrow enough the narrowest is drawn, and the page shows it at a readable
 zoom in a pan frame. A picture of more than `MEASURED_BOXES` boxes, or one drawn as DOT
@@ -56,6 +57,7 @@ def readable_width(scene: Scene) -> float:
 
 NARROW_SPACING = 0.25
 """Inches between neighbouring boxes in a picture laid out narrower."""
+TIGHT_SPACING = 0.15
 
 
 def narrow(scene: Scene) -> Scene:
@@ -68,6 +70,16 @@ def narrow(scene: Scene) -> Scene:
     )
 
 
+def tight(scene: Scene) -> Scene:
+    """The scene at its narrowest: short lines of text, boxes close together."""
+    return replace(
+        scene,
+        label_width=min(scene.label_width, styles.TIGHT_LABEL_WIDTH),
+        edge_label_width=min(scene.edge_label_width, styles.TIGHT_LABEL_WIDTH),
+        spacing=min(scene.spacing, TIGHT_SPACING),
+    )
+
+
 def candidates(scene: Scene) -> Iterator[Scene]:
     """The layouts to try, in order of preference (see the module's docstring)."""
     yield scene
@@ -75,6 +87,7 @@ def candidates(scene: Scene) -> Iterator[Scene]:
     if down is not scene:
         yield down
     yield narrow(down)
+    yield tight(down)
 
 
 def by_shape(scene: Scene, layers: int, breadth: int) -> Scene:

@@ -60,6 +60,8 @@ NARROW_LABEL_WIDTH = 14
 """The same, in a picture laid out narrower to fit the width it is drawn for."""
 EDGE_LABEL_WIDTH = 24
 NARROW_EDGE_LABEL_WIDTH = 16
+TIGHT_LABEL_WIDTH = 12
+"""Characters per line of names and arrow labels in the narrowest layout a view is tried in."""
 VIEW_TEXT_SIZE = 13
 """Point size of a box's name in a view; its arrows' labels are a point smaller, the
 smallest texts (tool names, legend) two: what reads when the picture is scaled to the page."""
