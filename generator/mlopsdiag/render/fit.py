@@ -15,8 +15,10 @@ and the first that is narrow enough is drawn:
 
 Where none is narrow enough the narrowest is drawn, and the page shows it at a readable
 zoom in a pan frame. A picture of more than `MEASURED_BOXES` boxes, or one drawn as DOT
-source alone where Graphviz is missing, is laid out by its shape instead (`by_shape`). The context picture has candidates of its own (`context.py`
-collapses groups further). Pure functions over a scene; `diagram.py` draws and measures.
+source alone where Graphviz is missing, is laid out by its shape instead (`by_shape`).
+The context picture has candidates of its own (`context.py` collapses groups further).
+The candidates are pure functions over a scene; `draw_fitted` draws them with
+`diagram.py` and measures them with `output.natural_width`.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ def readable_width(scene: Scene) -> float:
 NARROW_SPACING = 0.25
 """Inches between neighbouring boxes in a picture laid out narrower."""
 TIGHT_SPACING = 0.15
+"""The same, in the narrowest layout."""
 
 
 def narrow(scene: Scene) -> Scene:
