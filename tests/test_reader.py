@@ -71,8 +71,18 @@ def reader_pages(site: Served) -> list[str]:
 
 # --------------------------------------------------------------------------- pictures
 
-_PICTURES = """async () => {
-  const XLINK = "http://www.w3.org/1999/xlink";
+_INLINE = """
+  const inlinePictures = () => Array.from(document.querySelectorAll("article svg"))
+    .filter((svg) => !svg.parentElement.closest("svg") && svg.querySelector("text")
+                     && svg.getClientRects().length);
+"""
+"""The pictures drawn into a page as inline SVG (a walk-through's process picture, say):
+outermost SVG elements with text of their own, shown; the theme's icons have no text."""
+
+_PICTURES = (
+    """async () => {"""
+    + _INLINE
+    + """
   const out = [];
   const scaleOf = (m) => Math.hypot(m.a, m.b);
   const framed = (el) => {
@@ -107,6 +117,19 @@ _PICTURES = """async () => {
     out.push({name, kind: "object", sizes, shown: box.width, natural: svg.width.baseVal.value,
               frame: framed(obj), pan: pan(obj)});
   }
+  for (const svg of inlinePictures()) {
+    // A picture drawn into the page itself (not an <object>): its own text elements.
+    const sizes = [];
+    for (const t of svg.querySelectorAll("text")) {
+      if (!t.textContent.trim()) continue;
+      sizes.push(parseFloat(getComputedStyle(t).fontSize) * scaleOf(t.getScreenCTM()));
+    }
+    const box = svg.getBoundingClientRect();
+    const natural = svg.width.baseVal.unitType === 1 || !svg.hasAttribute("width")
+      ? svg.viewBox.baseVal.width * 4 / 3 : svg.width.baseVal.value;
+    const name = svg.id || (svg.closest("[id]") || {}).id || "inline svg";
+    out.push({name, kind: "svg", sizes, shown: box.width, natural, frame: framed(svg), pan: pan(svg)});
+  }
   for (const img of document.querySelectorAll("article img:not(.mlopsdiag-pan-map img)")) {
     const src = img.currentSrc || img.src;
     if (!/\\.svg($|[?#])/.test(src)) continue;
@@ -136,6 +159,7 @@ _PICTURES = """async () => {
   }
   return out;
 }"""
+)
 """Each picture of the page: its text sizes on the screen (px), its width shown and natural,
 the box that scrolls it up and down (if any), and whether it is in a pan frame."""
 
@@ -283,36 +307,46 @@ _CONTRAST = """([body, large]) => {
 """Every text of the page's content below the contrast it needs (WCAG 2 AA: 4.5:1, large
 text 3:1), from computed colours and the backgrounds under them."""
 
-_SVG_INK = """() => {
+_SVG_INK = (
+    """() => {"""
+    + _INLINE
+    + """
   const out = [];
   const lum = (hex) => {
     const v = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255)
       .map((c) => c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4));
     return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
   };
-  for (const obj of document.querySelectorAll("article object")) {
-    const doc = obj.contentDocument;
-    if (!doc) continue;
+  const pictures = Array.from(document.querySelectorAll("article object"))
+    .filter((obj) => obj.contentDocument)
+    .map((obj) => [obj.getAttribute("data"), obj.contentDocument])
+    .concat(inlinePictures().map((svg) => [svg.id || "inline svg", svg]));
+  for (const [name, doc] of pictures) {
     for (const t of doc.querySelectorAll("text")) {
       const fill = (t.getAttribute("fill") || "#000000").toLowerCase();
       if (!/^#[0-9a-f]{6}$/.test(fill) || fill === "#ffffff" || !t.textContent.trim()) continue;
       const ratio = 1.05 / (lum(fill) + 0.05);
-      if (ratio < 4.5) out.push(obj.getAttribute("data") + " '" + t.textContent.trim().slice(0, 20) + "' " + fill + " " + ratio.toFixed(2) + ":1");
+      if (ratio < 4.5) out.push(name + " '" + t.textContent.trim().slice(0, 20) + "' " + fill + " " + ratio.toFixed(2) + ":1");
     }
   }
   return Array.from(new Set(out));
 }"""
+)
 """Text of a picture whose colour reads below 4.5:1 on the picture's white card."""
 
 
 # --------------------------------------------------------------------------- print
 
-_PRINTED = """(pageHeight) => {
+_PRINTED = (
+    """(pageHeight) => {"""
+    + _INLINE
+    + """
   const out = {tall: [], split: [], height: document.documentElement.scrollHeight};
-  for (const el of document.querySelectorAll("article object, article img")) {
+  const printed = Array.from(document.querySelectorAll("article object, article img"));
+  for (const el of printed.concat(inlinePictures())) {
     const box = el.getBoundingClientRect();
     if (box.width === 0 && box.height === 0) continue;  // not printed
-    const name = el.getAttribute("data") || el.getAttribute("src");
+    const name = el.getAttribute("data") || el.getAttribute("src") || el.id || "inline svg";
     if (box.height > pageHeight + 1) out.tall.push(name + " " + Math.round(box.height) + "px");
     const keeps = (e) => {
       for (let p = e; p && !p.matches("article"); p = p.parentElement) {
@@ -324,6 +358,7 @@ _PRINTED = """(pageHeight) => {
   }
   return out;
 }"""
+)
 
 
 # --------------------------------------------------------------------------- the test
