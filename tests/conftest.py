@@ -31,3 +31,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in items:
             if "graphviz" in item.keywords:
                 item.add_marker(skip)
+
+
+# The built site, its server, the browser and a watched tab: shared by every browser test.
+from browser_site import browser, hostile_site, serve, site, tab  # noqa: E402, F401

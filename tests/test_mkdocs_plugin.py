@@ -17,6 +17,7 @@ import yaml
 from click.testing import CliRunner
 
 from mlopsdiag.cli import main_group
+from mlopsdiag.mkdocs_search import relative_not_found
 from test_site_serve import _free_port, _get, _wait_for
 
 pytestmark = [pytest.mark.site, pytest.mark.graphviz]
@@ -161,3 +162,23 @@ def test_serve_rebuilds_pages_and_diagrams_when_a_spec_changes(tmp_path: Path) -
             process.kill()
             output, _ = process.communicate()
     assert output.count("mlopsdiag: 1 spec(s) rendered") >= 2, output
+
+
+NOT_FOUND = (
+    '<html><head><link href="{r}assets/main.css"><script src="{r}mlopsdiag/x.js"></script>'
+    '<script id="__config" type="application/json">{{"base": "{b}", '
+    '"search": "{r}assets/search.js"}}</script></head>'
+    '<body><a href="{r}index.html">home</a><a href="https://example.com/x">out</a></body></html>'
+)
+
+
+@pytest.mark.parametrize(("root", "base"), [("/", "/"), ("/sub/", "/sub")])
+def test_the_404_page_links_relative_to_the_site_root(root: str, base: str) -> None:
+    page = relative_not_found(NOT_FOUND.format(r=root, b=base), root)
+    before, _, after = page.partition("<head>")
+    injected, _, rest = after.partition("</script>")
+    assert f"{before}<head>{rest}" == NOT_FOUND.format(r="", b=".")
+    # Served for another address than its own, the page's base is the site's root.
+    assert injected.startswith('<script>if (location.protocol !== "file:"')
+    assert f'endsWith("{root}404.html")' in injected
+    assert f'<base href=\\"{root}\\">' in injected

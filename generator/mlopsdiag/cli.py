@@ -479,6 +479,15 @@ def serve(paths: tuple[Path, ...], config_file: Path, dev_addr: str, open_browse
     "drawn as its collapsed context picture where possible, and the run carries on. "
     "Default: render.timeout of mlopsdiag-config.yaml, else 60.",
 )
+@click.option(
+    "--width",
+    type=click.IntRange(240, 7680),
+    default=None,
+    metavar="PIXELS",
+    help="How wide the pictures are shown: each is laid out so its text still reads when "
+    "scaled down to this width. Default: render.width of mlopsdiag-config.yaml, else 768 "
+    "(the site's content column in an 800 px window).",
+)
 @click.option("--force", is_flag=True, help="Redraw every spec, even those already up to date.")
 @click.option(
     "--jobs",
@@ -499,6 +508,7 @@ def render(
     formats: str | None,
     dpi: int | None,
     timeout: float | None,
+    width: int | None,
     force: bool,
     jobs: int | None,
     site: bool | None,
@@ -525,7 +535,7 @@ def render(
         except MlopsdiagError as exc:
             raise click.BadParameter(exc.message, param_hint="--format") from None
     spec_paths = resolve_paths(paths)
-    settings = render_settings(spec_paths, formats, dpi, timeout)
+    settings = render_settings(spec_paths, formats, dpi, timeout, width)
     if site is None:
         site = out == DEFAULT_DIAGRAMS
     if site:  # a page that would replace a hand-written file stops the run before drawing
@@ -541,6 +551,7 @@ def render(
         progress=sys.stderr.isatty(),
         dpi=settings.dpi,
         timeout=settings.timeout,
+        width=settings.width,
     )
     for diagnostic in report.diagnostics:
         click.echo(diagnostic.format(), err=True)
@@ -737,8 +748,11 @@ def diff(
             click.echo(render_diff(fmt, run.result), nl=False)
         if out is not None:
             from mlopsdiag.render.diff import render_diffs
+            from mlopsdiag.render.runner import render_settings
 
-            drawn = render_diffs(run.result, out)
+            # Laid out for render.width of mlopsdiag-config.yaml, like the site's pictures.
+            width = render_settings([paths[1]] if base is None else new_paths).width
+            drawn = render_diffs(run.result, out, width=width)
             click.echo(f"diff diagrams: {len(drawn)} files in {out}", err=True)
     sys.exit(EXIT_INVALID if exit_code and run.result.has_differences else EXIT_OK)
 

@@ -49,7 +49,7 @@ def marked_context(arch: ArchitectureDiff) -> Scene | None:
         if change.collection == "actors" and change.status != REMOVED:
             marks[change.key] = _MARK[change.status]
     shape = choose_collapse(merged)
-    scene = context_scene(merged, shape)
+    scene = context_scene(merged, shape=shape)
     arrows = {m.flows[0].index: _arrow_mark(marks, m) for m in merge_flows(merged, shape)}
     nodes = {
         k: dataclasses.replace(n, change=_box_mark(merged, marks, k))

@@ -201,7 +201,7 @@ def scene_chart(scene: Scene, notes: Iterable[str] = ()) -> Chart:
 def _smaller_context(arch: Architecture) -> Scene:
     """The context with every box bundled by lifecycle stage (see `render/bundles.py`)."""
     shape = bundle_boxes(arch, collapse(arch, 0), groups=True)
-    return context_scene(arch, shape)
+    return context_scene(arch, shape=shape)
 
 
 def context_chart(arch: Architecture, scene: Scene | None = None) -> Chart:

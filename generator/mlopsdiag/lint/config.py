@@ -24,6 +24,10 @@ RENDER_FORMATS = ("svg", "png", "pdf", "dot")
 """The formats `render.formats` may list (the renderer's own table; a test keeps them equal)."""
 RENDER_EXPORTS = ("mermaid", "backstage", "structurizr", "d2")
 """The exports `render.exports` may list (`mlopsdiag.export.FORMATS`; a test keeps them equal)."""
+MIN_WIDTH = 240
+MAX_WIDTH = 7680
+"""The widths (px) `render.width` and `render --width` accept: a phone to the largest
+picture drawn."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class RenderConfig:
     timeout: float | None = None
     exports: tuple[str, ...] = ()
     """Export formats `render` also writes next to each spec's pictures (for the site)."""
+    width: int | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,14 @@ def config_schema() -> dict[str, Any]:
                 "uniqueItems": True,
                 "description": "Exports to write next to each spec's pictures, offered for "
                 "download on its page (see `mlopsdiag export`; default: none).",
+            },
+            "width": {
+                "type": "integer",
+                "minimum": MIN_WIDTH,
+                "maximum": MAX_WIDTH,
+                "description": "Pixels wide the pictures are drawn for (default: 768, the "
+                "site's content column in an 800 px window): each is laid out so its text "
+                "still reads when shown at most this wide.",
             },
         },
         "additionalProperties": False,
@@ -237,6 +250,7 @@ def _render_config(raw: object) -> RenderConfig:
     dpi = raw.get("dpi")
     timeout = raw.get("timeout")
     exports = raw.get("exports")
+    width = raw.get("width")
     return RenderConfig(
         exports=tuple(dict.fromkeys(e for e in exports if e in RENDER_EXPORTS))
         if isinstance(exports, list)
@@ -251,6 +265,11 @@ def _render_config(raw: object) -> RenderConfig:
         else None,
         timeout=float(timeout)
         if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout >= 1
+        else None,
+        width=width
+        if isinstance(width, int)
+        and not isinstance(width, bool)
+        and MIN_WIDTH <= width <= MAX_WIDTH
         else None,
     )
 

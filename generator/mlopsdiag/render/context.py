@@ -9,12 +9,13 @@ beside what their process steps act on. Pure functions over an `Architecture` bu
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlopsdiag.render.bundles import LARGE_ARROWS, LARGE_BOXES, Bundle, bundle, describe
+from mlopsdiag.render.fit import draw_fitted, narrow
 from mlopsdiag.render.labels import clean
 from mlopsdiag.render.scene import (
     Scene,
@@ -31,7 +32,7 @@ from mlopsdiag.render.scene import (
     tool_name,
     view_components,
 )
-from mlopsdiag.render.styles import FLOW_STYLES
+from mlopsdiag.render.styles import FLOW_STYLES, SITE_WIDTH
 from mlopsdiag.spec.model import Architecture, Flow, View
 
 if TYPE_CHECKING:
@@ -357,10 +358,22 @@ def _lifecycle_order(shape: Collapse, edges: list[SceneEdge]) -> list[SceneEdge]
     return [replace(e, backwards=order.get(e.tail, 0) > order.get(e.head, 0)) for e in edges]
 
 
-def context_scene(arch: Architecture, shape: Collapse | None = None) -> Scene:
-    """The scene of the context picture of an architecture (`shape`: which groups are boxes;
-    default: `choose_collapse`)."""
-    shape = shape or choose_collapse(arch)
+def context_scene(
+    arch: Architecture,
+    width: int = SITE_WIDTH,
+    budget: int = CONTEXT_BUDGET,
+    *,
+    bundled: bool = False,
+    shape: Collapse | None = None,
+) -> Scene:
+    """The scene of the context picture of an architecture, drawn `width` pixels wide,
+    with groups collapsed until at most `budget` boxes are left (see `choose_collapse`);
+    `bundled`: the components outside every group bundled by lifecycle stage as well;
+    `shape`: which groups are boxes, when the caller has chosen (an export past its
+    tool's limits)."""
+    shape = shape or choose_collapse(arch, budget)
+    if bundled and not shape.bundles:
+        shape = bundle_boxes(arch, shape, groups=False)
     nodes: dict[str, SceneNode] = actor_nodes(arch, (a.id for a in arch.actors))
     for box in shape.boxes:
         if box in shape.bundles:
@@ -452,6 +465,7 @@ def context_scene(arch: Architecture, shape: Collapse | None = None) -> Scene:
         text_size=CONTEXT_TEXT_SIZE,
         rows=fold_rows(shape.boxes, edges, len(arch.actors)),
         note=describe(arch, dict(shape.bundles), shape.bundled_groups) if shape.bundles else "",
+        width=width,
     )
 
 
@@ -528,8 +542,23 @@ def _name(arch: Architecture, element: str, shape: Collapse | None = None) -> st
     return item.name if item is not None else element
 
 
-def draw_context(arch: Architecture) -> DotGraph:
-    """The context picture of an architecture as DOT (the fallback when a view is too big)."""
-    from mlopsdiag.render.diagram import draw_scene  # `diagrams` loads only to draw
+def context_candidates(arch: Architecture, width: int = SITE_WIDTH) -> Iterator[Scene]:
+    """The context picture's layouts, in order of preference: as chosen; its names
+    wrapped narrower; every group collapsed to the top level; the components outside
+    every group bundled by lifecycle stage too."""
+    first = context_scene(arch, width)
+    yield first
+    yield narrow(first)
+    seen = {tuple(first.nodes)}
+    for fewer in (context_scene(arch, width, 0), context_scene(arch, width, 0, bundled=True)):
+        if tuple(fewer.nodes) not in seen:
+            seen.add(tuple(fewer.nodes))
+            yield narrow(fewer)
 
-    return draw_scene(context_scene(arch))
+
+def draw_context(
+    arch: Architecture, width: int = SITE_WIDTH, timeout: float | None = None
+) -> DotGraph:
+    """The context picture of an architecture as DOT, laid out to read at `width` (see
+    `fit.py`; also the fallback when a view is too big)."""
+    return draw_fitted(context_candidates(arch, width), timeout)

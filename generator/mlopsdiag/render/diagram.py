@@ -47,7 +47,6 @@ GRAPH_ATTRS = {
     "splines": "spline",
     "compound": "true",
     "newrank": "true",
-    "nodesep": "0.45",
     "ranksep": "0.9",
     "outputorder": "edgesfirst",
     "labelloc": "t",
@@ -139,22 +138,29 @@ def _img(name: str, size: int, port: str = "") -> str:
     )
 
 
+def small_size(scene: Scene) -> int:
+    """Point size of a picture's smallest texts (tool names, legend, marks): two points
+    under its names, never under `styles.SMALLEST_TEXT_SIZE`."""
+    return max(styles.SMALLEST_TEXT_SIZE, scene.text_size - 2)
+
+
 def _node_label(
     icon_name: str,
     name: str,
     tool_name: str,
     extra: tuple[str, ...] = (),
     table: str = "",
-    small: int = 10,
+    small: int = styles.SMALLEST_TEXT_SIZE,
+    width: int = styles.LABEL_WIDTH,
 ) -> str:
     rows = [
         _img(icon_name, styles.ICON_SIZE, ICON_PORT),
-        f'<TD CELLPADDING="2">{wrapped_html(name, styles.LABEL_WIDTH)}</TD>',
+        f'<TD CELLPADDING="2">{wrapped_html(name, width)}</TD>',
     ]
     if tool_name:
         rows.append(
             f'<TD><FONT POINT-SIZE="{small}" COLOR="{styles.MUTED_COLOR}">'
-            f"{wrapped_html(tool_name, styles.LABEL_WIDTH, 2)}</FONT></TD>"
+            f"{wrapped_html(tool_name, width, 2)}</FONT></TD>"
         )
     rows.extend(extra)
     body = "".join(f"<TR>{row}</TR>" for row in rows)
@@ -179,36 +185,43 @@ def _badge(mark: StepMark) -> str:
     )
 
 
-def _change_badge(change: str) -> str:
+def _change_badge(change: str, size: int = styles.SMALLEST_TEXT_SIZE) -> str:
     style = styles.DIFF_MARKS[change]
-    return f'<FONT POINT-SIZE="10" COLOR="{style.color}"><B>{style.label}</B></FONT>'
+    return f'<FONT POINT-SIZE="{size}" COLOR="{style.color}"><B>{style.label}</B></FONT>'
 
 
-def _changed_node_label(icon_name: str, name: str, tool_name: str, mark: str) -> str:
+def _changed_node_label(
+    icon_name: str,
+    name: str,
+    tool_name: str,
+    mark: str,
+    small: int = styles.SMALLEST_TEXT_SIZE,
+    width: int = styles.LABEL_WIDTH,
+) -> str:
     """A node of a diff picture: a border in the mark's colour and the mark's word under the
     name; a removed node (a ghost) has no icon and its name struck through."""
     style = styles.DIFF_MARKS[mark]
     if mark == "removed":
         top = (
             f'<TD FIXEDSIZE="TRUE" WIDTH="{styles.ICON_SIZE}" HEIGHT="{styles.ICON_SIZE // 2}" '
-            f'PORT="{ICON_PORT}">{_change_badge(mark)}</TD>'
+            f'PORT="{ICON_PORT}">{_change_badge(mark, small)}</TD>'
         )
         text = (
             f'<TD CELLPADDING="2"><FONT COLOR="{style.color}"><S>'
-            f"{wrapped_html(name, styles.LABEL_WIDTH)}</S></FONT></TD>"
+            f"{wrapped_html(name, width)}</S></FONT></TD>"
         )
         rows = [top, text]
     else:
         rows = [
             _img(icon_name, styles.ICON_SIZE, ICON_PORT),
-            f'<TD CELLPADDING="2">{wrapped_html(name, styles.LABEL_WIDTH)}</TD>',
+            f'<TD CELLPADDING="2">{wrapped_html(name, width)}</TD>',
         ]
         if tool_name:
             rows.append(
-                f'<TD><FONT POINT-SIZE="10" COLOR="{styles.MUTED_COLOR}">'
-                f"{wrapped_html(tool_name, styles.LABEL_WIDTH, 2)}</FONT></TD>"
+                f'<TD><FONT POINT-SIZE="{small}" COLOR="{styles.MUTED_COLOR}">'
+                f"{wrapped_html(tool_name, width, 2)}</FONT></TD>"
             )
-        rows.append(f"<TD>{_change_badge(mark)}</TD>")
+        rows.append(f"<TD>{_change_badge(mark, small)}</TD>")
     body = "".join(f"<TR>{row}</TR>" for row in rows)
     line = "" if style.line == "solid" else f' STYLE="{style.line}"'
     return (
@@ -217,18 +230,20 @@ def _changed_node_label(icon_name: str, name: str, tool_name: str, mark: str) ->
     )
 
 
-def _cluster_label(cluster: SceneCluster, icon_name: str) -> str:
+def _cluster_label(
+    cluster: SceneCluster, icon_name: str, small: int = styles.SMALLEST_TEXT_SIZE
+) -> str:
     if cluster.look == "lane":
         return _lane_label(cluster, icon_name)
     cells = [_img(icon_name, styles.GROUP_ICON_SIZE)] if icon_name else []
     cells.append(f"<TD><B>{html_text(cluster.group.name)}</B></TD>")
     if cluster.tool_name:
         cells.append(
-            f'<TD><FONT POINT-SIZE="10" COLOR="{styles.MUTED_COLOR}">'
+            f'<TD><FONT POINT-SIZE="{small}" COLOR="{styles.MUTED_COLOR}">'
             f"{html_text(cluster.tool_name)}</FONT></TD>"
         )
     if cluster.change:
-        cells.append(f"<TD>{_change_badge(cluster.change)}</TD>")
+        cells.append(f"<TD>{_change_badge(cluster.change, small)}</TD>")
     return (
         '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">'
         f"<TR>{''.join(cells)}</TR></TABLE>>"
@@ -265,11 +280,10 @@ def _wrap(text: str, width: int) -> str:
 _CELL_STYLES = {"dashed": "dashed", "dotted": "dotted"}
 _SWATCH_WIDTH = 26
 _LEGEND_SPACING = 3
-_LEGEND_FONT_SIZE = 10
 # Graphviz stretches a nested table to the width of its cell (here: the title's width),
 # which scatters the legend; a fixed-size cell keeps it together. Its width is estimated
 # generously from the text (0.65 em per character), so any sans-serif font fits.
-_CHAR_WIDTH = 0.65 * _LEGEND_FONT_SIZE
+_CHAR_EM = 0.65
 _NOTE_FONT_SIZE = 12
 _NOTE_WIDTH = 80
 """Characters per line of the note under a title (what a bundled picture leaves out)."""
@@ -278,21 +292,24 @@ _NOTE_WIDTH = 80
 def _title_label(scene: Scene) -> str:
     """The view title, with a legend of the flow kinds the view uses below it."""
     cells = []
+    size = small_size(scene)
+    char_width = _CHAR_EM * size
+    line = size + 4
     # Every legend cell has a fixed size, so the legend's width is exact: cells, the spacing
     # around them and the padding of the outer cell (a cell too small makes Graphviz abort).
     width = _LEGEND_SPACING + 2 + 2
-    height = 14 + 2 * _LEGEND_SPACING + 2 + 2
+    height = line + 2 * _LEGEND_SPACING + 2 + 2
     entries = [(kind, styles.FLOW_STYLES[kind]) for kind in scene.kinds]
     entries += [(styles.LOOK_LEGEND[look], styles.LOOKS[look]) for look in scene.step_looks]
     for kind, style in entries:
         line_style = _CELL_STYLES.get(style.style, "solid")
-        text_width = math.ceil(len(kind) * _CHAR_WIDTH) + 8
+        text_width = math.ceil(len(kind) * char_width) + 8
         width += _SWATCH_WIDTH + text_width + 2 * _LEGEND_SPACING
         cells.append(
             f'<TD FIXEDSIZE="TRUE" WIDTH="{_SWATCH_WIDTH}" HEIGHT="9" SIDES="B" '
             f'BORDER="{max(1, round(style.penwidth))}" COLOR="{style.color}" STYLE="{line_style}">'
-            f'</TD><TD FIXEDSIZE="TRUE" WIDTH="{text_width}" HEIGHT="14" ALIGN="LEFT">'
-            f'<FONT POINT-SIZE="{_LEGEND_FONT_SIZE}" COLOR="{style.color}">{kind}</FONT></TD>'
+            f'</TD><TD FIXEDSIZE="TRUE" WIDTH="{text_width}" HEIGHT="{line}" ALIGN="LEFT">'
+            f'<FONT POINT-SIZE="{size}" COLOR="{style.color}">{kind}</FONT></TD>'
         )
     rows = [
         '<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="16"><B>'
@@ -312,7 +329,7 @@ def _title_label(scene: Scene) -> str:
         )
     marks = _changes_used(scene)
     if marks:
-        rows.append(_mark_legend(marks))
+        rows.append(_mark_legend(marks, size))
     body = "".join(rows)
     return f'<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="1">{body}</TABLE>>'
 
@@ -323,21 +340,22 @@ def _changes_used(scene: Scene) -> tuple[str, ...]:
     return tuple(m for m in styles.DIFF_MARKS if m in used)
 
 
-def _mark_legend(marks: tuple[str, ...]) -> str:
+def _mark_legend(marks: tuple[str, ...], size: int) -> str:
     """A legend row of the diff marks: a box drawn as the marked elements are, and its word."""
     cells = []
+    line = max(16, size + 4)
     width = _LEGEND_SPACING + 2 + 2
-    height = 16 + 2 * _LEGEND_SPACING + 2 + 2
+    height = line + 2 * _LEGEND_SPACING + 2 + 2
     for mark in marks:
         style = styles.DIFF_MARKS[mark]
-        line = "" if style.line == "solid" else f' STYLE="{style.line}"'
-        text_width = math.ceil(len(style.label) * _CHAR_WIDTH) + 8
+        dash = "" if style.line == "solid" else f' STYLE="{style.line}"'
+        text_width = math.ceil(len(style.label) * _CHAR_EM * size) + 8
         width += _SWATCH_WIDTH + text_width + 2 * _LEGEND_SPACING
         cells.append(
-            f'<TD FIXEDSIZE="TRUE" WIDTH="{_SWATCH_WIDTH}" HEIGHT="16" BORDER="2" '
-            f'COLOR="{style.color}"{line}></TD>'
-            f'<TD FIXEDSIZE="TRUE" WIDTH="{text_width}" HEIGHT="16" ALIGN="LEFT">'
-            f'<FONT POINT-SIZE="{_LEGEND_FONT_SIZE}" COLOR="{style.color}">{style.label}</FONT></TD>'
+            f'<TD FIXEDSIZE="TRUE" WIDTH="{_SWATCH_WIDTH}" HEIGHT="{line}" BORDER="2" '
+            f'COLOR="{style.color}"{dash}></TD>'
+            f'<TD FIXEDSIZE="TRUE" WIDTH="{text_width}" HEIGHT="{line}" ALIGN="LEFT">'
+            f'<FONT POINT-SIZE="{size}" COLOR="{style.color}">{style.label}</FONT></TD>'
         )
     return (
         f'<TR><TD ALIGN="LEFT" FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{height}">'
@@ -384,7 +402,14 @@ class _Builder:
         component = node.component
         if node.change == "removed":  # a ghost: no icon, no link
             self.nodes[node_id] = Node(
-                _changed_node_label("", component.name, node.tool_name, node.change),
+                _changed_node_label(
+                    "",
+                    component.name,
+                    node.tool_name,
+                    node.change,
+                    small_size(self.scene),
+                    self.scene.label_width,
+                ),
                 nodeid=node_id,
                 shape="plain",
                 height=None,
@@ -402,10 +427,15 @@ class _Builder:
             args = (file,) if cls is Custom else ()
             extra = tuple(self.mark_row(m) for m in node.marks)
             table = _BOX_TABLES.get(node.look, "")
-            small = self.scene.text_size - 2
-            label = _node_label(icon_name, component.name, node.tool_name, extra, table, small)
+            small = small_size(self.scene)
+            width = self.scene.label_width
+            label = _node_label(
+                icon_name, component.name, node.tool_name, extra, table, small, width
+            )
             if node.change:
-                label = _changed_node_label(icon_name, component.name, node.tool_name, node.change)
+                label = _changed_node_label(
+                    icon_name, component.name, node.tool_name, node.change, small, width
+                )
         shape: dict[str, str | None] = {"shape": "plain" if cls is Node else None}
         shape.update(_SHAPES.get(node.look, {}))
         if node.look == "question" and any(m.manual for m in node.marks):
@@ -532,7 +562,7 @@ class _Builder:
         cluster = self.scene.clusters[group_id]
         icon_name = self.icons.resolve(cluster.icon)[1] if cluster.icon is not None else ""
         tooltip = cluster.group.name + (f" ({cluster.tool_name})" if cluster.tool_name else "")
-        label = _cluster_label(cluster, icon_name)
+        label = _cluster_label(cluster, icon_name, small_size(self.scene))
         if cluster.marks:
             marks = "".join(f"<TD>{self.mark_table(m)}</TD>" for m in cluster.marks)
             label = label.replace("</TR></TABLE>>", f"{marks}</TR></TABLE>>", 1)
@@ -554,7 +584,8 @@ class _Builder:
             self.fill(group_id)
             if cluster.placeholder is not None:
                 self.nodes[cluster.placeholder] = Node(
-                    '<<FONT POINT-SIZE="10" COLOR="#636E72"><I>no components</I></FONT>>',
+                    f'<<FONT POINT-SIZE="{small_size(self.scene)}" COLOR="{styles.MUTED_COLOR}">'
+                    "<I>no components</I></FONT>>",
                     nodeid=cluster.placeholder,
                     shape="plaintext",
                 )
@@ -576,9 +607,9 @@ class _Builder:
             attrs["label"] = self.step_label(edge.marks)
             attrs["fontcolor"] = styles.TEXT_COLOR
         elif text:
-            attrs["label"] = f"<{wrapped_html(text, styles.EDGE_LABEL_WIDTH, 3)}>"
+            attrs["label"] = f"<{wrapped_html(text, self.scene.edge_label_width, 3)}>"
         if edge.change:
-            attrs.update(_changed_edge(edge.change, text or "", attrs))
+            attrs.update(_changed_edge(edge.change, text or "", attrs, self.scene))
         what = "; ".join(f"{m.number}. {m.do}" for m in edge.marks) or text or flow.kind
         tip = f"{edge.tail_name} → {edge.head_name}"
         if edge.look != "otherwise":
@@ -614,14 +645,14 @@ class _Builder:
         tail.connect(self.nodes[head_id], line)
 
 
-def _changed_edge(mark: str, label: str, attrs: Mapping[str, str]) -> dict[str, str]:
+def _changed_edge(mark: str, label: str, attrs: Mapping[str, str], scene: Scene) -> dict[str, str]:
     """Edge attributes of a flow in a diff picture: the mark's word above its label; a removed
     flow is a grey dashed ghost, an added or changed one is drawn thicker."""
     style = styles.DIFF_MARKS[mark]
-    text = wrapped_html(label, styles.EDGE_LABEL_WIDTH, 3) if label else ""
+    text = wrapped_html(label, scene.edge_label_width, 3) if label else ""
     if mark == "removed" and text:
         text = f"<S>{text}</S>"
-    badge = _change_badge(mark) + ("<BR/>" + text if text else "")
+    badge = _change_badge(mark, small_size(scene)) + ("<BR/>" + text if text else "")
     out = {"label": f"<{badge}>"}
     if mark == "removed":
         out.update(color=style.color, fontcolor=style.color, style="dashed")
@@ -673,7 +704,12 @@ find their own way."""
 
 def draw_scene(scene: Scene) -> DotGraph:
     """The DOT source of a scene, drawn with `diagrams`."""
-    graph_attrs: dict[str, str] = {**GRAPH_ATTRS, **scene.graph_attrs, "label": _title_label(scene)}
+    graph_attrs: dict[str, str] = {
+        **GRAPH_ATTRS,
+        "nodesep": f"{scene.spacing:g}",
+        **scene.graph_attrs,
+        "label": _title_label(scene),
+    }
     drawing = _Drawing(
         name=f"{scene.name}.{scene.view.id}",
         filename=scene.view.id,

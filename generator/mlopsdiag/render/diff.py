@@ -16,6 +16,7 @@ from pathlib import Path
 from mlopsdiag.diff.model import ADDED, CHANGED, REMOVED, RENAMED, ArchitectureDiff, DiffResult
 from mlopsdiag.render.output import FORMATS, GraphvizRun, generated_note
 from mlopsdiag.render.scene import Scene, build_scene
+from mlopsdiag.render.styles import SITE_WIDTH
 from mlopsdiag.spec.model import Architecture, Component, Flow, Group, View
 from mlopsdiag.writer import inside, write_atomic
 
@@ -106,8 +107,9 @@ def with_ghosts(arch: ArchitectureDiff, new: Architecture) -> tuple[Architecture
     return _with_ghosts(arch, new)
 
 
-def diff_scene(arch: ArchitectureDiff) -> Scene | None:
-    """The scene of the diff picture of one architecture (None when it was removed)."""
+def diff_scene(arch: ArchitectureDiff, width: int = SITE_WIDTH) -> Scene | None:
+    """The scene of the diff picture of one architecture (None when it was removed), to be
+    drawn `width` pixels wide."""
     new = arch.new
     if new is None:
         return None
@@ -119,7 +121,7 @@ def diff_scene(arch: ArchitectureDiff) -> Scene | None:
         direction=None,
         loc=new.loc("metadata"),
     )
-    scene = build_scene(merged, view)
+    scene = build_scene(merged, view, width)
     nodes = {k: dataclasses.replace(n, change=marks.get(k, "")) for k, n in scene.nodes.items()}
     clusters = {
         k: dataclasses.replace(c, change=marks.get(k, "")) for k, c in scene.clusters.items()
@@ -135,19 +137,23 @@ DIFF_FORMATS = ("svg", "png")
 
 
 def render_diffs(
-    result: DiffResult, out: Path, formats: Sequence[str] = DIFF_FORMATS
+    result: DiffResult,
+    out: Path,
+    formats: Sequence[str] = DIFF_FORMATS,
+    width: int = SITE_WIDTH,
 ) -> list[Path]:
-    """Draw `<out>/<name>/diff.<format>` for every added or changed architecture; return the
-    files (a file that already has the same bytes is left untouched)."""
-    from mlopsdiag.render.diagram import draw_scene  # `diagrams` loads only to draw
+    """Draw `<out>/<name>/diff.<format>` for every added or changed architecture, laid out
+    like a view to read at `width` pixels (see `fit.py`); return the files (a file that
+    already has the same bytes is left untouched)."""
+    from mlopsdiag.render.fit import draw_view  # `diagrams` loads only to draw
 
     files: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="mlopsdiag-diff-") as tmp:
         for arch in result.changed:
-            scene = diff_scene(arch)
+            scene = diff_scene(arch, width)
             if scene is None or arch.new is None:
                 continue
-            graph = draw_scene(scene)
+            graph = draw_view(scene)
             note = generated_note(Path(arch.new.source_path).name)
             drawn = [f for f in formats if FORMATS[f].graphviz]
             outputs = GraphvizRun(graph.source, graph.icons, drawn, Path(tmp)).result(note)

@@ -43,7 +43,10 @@ def html_text(text: str) -> str:
 @lru_cache(maxsize=4096)  # a name is wrapped again in each of a spec's pictures
 def wrapped_html(text: str, width: int, max_lines: int = 4) -> str:
     """Text wrapped into at most `max_lines` lines of about `width` characters, as label markup."""
-    lines = textwrap.wrap(clean(text), width, break_on_hyphens=False) or [""]
+    # A word is split only when it is far longer than a line ("InferenceService" stays
+    # whole in a narrow label; a 60-character token does not widen the box to 60).
+    whole = textwrap.wrap(clean(text), width, break_on_hyphens=False, break_long_words=False)
+    lines = [part for line in whole for part in textwrap.wrap(line, 2 * width)] or [""]
     if len(lines) > max_lines:
         lines = [
             *lines[: max_lines - 1],

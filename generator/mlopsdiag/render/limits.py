@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mlopsdiag.render.styles import SITE_WIDTH
 from mlopsdiag.spec.model import Architecture, View
 
 if TYPE_CHECKING:
@@ -30,8 +31,11 @@ def collapses_overview(arch: Architecture, view: View) -> bool:
     )
 
 
-def context_picture(arch: Architecture) -> DotGraph:
-    """The collapsed context picture of an architecture (groups as single boxes)."""
+def context_picture(
+    arch: Architecture, width: int = SITE_WIDTH, timeout: float | None = None
+) -> DotGraph:
+    """The collapsed context picture of an architecture (groups as single boxes), laid out
+    to read at `width` pixels."""
     from mlopsdiag.render.context import draw_context  # loads `diagrams`
 
-    return draw_context(arch)
+    return draw_context(arch, width, timeout)

@@ -239,6 +239,29 @@ def runnable_source(source: str, icons: Mapping[str, Path]) -> str:
     return source
 
 
+_SVG_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+def natural_width(source: str, icons: Mapping[str, Path], timeout: float | None) -> float | None:
+    """How wide (CSS px) Graphviz draws a DOT source at its natural size; None when it
+    cannot lay it out within `timeout` seconds (the real run will say so)."""
+    try:
+        proc = subprocess.run(
+            [dot_program(), "-Tsvg"],
+            input=runnable_source(source, icons).encode("utf-8"),
+            capture_output=True,
+            check=False,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    found = _SVG_SIZE.search(proc.stdout.decode("utf-8", "replace"))
+    if proc.returncode != 0 or found is None:
+        message = proc.stderr.decode(errors="replace").strip()
+        raise RuntimeError(f"Graphviz failed (exit {proc.returncode}): {message}")
+    return float(found.group(1)) * 96 / 72
+
+
 class LayoutTimeout(MlopsdiagError):
     """Graphviz did not lay a view out within its time limit (the run was stopped)."""
 

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from mlopsdiag.render.context import CONTEXT_VIEW_ID, draw_context
-from mlopsdiag.render.diagram import DotGraph, draw
+from mlopsdiag.render.diagram import DotGraph
+from mlopsdiag.render.fit import draw_fitted_view
 from mlopsdiag.render.lanes import has_lanes, lanes_view_id
 from mlopsdiag.render.process import draw_process, process_view_id
 from mlopsdiag.spec.model import Architecture, View
@@ -21,12 +22,12 @@ from mlopsdiag.spec.model import Architecture, View
 
 def pictures(
     arch: Architecture,
-    draw_view: Callable[[Architecture, View], DotGraph] = draw,
+    draw_view: Callable[[Architecture, View], DotGraph] = draw_fitted_view,
     context: Callable[[Architecture], DotGraph] = draw_context,
 ) -> Iterator[DotGraph]:
     """Draw every picture of an architecture, one at a time, as DOT (the views with
-    `draw_view`, which may stand a smaller picture in for a view too big to read; the
-    context picture with `context`, which may return one drawn already)."""
+    `draw_view`, by default laid out to read at the site's width, which may stand a
+    smaller picture in for a view too big to read; the context picture with `context`, which may return one drawn already)."""
     for view in arch.all_views():
         yield draw_view(arch, view)
     yield context(arch)

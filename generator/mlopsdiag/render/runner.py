@@ -35,6 +35,7 @@ from mlopsdiag.render.output import (
     graphviz_version,
     parse_formats,
 )
+from mlopsdiag.render.styles import SITE_WIDTH
 from mlopsdiag.spec.model import Architecture, View
 from mlopsdiag.spec.validate import SpecResult, discover, display_path, validate_paths
 from mlopsdiag.writer import OutputError, inside, write_atomic
@@ -151,6 +152,7 @@ class _Task:
     in_flight: int
     dpi: int | None = None
     timeout: float | None = DEFAULT_TIMEOUT
+    width: int = SITE_WIDTH
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,7 @@ def render_architecture(
     dpi: int | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
     problems: list[ViewProblem] | None = None,
+    width: int = SITE_WIDTH,
 ) -> tuple[dict[str, int], list[Path]]:
     """Draw every picture of one architecture (its views, context, processes and lanes)
     into `out/<name>/`; return (file -> size, written).
@@ -182,8 +185,9 @@ def render_architecture(
     the other formats). A view that Graphviz cannot lay out within `timeout` seconds gets the
     collapsed context picture instead where there is one, and is added to `problems`; the
     other views are drawn as usual. An overview too big to read is drawn collapsed at once.
+    Views and the context picture are laid out to read at `width` pixels (see `fit.py`).
     """
-    from mlopsdiag.render.diagram import draw  # `diagrams` loads only to draw
+    from mlopsdiag.render.fit import draw_fitted_view
     from mlopsdiag.render.pictures import pictures
 
     chosen = parse_formats(formats)
@@ -228,7 +232,7 @@ def render_architecture(
 
     def context_graph() -> DotGraph:
         if not context:
-            context.append(context_picture(arch))
+            context.append(context_picture(arch, width, timeout))
         return context[0]
 
     # DOT source -> its finished files (None: it could not be laid out in time). The same
@@ -299,7 +303,7 @@ def render_architecture(
             def draw_view(arch: Architecture, view: View) -> DotGraph:
                 if collapses_overview(arch, view):
                     return dataclasses.replace(context_graph(), view_id=view.id)
-                return draw(arch, view)
+                return draw_fitted_view(arch, view, width, timeout)
 
             # The context picture is drawn once, whether for itself, a collapsed overview
             # or a view past its time limit.
@@ -362,6 +366,7 @@ def _draw(task: _Task, arch: Architecture) -> _Done:
         dpi=task.dpi,
         timeout=task.timeout,
         problems=view_problems,
+        width=task.width,
     )
     return _Done(arch.name, files, tuple(written), view_problems=tuple(view_problems))
 
@@ -474,6 +479,7 @@ class RenderSettings:
     timeout: float = DEFAULT_TIMEOUT
     exports: tuple[str, ...] = ()
     """Export formats to write next to the pictures (`render.exports` of the config)."""
+    width: int = SITE_WIDTH
 
 
 def render_settings(
@@ -481,6 +487,7 @@ def render_settings(
     formats: str | None = None,
     dpi: int | None = None,
     timeout: float | None = None,
+    width: int | None = None,
 ) -> RenderSettings:
     """The options given, else the `render` section of the mlopsdiag-config.yaml that applies
     to the first path, else the defaults (SVG only, screen resolution, a minute per view)."""
@@ -501,6 +508,11 @@ def render_settings(
         if config is not None
         else DEFAULT_TIMEOUT,
         exports=config.exports if config is not None else (),
+        width=width
+        if width is not None
+        else config.width or SITE_WIDTH
+        if config is not None
+        else SITE_WIDTH,
     )
 
 
@@ -535,18 +547,23 @@ def render_specs(
     progress: bool = False,
     dpi: int | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
+    width: int = SITE_WIDTH,
 ) -> RenderReport:
     """Draw every view of every valid spec below `paths` into `out/<name>/<view>.<format>`.
 
     Invalid specs write nothing and are reported in the diagnostics; specs whose inputs did
     not change since the last run are skipped unless `force`. `progress` draws a progress
     bar on stderr. `dpi` is PNG's resolution (default: the screen's); a view Graphviz cannot
-    lay out in `timeout` seconds is reported in `problems` and the run carries on.
+    lay out in `timeout` seconds is reported in `problems` and the run carries on. Pictures
+    are laid out to read at `width` pixels (the site's column by default).
     """
     chosen = parse_formats(formats)
     graphviz = graphviz_version() if any(FORMATS[f].graphviz for f in chosen) else ""
     files = discover(paths)
-    keys = Keys(graphviz, chosen, f"dpi={dpi}" if dpi is not None and "png" in chosen else "")
+    options = f"dpi={dpi}" if dpi is not None and "png" in chosen else ""
+    if width != SITE_WIDTH:
+        options += f" width={width}"
+    keys = Keys(graphviz, chosen, options.strip())
     key_of = {file: keys.key(file) for file in files}
     cache = RenderCache.load(out)
     hits = {} if force else {f: e for f in files if (e := cache.hit(key_of[f])) is not None}
@@ -572,7 +589,7 @@ def render_specs(
             report._models[models[file].name] = models[file]
 
     workers, in_flight = parallelism(len(models), jobs)
-    tasks = [_Task(f, out, chosen, in_flight, dpi, timeout) for f in files if f in models]
+    tasks = [_Task(f, out, chosen, in_flight, dpi, timeout, width) for f in files if f in models]
     try:
         for task, done in _run_tasks(tasks, models, workers, progress):
             if isinstance(done, BaseException):

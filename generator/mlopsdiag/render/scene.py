@@ -12,7 +12,14 @@ from pathlib import Path
 
 from mlopsdiag.catalog import DATA_DIR, Tool
 from mlopsdiag.render.labels import plain
-from mlopsdiag.render.styles import DEFAULT_KIND, FLOW_STYLES
+from mlopsdiag.render.styles import (
+    DEFAULT_KIND,
+    EDGE_LABEL_WIDTH,
+    FLOW_STYLES,
+    LABEL_WIDTH,
+    SITE_WIDTH,
+    VIEW_TEXT_SIZE,
+)
 from mlopsdiag.spec.model import Architecture, Component, Flow, Group, Loc, Step, View
 
 GENERIC_ICON = DATA_DIR / "icons" / "generic.png"
@@ -144,6 +151,15 @@ class Scene:
     graph_attrs: Mapping[str, str] = field(default_factory=dict)
     """Graphviz graph attributes of this picture over the usual ones (a process picture
     lays its lanes out without `newrank`)."""
+    width: int = SITE_WIDTH
+    """Pixels wide the picture is drawn for (the place it is shown): `fit.py` lays it out
+    so that, scaled down to this width at most, its text still reads."""
+    label_width: int = LABEL_WIDTH
+    """Characters per line of a box's name before it wraps (fewer: a narrower picture)."""
+    edge_label_width: int = EDGE_LABEL_WIDTH
+    """Characters per line of an arrow's label before it wraps."""
+    spacing: float = 0.45
+    """Inches between neighbouring boxes of a rank (Graphviz's `nodesep`)."""
 
     def children(self, group_id: str | None) -> tuple[str, ...]:
         """Ids of the clusters directly inside a cluster (or at the top, for None)."""
@@ -335,8 +351,8 @@ class _Ends:
         return ordered[0]
 
 
-def build_scene(arch: Architecture, view: View) -> Scene:
-    """The scene of one view of an architecture."""
+def build_scene(arch: Architecture, view: View, width: int = SITE_WIDTH) -> Scene:
+    """The scene of one view of an architecture, to be drawn `width` pixels wide."""
     shown = view_components(arch, view)
     clusters = _clusters(arch, shown, _view_groups(arch, view, shown))
     nodes = {}
@@ -358,6 +374,8 @@ def build_scene(arch: Architecture, view: View) -> Scene:
         roots=roots,
         edges=(),
         kinds=(),
+        text_size=VIEW_TEXT_SIZE,
+        width=width,
     )
     ends = _Ends(arch, shown, arch.flows)
     edges: list[SceneEdge] = []

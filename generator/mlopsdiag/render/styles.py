@@ -35,7 +35,7 @@ FLOW_STYLES: Mapping[str, FlowStyle] = MappingProxyType(
         "data": FlowStyle(color="#0072B2"),
         "features": FlowStyle(color="#007A5A", penwidth=2.4),
         "model": FlowStyle(color="#A8407F", style="bold", penwidth=2.8, arrowhead="empty"),
-        "metrics": FlowStyle(color="#B36B00", style="dashed"),
+        "metrics": FlowStyle(color="#9A5C00", style="dashed"),
         "predictions": FlowStyle(color="#C24E00", penwidth=2.2, arrowhead="vee"),
         "feedback": FlowStyle(color="#6A3D9A", style="dashed", penwidth=2.0),
         "control": FlowStyle(color="#3D3D3D", style="dotted", penwidth=2.0),
@@ -56,7 +56,21 @@ ICON_SIZE = 56
 GROUP_ICON_SIZE = 20
 LABEL_WIDTH = 22
 """Characters per line of a component label before it wraps."""
+NARROW_LABEL_WIDTH = 14
+"""The same, in a picture laid out narrower to fit the width it is drawn for."""
 EDGE_LABEL_WIDTH = 24
+NARROW_EDGE_LABEL_WIDTH = 16
+TIGHT_LABEL_WIDTH = 12
+"""Characters per line of names and arrow labels in the narrowest layout a view is tried in."""
+VIEW_TEXT_SIZE = 13
+"""Point size of a box's name in a view; its arrows' labels are a point smaller, the
+smallest texts (tool names, legend) two: what reads when the picture is scaled to the page."""
+SMALLEST_TEXT_SIZE = 10
+"""No text of a picture is drawn smaller than this (points)."""
+SITE_WIDTH = 768
+"""Pixels wide a picture is drawn for, unless told otherwise: the content column of the
+site's pages in a 800 px browser window (`render.width` in mlopsdiag-config.yaml and
+`render --width` change it, for a wider page, a slide or a pull-request comment)."""
 EDGE_FONT_SIZE = "11"
 STEP_TEXT_WIDTH = 26
 """Characters per line of a step's text on an arrow or in a lane."""
@@ -78,7 +92,7 @@ LOOKS: Mapping[str, FlowStyle] = MappingProxyType(
         "step": FlowStyle(color=STEP_COLOR, penwidth=2.2),
         "manual": FlowStyle(color=MANUAL_COLOR, style="dashed", penwidth=2.4),
         "otherwise": FlowStyle(color=NO_COLOR, style="dashed", penwidth=1.4, arrowhead="vee"),
-        "acts": FlowStyle(color="#7A7A7A", style="dashed", penwidth=1.2, arrowhead="vee"),
+        "acts": FlowStyle(color="#6E6E6E", style="dashed", penwidth=1.2, arrowhead="vee"),
         "next": FlowStyle(color=STEP_COLOR, penwidth=1.6),
         "handoff": FlowStyle(color="#6A3D9A", penwidth=2.8),
     }
@@ -109,12 +123,13 @@ class MarkStyle:
 
 
 # A coloured border plus a word under the name, so the marks read in greyscale too; the
-# colours are Okabe-Ito's bluish green and vermillion (darkened to read as text on white).
+# colours are Okabe-Ito's bluish green and vermillion (darkened to read as text on white),
+# and a grey that still reads as text (4.5:1 on white).
 DIFF_MARKS: Mapping[str, MarkStyle] = MappingProxyType(
     {
         "added": MarkStyle(color="#007A5A", label="added", line="solid"),
         "changed": MarkStyle(color="#C24E00", label="changed", line="solid"),
-        "removed": MarkStyle(color="#8A9399", label="removed", line="dashed"),
+        "removed": MarkStyle(color="#6B7479", label="removed", line="dashed"),
     }
 )
 """Diff mark -> style, in the order the legend lists them."""

@@ -84,9 +84,15 @@ def render_site(
     CLI reference page documents (handed in by the caller).
     """
     from mlopsdiag.render import render_specs
+    from mlopsdiag.render.runner import render_settings
 
     report = render_specs(
-        list(paths), docs_dir / "architectures", list(DIAGRAM_FORMATS), force=force, jobs=jobs
+        list(paths),
+        docs_dir / "architectures",
+        list(DIAGRAM_FORMATS),
+        force=force,
+        jobs=jobs,
+        width=render_settings(list(paths)).width,  # render.width of mlopsdiag-config.yaml
     )
     diagrams = sorted(f for files in report.outputs.values() for f in files)
     if last_good is None:
