@@ -253,9 +253,11 @@ def _deployed(doc: Document, at: PathKey, raw: Any) -> tuple[Deployed, ...]:
     """An element's `deployed`: one mapping or a list of them, each with its position."""
     if raw is None:
         return ()
-    entries = [((*at, "deployed"), raw)] if isinstance(raw, dict) else [
-        ((*at, "deployed", j), item) for j, item in enumerate(raw)
-    ]
+    entries = (
+        [((*at, "deployed"), raw)]
+        if isinstance(raw, dict)
+        else [((*at, "deployed", j), item) for j, item in enumerate(raw)]
+    )
     return tuple(
         Deployed(
             kind=str(item["kind"]),
