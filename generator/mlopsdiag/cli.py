@@ -796,7 +796,8 @@ def drift(
     if runbook_base is not None:
         for rule, url in run.suggestions():
             click.echo(
-                f"{rule.where}: alert {rule.name}: add the annotation runbook_url: {url}",
+                f"{rule.file}:{rule.line}:{rule.col}: alert {rule.name}: add the annotation "
+                f"runbook_url: {url}",
                 err=chosen != "text",
             )
     if not run.spec_files:
@@ -817,7 +818,9 @@ def _drift_summary(run: DriftRun) -> str:
         if not findings
         else f"{len(findings)} finding{'s' if len(findings) != 1 else ''} of drift"
     )
-    bad = "" if not run.invalid else "; some specs or manifests cannot be read (above)"
+    if run.spec_problems:
+        return f"drift: invalid specs (above); nothing compared with the {read}"
+    bad = "" if not run.invalid else "; some manifests cannot be read (above)"
     return f"drift: {specs} spec{'s' if specs != 1 else ''} against {read}: {verdict}{bad}"
 
 

@@ -44,6 +44,7 @@ def read_compose(data: Mapping[str, Any], sink: Sink) -> None:
             continue
         sink.add(
             ("services", name),
+            at_key=True,
             kind="compose-service",
             name=str(name),
             source="compose",

@@ -43,6 +43,7 @@ def read_pipeline(data: Mapping[str, Any], sink: Sink) -> None:
         image = text(mapping(executor.get("container")).get("image"))
         sink.add(
             ("root", "dag", "tasks", task_name),
+            at_key=True,
             kind="kfp-task",
             name=task_name,
             parent=name,

@@ -97,7 +97,7 @@ def read_bytes(raw: bytes, shown: str) -> tuple[list[Record], list[Diagnostic]]:
         read_document(doc.data, sink, (), 0)
         records.extend(sink.records)
         problems.extend(sink.problems)
-    return records, problems
+    return records, sorted(problems, key=Diagnostic.sort_key)
 
 
 def read_document(data: Mapping[str, Any], sink: Sink, at: PathKey, depth: int) -> None:

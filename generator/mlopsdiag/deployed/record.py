@@ -75,9 +75,10 @@ class Sink:
         line, col = self.pos(at)
         self.problems.append(Diagnostic(self.doc.path, line, col, message, code="unreadable"))
 
-    def add(self, at: PathKey = (), **fields: Any) -> None:
-        """A record positioned at `at` (relative to the object)."""
-        line, col = self.pos(at)
+    def add(self, at: PathKey = (), *, at_key: bool = False, **fields: Any) -> None:
+        """A record positioned at `at` (relative to the object), or at the key that
+        introduces it (a Compose service, a pipeline task: the line that names it)."""
+        line, col = self.doc.key_pos((*self.base, *at)) if at_key else self.pos(at)
         self.records.append(Record(file=self.doc.path, line=line, col=col, **fields))
 
 

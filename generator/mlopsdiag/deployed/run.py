@@ -77,7 +77,12 @@ def drift_paths(
         server = read_registry(mlflow_url)
         reading.extend(server.records, server.problems)
         reading.records = merge_models(reading.records)
-    result = drift(archs, reading.records, config.drift_severity, runbook_base)
+    # An invalid spec's bindings are unknown: objects it declares would show as undeclared.
+    result = (
+        DriftResult([], {})
+        if problems
+        else drift(archs, reading.records, config.drift_severity, runbook_base)
+    )
     return DriftRun(
         archs,
         problems,
