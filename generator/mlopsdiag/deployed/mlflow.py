@@ -114,18 +114,31 @@ class RegistryError(Exception):
     """The tracking server could not be read."""
 
 
-def _get(base: str, endpoint: str, params: Mapping[str, str]) -> Mapping[str, Any]:
-    url = f"{base.rstrip('/')}/api/2.0/mlflow/{endpoint}?{urllib.parse.urlencode(params)}"
-    request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
+def _authorization(url: str) -> str:
+    """The Authorization header: a token or user and password from the environment, else
+    the user and password written in the URL; empty when there is none."""
     token = os.environ.get(TOKEN_VARIABLE)
-    user, password = (os.environ.get(v) for v in USER_VARIABLES)
     if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    elif user and password:
+        return f"Bearer {token}"
+    user, password = (os.environ.get(v) for v in USER_VARIABLES)
+    if not (user and password):
+        parts = urllib.parse.urlsplit(url)
+        user, password = (
+            urllib.parse.unquote(parts.username or ""),
+            urllib.parse.unquote(parts.password or ""),
+        )
+    if user and password:
         import base64
 
-        pair = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        request.add_header("Authorization", f"Basic {pair}")
+        return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return ""
+
+
+def _get(base: str, auth: str, endpoint: str, params: Mapping[str, str]) -> Mapping[str, Any]:
+    url = f"{base.rstrip('/')}/api/2.0/mlflow/{endpoint}?{urllib.parse.urlencode(params)}"
+    request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
+    if auth:
+        request.add_header("Authorization", auth)
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:  # noqa: S310
             body = answer.read(64 * 1024 * 1024)
@@ -143,11 +156,11 @@ def _get(base: str, endpoint: str, params: Mapping[str, str]) -> Mapping[str, An
     return data
 
 
-def _pages(base: str, endpoint: str, key: str, params: Mapping[str, str]) -> list[Any]:
+def _pages(base: str, auth: str, endpoint: str, key: str, params: Mapping[str, str]) -> list[Any]:
     items: list[Any] = []
     token = ""
     for _ in range(MAX_PAGES):
-        page = _get(base, endpoint, {**params, **({"page_token": token} if token else {})})
+        page = _get(base, auth, endpoint, {**params, **({"page_token": token} if token else {})})
         items.extend(seq(page.get(key)))
         token = text(page.get("next_page_token"))
         if not token:
@@ -160,11 +173,14 @@ def read_server(url: str) -> tuple[list[Record], list[Diagnostic]]:
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
         return [], [Diagnostic(url, 1, 1, "--mlflow takes an http:// or https:// URL")]
     shown = _without_credentials(url)
+    auth = _authorization(url)
     try:
         models = _pages(
-            url, "registered-models/search", "registered_models", {"max_results": "100"}
+            shown, auth, "registered-models/search", "registered_models", {"max_results": "100"}
         )
-        versions = _pages(url, "model-versions/search", "model_versions", {"max_results": "1000"})
+        versions = _pages(
+            shown, auth, "model-versions/search", "model_versions", {"max_results": "1000"}
+        )
     except RegistryError as exc:
         return [], [Diagnostic(shown, 1, 1, f"cannot read the MLflow registry: {exc}")]
     from mlopsdiag.spec.loader import Document
