@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mlopsdiag.cli import main_group
 from mlopsdiag.deployed.codes import CODES
@@ -428,3 +430,44 @@ def test_the_bundled_specs_are_in_sync_with_their_manifests(
     code, out = drift("specs", "--against", "manifests", "--exit-code")
     assert code == 0, out
     assert out.endswith(": in sync\n"), out
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.one_of(
+        st.binary(max_size=300),
+        st.lists(
+            st.sampled_from(
+                [
+                    "apiVersion: v1\n",
+                    "apiVersion: serving.kserve.io/v1beta1\n",
+                    "apiVersion: mlops.seldon.io/v1alpha1\n",
+                    "kind: InferenceService\n",
+                    "kind: List\n",
+                    "kind: Model\n",
+                    "kind: Pipeline\n",
+                    "kind: PrometheusRule\n",
+                    "items: [1, {kind: Job}, []]\n",
+                    "metadata: {name: x}\n",
+                    "metadata: 3\n",
+                    "spec: {predictor: []}\n",
+                    "spec: {groups: [{name: g, rules: [{alert: 1}]}]}\n",
+                    "groups: [{rules: 2}]\n",
+                    "services: {a: {depends_on: 7}}\n",
+                    "pipelineInfo: {name: p}\nroot: {dag: {tasks: {t: 5}}}\n",
+                    "registered_models: [{name: m, aliases: 3}]\n",
+                    "model_versions: {}\n",
+                    "---\n",
+                    "&a [*a]\n",
+                    "- x\n",
+                    ": :\n",
+                ]
+            ),
+            max_size=8,
+        ).map(lambda parts: "".join(parts).encode()),
+    )
+)
+def test_no_manifest_makes_the_readers_raise(raw: bytes) -> None:
+    records, problems = read_bytes(raw, "m.yaml")
+    assert all(p.path == "m.yaml" and p.line >= 1 for p in problems)
+    assert all(r.file == "m.yaml" and r.kind and r.name for r in records)
