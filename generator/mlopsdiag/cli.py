@@ -781,7 +781,7 @@ def drift(
     if chosen == "text" or output_file is not None:
         click.echo("".join(d.format() + "\n" for d in diagnostics), nl=False)
     if chosen != "text":
-        report = render_report(chosen, diagnostics, files)
+        report = render_report(chosen, diagnostics, files, title="mlopsdiag drift")
         if output_file is None:
             click.echo(report, nl=False)
         else:
