@@ -154,3 +154,30 @@ def test_the_published_schema_agrees(tmp_path: Path) -> None:
     jsonschema.Draft7Validator(schema).validate(yaml.safe_load(SPEC))
     bad = yaml.safe_load(SPEC.replace("kind: InferenceService", "kind: inference"))
     assert list(jsonschema.Draft7Validator(schema).iter_errors(bad))
+
+
+def test_diff_reports_a_changed_binding_but_not_a_moved_one(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from mlopsdiag.cli import main_group
+
+    old = tmp_path / "old.yaml"
+    old.write_text(SPEC, encoding="utf-8")
+    moved = tmp_path / "moved.yaml"
+    moved.write_text(SPEC.replace("title: Fraud\n", "title: Fraud\n\n\n"), encoding="utf-8")
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(
+        SPEC.replace("name: fraud-scorer\n", "name: fraud-scorer-v2\n").replace(
+            "FraudLatencyHigh]", "FraudLatencyP99]"
+        ),
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    same = runner.invoke(main_group, ["diff", str(old), str(moved), "--exit-code"])
+    assert same.exit_code == 0, same.output
+    result = runner.invoke(main_group, ["diff", str(old), str(changed)])
+    assert (
+        'deployed: ["InferenceService risk-prod/fraud-scorer"] → '
+        '["InferenceService risk-prod/fraud-scorer-v2"]'
+    ) in result.output
+    assert "FraudLatencyP99" in result.output
