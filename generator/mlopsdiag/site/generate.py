@@ -28,6 +28,7 @@ from mlopsdiag.site import markdown
 from mlopsdiag.site.clireference import CommandDoc, command_docs
 from mlopsdiag.site.knowledge import load_concepts
 from mlopsdiag.site.pages import GENERATED_DIRS, HOME, Page, Ref, SiteInput, build_pages
+from mlopsdiag.site.runbook_pages import alert_anchor
 from mlopsdiag.site.work import work_diagram_ids
 from mlopsdiag.spec.model import Architecture
 from mlopsdiag.spec.schema import catalog_schema, spec_schema
@@ -97,6 +98,7 @@ def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
         html=markdown.html,
         html_words=markdown.html_words,
         fence=_fence,
+        alert_anchor=alert_anchor,
     )
     env.globals.update(link=_link, links=_links, url_link=_url_link)
     return env
