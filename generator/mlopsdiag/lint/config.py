@@ -55,6 +55,9 @@ class LintConfig:
         default_factory=lambda: MappingProxyType({})
     )
     """The `drift` section: drift code -> severity replacing its default (None: off)."""
+    drift_manifests: tuple[Path, ...] = ()
+    """`drift.manifests`: what `render` checks each spec's `deployed` bindings against
+    (paths relative to the configuration file)."""
 
     def replace(
         self, *, strict: bool | None = None, reference_date: dt.date | None = None
@@ -129,6 +132,15 @@ def config_schema() -> dict[str, Any]:
                 "explain CODE`); errors and warnings count as drift for --exit-code.",
                 "propertyNames": {"enum": list(CODES)},
                 "additionalProperties": levels,
+            },
+            "manifests": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1},
+                "minItems": 1,
+                "description": "Manifest files or folders (relative to this file) that "
+                "`mlopsdiag render` checks the specs' `deployed` bindings against: the "
+                "architecture page marks each bound element matched, missing or mismatched, "
+                "with the date of the check.",
             },
         },
         "additionalProperties": False,
@@ -237,6 +249,7 @@ def load_config(path: Path) -> tuple[LintConfig, list[Diagnostic]]:
         _build(doc, checker, shown),
         render=_render_config(doc.data.get("render")),
         drift_severity=_drift_severity(doc, checker),
+        drift_manifests=_drift_manifests(doc, checker, path),
     )
     return config, sorted(out, key=Diagnostic.sort_key)
 
@@ -261,6 +274,25 @@ def _render_config(raw: object) -> RenderConfig:
         if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout >= 1
         else None,
     )
+
+
+def _drift_manifests(doc: Document, checker: SchemaChecker, path: Path) -> tuple[Path, ...]:
+    """`drift.manifests`, relative to the configuration file; a path that is not there is
+    reported at its entry."""
+    raw = doc.data.get("drift")
+    entries = raw.get("manifests") if isinstance(raw, dict) else None
+    found: list[Path] = []
+    for i, entry in enumerate(entries if isinstance(entries, list) else ()):
+        if not isinstance(entry, str) or not entry:
+            continue
+        target = path.parent / entry
+        if not target.exists():
+            checker.error(
+                ("drift", "manifests", i), f"{entry!r} does not exist (next to {path.name})"
+            )
+            continue
+        found.append(target)
+    return tuple(found)
 
 
 def _drift_severity(doc: Document, checker: SchemaChecker) -> Mapping[str, Severity | None]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import click
 import jinja2
@@ -21,12 +22,21 @@ from jinja2.runtime import Context
 
 from mlopsdiag.catalog import CATALOG_FILE_NAME, Catalog, builtin_catalog
 from mlopsdiag.errors import Diagnostic, MlopsdiagError
-from mlopsdiag.lint import RULES, ConfigLookup, LintConfig, analyze, config_schema, lint
+from mlopsdiag.lint import (
+    RULES,
+    ConfigLookup,
+    LintConfig,
+    analyze,
+    config_schema,
+    lint,
+    load_config,
+)
 from mlopsdiag.lint.applicability import not_applicable
 from mlopsdiag.lint.rules import STALE_AFTER_DAYS
 from mlopsdiag.site import markdown
 from mlopsdiag.site.clireference import CommandDoc, command_docs
 from mlopsdiag.site.knowledge import load_concepts
+from mlopsdiag.site.pagebase import DeploymentCheck
 from mlopsdiag.site.pages import GENERATED_DIRS, HOME, Page, Ref, SiteInput, build_pages
 from mlopsdiag.site.runbook_pages import alert_anchor
 from mlopsdiag.site.work import work_diagram_ids
@@ -261,7 +271,31 @@ def site_input(
         not_applicable=MappingProxyType(
             {a.name: not_applicable(a, analyze(a), configs[a.name].not_applicable) for a in archs}
         ),
+        deployment=MappingProxyType(_deployment(archs, configs)),
     )
+
+
+def _deployment(
+    archs: Sequence[Architecture], configs: Mapping[str, LintConfig]
+) -> dict[str, DeploymentCheck]:
+    """Each spec with `deployed` bindings compared with the manifests its settings name
+    (`drift.manifests`); each set of manifests is read once."""
+    from mlopsdiag.deployed import read_paths
+    from mlopsdiag.deployed.drift import bindings, drift
+
+    readings: dict[tuple[Path, ...], Any] = {}
+    out: dict[str, DeploymentCheck] = {}
+    for arch in archs:
+        config = configs[arch.name]
+        if not config.drift_manifests or not any(bindings(arch)):
+            continue
+        if config.drift_manifests not in readings:
+            readings[config.drift_manifests] = read_paths(config.drift_manifests)
+        result = drift([arch], readings[config.drift_manifests].records, config.drift_severity)
+        day = (config.reference_date or dt.date.today()).isoformat()
+        status = {element: found for (_, element), found in result.status.items()}
+        out[arch.name] = DeploymentCheck(day, MappingProxyType(status))
+    return out
 
 
 def flow_css() -> dict[str, str]:
@@ -481,6 +515,13 @@ def site_fingerprint(
     for extra in sorted(project_files):
         add(extra.as_posix())
         digest.update(extra.read_bytes())
+        if extra.name == CONFIG_FILE_NAME:  # the manifests its drift section names
+            for manifests in load_config(extra)[0].drift_manifests:
+                add(manifests.as_posix())
+                for line in _stat_files(manifests) if manifests.is_dir() else ():
+                    add(line)
+                if manifests.is_file():
+                    add(str(manifests.stat().st_mtime_ns))
     for folder in (PACKAGE_DIR, *(Path(d) for d in template_dirs(templates))):
         add(str(folder))
         for line in _stat_files(folder):
