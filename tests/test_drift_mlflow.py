@@ -116,7 +116,7 @@ def test_the_running_registry_is_read(mlflow_server: str, work: Path) -> None:
     code, out = drift(
         "fraud.yaml", "--against", "cluster", "--mlflow", mlflow_server, "--exit-code"
     )
-    assert (code, out) == (0, "drift: 1 spec against 17 objects read from 7 files: in sync\n")
+    assert (code, out) == (0, "drift: 1 spec against 18 objects read from 7 files: in sync\n")
     client = MlflowClient(tracking_uri=mlflow_server, registry_uri=mlflow_server)
     client.set_registered_model_alias("fraud-scorer", "champion", "2")
     try:
