@@ -472,3 +472,40 @@ def test_no_manifest_makes_the_readers_raise(raw: bytes) -> None:
     records, problems = read_bytes(raw, "m.yaml")
     assert all(p.path == "m.yaml" and p.line >= 1 for p in problems)
     assert all(r.file == "m.yaml" and r.kind and r.name for r in records)
+
+
+def test_the_readme_shows_real_drift_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's example is this run: a shadow InferenceService nobody declared, the
+    champion alias moved, and a procedure naming an alert that was renamed."""
+    shutil.copytree(FIXTURES / "cluster", tmp_path / "deploy")
+    shutil.copytree(FIXTURES / "registry", tmp_path / "registry")
+    (tmp_path / "specs").mkdir()
+    shutil.copy(FIXTURES / "fraud.yaml", tmp_path / "specs" / "fraud.yaml")
+    monkeypatch.chdir(tmp_path)
+    edit(Path("specs/fraud.yaml"), "alerts: [MlflowDown]", "alerts: [MlflowUnreachable]")
+    kserve = Path("deploy/kserve.yaml")
+    kserve.write_text(
+        kserve.read_text(encoding="utf-8")
+        + "---\napiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata:\n"
+        "  name: fraud-scorer-shadow\n  namespace: risk-prod\nspec:\n  predictor:\n    model:\n"
+        "      modelFormat: {name: sklearn}\n"
+        "      storageUri: s3://models/fraud-scorer/8/artifacts/model\n",
+        encoding="utf-8",
+    )
+    for name in ("registered-models.json", "model-versions.json"):
+        path = Path("registry", name)
+        text = path.read_text(encoding="utf-8")
+        text = text.replace(
+            '"alias": "champion", "version": "7"', '"alias": "champion", "version": "8"'
+        )
+        text = text.replace('"aliases": ["champion"]', '"aliases": []')
+        path.write_text(text.replace('"aliases": ["challenger"]', '"aliases": ["champion"]'))
+    code, out = drift("specs", "--against", "deploy", "--against", "registry", "--exit-code")
+    assert code == 1
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.partition(
+        "$ mlopsdiag drift specs --against deploy --against registry --exit-code\n"
+    )[2]
+    assert shown.startswith(out), "README.md's drift example is stale"
