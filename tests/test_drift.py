@@ -269,7 +269,8 @@ def test_served_version_not_alias_points_at_the_serving_binding(work: Path) -> N
         f"fraud.yaml:{line}:15: error: components[4].deployed: scorer: InferenceService "
         "risk-prod/fraud-scorer serves version 7 of registered model 'fraud-scorer' "
         "(s3://models/fraud-scorer/7/artifacts/model), but alias 'champion' points at "
-        "version 8 [served-version-not-alias]"
+        "version 8 (a canary takes 10% of the traffic: its storageUri is the new version) "
+        "[served-version-not-alias]"
     ]
 
 

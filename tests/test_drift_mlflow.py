@@ -130,7 +130,8 @@ def test_the_running_registry_is_read(mlflow_server: str, work: Path) -> None:
     assert finding.endswith(
         "error: components[4].deployed: scorer: InferenceService risk-prod/fraud-scorer serves "
         "version 1 of registered model 'fraud-scorer' (s3://models/fraud-scorer/7/artifacts/model), "
-        "but alias 'champion' points at version 2 [served-version-not-alias]"
+        "but alias 'champion' points at version 2 (a canary takes 10% of the traffic: its "
+        "storageUri is the new version) [served-version-not-alias]"
     )
 
 

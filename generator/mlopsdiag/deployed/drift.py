@@ -384,9 +384,19 @@ def _served_versions(
                         b.deployed.loc,
                         b.deployed.field,
                         f"{b.element}: {record.label()} serves version {served} of registered "
-                        f"model {model.name!r} ({uri}), but {says}",
+                        f"model {model.name!r} ({uri}), but {says}{_canary(record)}",
                         levels,
                     )
+
+
+def _canary(record: Record) -> str:
+    """A note when a KServe canary is rolling out: its storage URI is the canary's."""
+    share = next((p.split()[1] for p in record.parts if p.startswith("canary ")), "")
+    return (
+        f" (a canary takes {share} of the traffic: its storageUri is the new version)"
+        if share
+        else ""
+    )
 
 
 def _served_version(uri: str, model: Record) -> str | None:
