@@ -88,3 +88,36 @@ def test_a_manifest_path_that_is_not_there_is_positioned(tmp_path: Path) -> None
         f"{problems[0].path}:4:23: error: drift.manifests[1]: 'gone' does not exist "
         "(next to mlopsdiag-config.yaml)"
     ]
+
+
+def test_the_views_mark_each_bound_component(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlopsdiag.render import render_specs
+
+    root = _project(tmp_path)
+    monkeypatch.chdir(root)
+    out = root / "docs" / "architectures"
+    report = render_specs([Path("specs")], out, ["dot"])
+    assert report.rendered == ["fraud"]
+    overview = (out / "fraud" / "overview.dot").read_text(encoding="utf-8")
+
+    def node(element: str) -> str:
+        [line] = [line for line in overview.splitlines() if f'id="node-{element}"' in line]
+        return line
+
+    assert "<B>deployed</B>" in node("scorer")
+    assert "<B>not deployed</B>" in node("drift-check")
+    assert "<B>deployed differently</B>" in node("chargebacks")
+    assert "<B>deployed</B>" in node("fit")  # a pipeline task that runs
+    # A changed manifest is a changed picture: the cache does not keep the old one.
+    spec_check = root / "deploy" / "cluster" / "jobs.yaml"
+    spec_check.write_text(
+        spec_check.read_text(encoding="utf-8").replace("name: drift-check", "name: drift-chek"),
+        encoding="utf-8",
+    )
+    again = render_specs([Path("specs")], out, ["dot"])
+    assert again.rendered == ["fraud"]
+    overview = (out / "fraud" / "overview.dot").read_text(encoding="utf-8")
+    assert "<B>deployed</B>" in node("drift-check")
+    assert render_specs([Path("specs")], out, ["dot"]).rendered == []  # then up to date

@@ -8,6 +8,7 @@ draws one view at a time.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import math
 from collections.abc import Iterator, Mapping
@@ -177,6 +178,18 @@ def _badge(mark: StepMark) -> str:
         f'BGCOLOR="{color}"><TR><TD FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{_BADGE_SIZE}">'
         f'<FONT COLOR="#FFFFFF" POINT-SIZE="12"><B>{mark.number}</B></FONT></TD></TR></TABLE></TD>'
     )
+
+
+def _deployed_cell(status: str, size: int) -> str:
+    """A row under a box's name: how the component compared with what is deployed."""
+    style = styles.DEPLOYED_MARKS[status]
+    return f'<TD><FONT POINT-SIZE="{size}" COLOR="{style.color}"><B>{style.label}</B></FONT></TD>'
+
+
+def _tooltip(text: str, node: SceneNode) -> str:
+    if node.deployed in styles.DEPLOYED_MARKS:
+        return f"{text} ({styles.DEPLOYED_MARKS[node.deployed].label})"
+    return text
 
 
 def _change_badge(change: str) -> str:
@@ -372,6 +385,8 @@ class _Builder:
             cls, icon_name, file = self.icons.resolve(node.icon)
             args = (file,) if cls is Custom else ()
             extra = tuple(self.mark_row(m) for m in node.marks)
+            if node.deployed in styles.DEPLOYED_MARKS:
+                extra += (_deployed_cell(node.deployed, self.scene.text_size - 2),)
             table = _BOX_TABLES.get(node.look, "")
             small = self.scene.text_size - 2
             label = _node_label(icon_name, component.name, node.tool_name, extra, table, small)
@@ -387,7 +402,7 @@ class _Builder:
             id=f"node-{node_id}",
             href=href or None,
             target="_top" if href else None,
-            tooltip=nohtml(attr_text(component.description or component.name)),
+            tooltip=nohtml(attr_text(_tooltip(component.description or component.name, node))),
         )
 
     def person(self, size: int = 16) -> str:
@@ -623,6 +638,16 @@ def draw_scene(scene: Scene) -> DotGraph:
     )
 
 
-def draw(arch: Architecture, view: View) -> DotGraph:
-    """Draw one view of an architecture and return its DOT source and icons."""
-    return draw_scene(build_scene(arch, view))
+def draw(arch: Architecture, view: View, deployed: Mapping[str, str] | None = None) -> DotGraph:
+    """Draw one view of an architecture and return its DOT source and icons; `deployed`
+    (component id -> matched, missing or mismatched) marks the boxes."""
+    scene = build_scene(arch, view)
+    if deployed:
+        nodes = {
+            node_id: dataclasses.replace(node, deployed=deployed.get(node_id, ""))
+            if node.look == "component"
+            else node
+            for node_id, node in scene.nodes.items()
+        }
+        scene = dataclasses.replace(scene, nodes=nodes)
+    return draw_scene(scene)

@@ -59,6 +59,9 @@ class SceneNode:
     """Process steps that happen at this box (`at`), badges on the box."""
     change: str = ""
     """In a diff picture: `added`, `changed` or `removed` (a ghost); empty elsewhere."""
+    deployed: str = ""
+    """How the component compared with what is deployed (`matched`, `missing`,
+    `mismatched`) when mlopsdiag-config.yaml names manifests; empty elsewhere."""
 
 
 @dataclass(frozen=True)
