@@ -510,3 +510,13 @@ def test_the_readme_shows_real_drift_output(
         "$ mlopsdiag drift specs --against deploy --against registry --exit-code\n"
     )[2]
     assert shown.startswith(out), "README.md's drift example is stale"
+
+
+@pytest.mark.parametrize("code", list(CODES))
+def test_every_code_is_explained_and_documented(code: str) -> None:
+    result = CliRunner().invoke(main_group, ["explain", code], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.output.startswith(f"{code} ({CODES[code].severity.value}, mlopsdiag drift): ")
+    assert "Found when:" in result.output and "How to fix it:" in result.output
+    guide = (ROOT / "docs" / "guide" / "drift.md").read_text(encoding="utf-8")
+    assert f"### {code} {{ #{code} }}" in guide
