@@ -520,3 +520,20 @@ def test_every_code_is_explained_and_documented(code: str) -> None:
     assert "Found when:" in result.output and "How to fix it:" in result.output
     guide = (ROOT / "docs" / "guide" / "drift.md").read_text(encoding="utf-8")
     assert f"### {code} {{ #{code} }}" in guide
+
+
+def test_a_manifest_without_namespace_matches_a_binding_with_one(work: Path) -> None:
+    """Manifests kept in Git often leave the namespace to `kubectl -n` or kustomize."""
+    edit(work / "cluster" / "jobs.yaml", "  namespace: risk-prod\n", "")
+    code, out = drift("fraud.yaml", *AGAINST, "--exit-code")
+    assert (code, out.splitlines()[-1]) == (
+        0,
+        "drift: 1 spec against 18 objects read from 9 files: in sync",
+    )
+    edit(
+        work / "fraud.yaml",
+        "name: drift-check, namespace: risk-prod",
+        "name: drift-check, namespace: other",
+    )
+    code, out = drift("fraud.yaml", *AGAINST, "--exit-code")
+    assert code == 0  # still the same object: the manifest does not say where it goes

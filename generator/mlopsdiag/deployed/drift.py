@@ -118,7 +118,9 @@ class _Index:
 
     @staticmethod
     def _in_ns(record: Record, d: Deployed) -> bool:
-        return not d.namespace or record.namespace == d.namespace
+        # A manifest without a namespace is applied into one (`kubectl -n`, kustomize):
+        # it may be the binding's.
+        return not d.namespace or not record.namespace or record.namespace == d.namespace
 
     def names_of(self, kind: str) -> list[str]:
         return list(self.by_kind.get(kind, {}))
