@@ -160,3 +160,14 @@ def test_compiled_pipelines_are_what_kfp_writes() -> None:
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_other_operators_objects_become_their_tools(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, text = run("import", "manifests", "--name", "bundled")
+    assert code == 0
+    components = {c["id"]: c for c in yaml.safe_load(text)["components"]}
+    assert components["recs-ranker"]["tool"] == "bentoml"
+    assert components["recs-ranker"]["deployed"]["kind"] == "BentoDeployment"
+    assert components["fraud-train-nightly"]["tool"] == "argo-workflows"
+    assert components["churn"]["tool"] == "seldon-core"

@@ -34,6 +34,18 @@ SERVING_TOOLS: Mapping[str, str] = {
     "Pipeline": "seldon-core",
     "Experiment": "seldon-core",
 }
+KIND_TOOLS: Mapping[str, str] = {
+    "BentoDeployment": "bentoml",
+    "CronWorkflow": "argo-workflows",
+    "WorkflowTemplate": "argo-workflows",
+    "RayCluster": "ray",
+    "RayJob": "ray",
+    "RayService": "ray",
+    "SparkApplication": "spark",
+    "ScheduledSparkApplication": "spark",
+    "Application": "argocd",
+}
+"""Kinds of other operators' objects that are a catalogue tool's running part."""
 _URL_HOST = re.compile(r"[a-z][a-z0-9+.-]*://(?:[^@/\s]*@)?([A-Za-z0-9_.-]+)")
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/@:-]*")
 _YAML_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"})
@@ -200,9 +212,11 @@ def _workloads(draft: _Draft, records: Sequence[Record]) -> str | None:
     registry = None
     placed: dict[tuple[str, str], _Element] = {}
     for record in records:
-        if record.kind not in WORKLOADS:
+        if record.kind not in WORKLOADS and record.kind not in KIND_TOOLS:
             continue
-        tool = next((t for i in record.images if (t := tool_for_image(i, draft.catalog))), None)
+        tool = KIND_TOOLS.get(record.kind) or next(
+            (t for i in record.images if (t := tool_for_image(i, draft.catalog))), None
+        )
         element = draft.add(
             _Element(
                 draft.new_id(record.name),
@@ -224,6 +238,17 @@ def _workloads(draft: _Draft, records: Sequence[Record]) -> str | None:
         else:
             draft.skipped.append(
                 f"Service {record.name} ({record.where}): no workload of that name"
+            )
+    for record in records:
+        if record.source == "kubernetes" and record.kind not in (
+            *WORKLOADS,
+            *KIND_TOOLS,
+            "Service",
+        ):
+            draft.skipped.append(
+                f"{record.label()} ({record.where}): add a component with "
+                f"`deployed: {{kind: {record.kind}, name: {record.name}}}` if it is part of "
+                "the system"
             )
     return registry
 
