@@ -171,3 +171,10 @@ def test_other_operators_objects_become_their_tools(monkeypatch: pytest.MonkeyPa
     assert components["recs-ranker"]["deployed"]["kind"] == "BentoDeployment"
     assert components["fraud-train-nightly"]["tool"] == "argo-workflows"
     assert components["churn"]["tool"] == "seldon-core"
+
+
+def test_the_readme_shows_a_real_imported_spec(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    code, text = run("import", "tests/drift/compose", "--name", "lead-scoring")
+    assert code == 0
+    assert f"```yaml\n{text}```" in (ROOT / "README.md").read_text(encoding="utf-8")
