@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import json
 import os
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -135,6 +133,9 @@ def _authorization(url: str) -> str:
 
 
 def _get(base: str, auth: str, endpoint: str, params: Mapping[str, str]) -> Mapping[str, Any]:
+    import urllib.error  # only a run with --mlflow needs them (a few milliseconds to load)
+    import urllib.request
+
     url = f"{base.rstrip('/')}/api/2.0/mlflow/{endpoint}?{urllib.parse.urlencode(params)}"
     request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
     if auth:

@@ -628,8 +628,8 @@ def render_specs(
 def _deployment(models: Mapping[Path, Architecture]) -> dict[Path, tuple[tuple[str, str], ...]]:
     """Each spec's components compared with the manifests its mlopsdiag-config.yaml names
     (`drift.manifests`), each set of manifests read once."""
-    from mlopsdiag.deployed import read_paths
     from mlopsdiag.deployed.drift import bindings, drift
+    from mlopsdiag.deployed.read import read_paths
     from mlopsdiag.lint.config import ConfigLookup
 
     lookup = ConfigLookup()

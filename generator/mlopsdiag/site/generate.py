@@ -280,8 +280,8 @@ def _deployment(
 ) -> dict[str, DeploymentCheck]:
     """Each spec with `deployed` bindings compared with the manifests its settings name
     (`drift.manifests`); each set of manifests is read once."""
-    from mlopsdiag.deployed import read_paths
     from mlopsdiag.deployed.drift import bindings, drift
+    from mlopsdiag.deployed.read import read_paths
 
     readings: dict[tuple[Path, ...], Any] = {}
     out: dict[str, DeploymentCheck] = {}
