@@ -847,12 +847,8 @@ def import_(paths: tuple[Path, ...], name: str, out: Path | None) -> None:
     """
     import re
 
-    from mlopsdiag.catalog import builtin_catalog
-    from mlopsdiag.deployed.importer import import_spec
-    from mlopsdiag.deployed.read import read_paths
-    from mlopsdiag.spec.loader import load_bytes
+    from mlopsdiag.deployed.importer import import_paths
     from mlopsdiag.spec.schema import SLUG_PATTERN
-    from mlopsdiag.spec.validate import validate_document
 
     if not re.fullmatch(SLUG_PATTERN.strip("^$"), name):
         raise click.BadParameter(
@@ -861,16 +857,9 @@ def import_(paths: tuple[Path, ...], name: str, out: Path | None) -> None:
         )
     if out is not None and out.exists():
         raise click.BadParameter(f"{out} exists; mlopsdiag never overwrites it", param_hint="--out")
-    reading = read_paths(list(paths))
+    text, reading = import_paths(list(paths), name)
     for problem in reading.problems:
         click.echo(problem.format(), err=True)
-    catalog = builtin_catalog()
-    text = import_spec(reading.records, name, catalog, [p.as_posix() for p in paths])
-    checked = validate_document(load_bytes(text.encode("utf-8"), str(out or "<import>")), catalog)
-    if checked.architecture is None:  # pragma: no cover - a bug in the importer
-        raise MlopsdiagError(
-            "the imported spec does not validate; please report it", checked.diagnostics
-        )
     if out is None:
         click.echo(text, nl=False)
     else:

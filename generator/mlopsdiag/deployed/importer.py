@@ -8,11 +8,17 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mlopsdiag.catalog import Catalog
 from mlopsdiag.deployed.drift import is_serving
 from mlopsdiag.deployed.record import Record
+from mlopsdiag.errors import MlopsdiagError
 from mlopsdiag.spec.schema import API_VERSION
+
+if TYPE_CHECKING:
+    from mlopsdiag.deployed.read import Reading
 
 WORKLOADS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job"})
 IMAGE_ALIASES: Mapping[str, str] = {
@@ -156,6 +162,25 @@ def _topological(tasks: Sequence[Record]) -> list[Record]:
             placed.add(task.name)
         remaining = [t for t in remaining if t.name not in placed]
     return done
+
+
+def import_paths(paths: Sequence[Path], name: str) -> tuple[str, Reading]:
+    """Read `paths` (as `drift --against` does) and write the spec that describes what they
+    hold; the text is validated before it is returned (an invalid one is a bug here)."""
+    from mlopsdiag.catalog import builtin_catalog
+    from mlopsdiag.deployed.read import read_paths
+    from mlopsdiag.spec.loader import load_bytes
+    from mlopsdiag.spec.validate import validate_document
+
+    reading = read_paths(paths)
+    catalog = builtin_catalog()
+    text = import_spec(reading.records, name, catalog, [p.as_posix() for p in paths])
+    checked = validate_document(load_bytes(text.encode("utf-8"), f"<import {name}>"), catalog)
+    if checked.architecture is None:  # pragma: no cover - a bug in the importer
+        raise MlopsdiagError(
+            "the imported spec does not validate; please report it", checked.diagnostics
+        )
+    return text, reading
 
 
 def import_spec(
