@@ -330,3 +330,35 @@ def test_diff_that_cannot_run_warns_and_validation_still_reports(
         "::warning title=mlopsdiag diff::no architecture diff against origin/main"
     )
     assert "::error file=specs/a.yaml,line=10,col=11" in out
+
+
+def test_drift_input_annotates_summarizes_and_fails_on_drift(tmp_path: Path) -> None:
+    import shutil
+
+    fixtures = ROOT / "tests" / "drift"
+    workspace = tmp_path / "workspace"
+    (workspace / "specs").mkdir(parents=True)
+    shutil.copy(fixtures / "fraud.yaml", workspace / "specs" / "fraud.yaml")
+    for name in ("cluster", "registry"):
+        shutil.copytree(fixtures / name, workspace / "deploy" / name)
+    (tmp_path / "in-sync").mkdir()
+    runner = Runner(tmp_path / "in-sync", workspace)
+    code, out = runner.run({"drift": "deploy/cluster deploy/registry"})
+    assert code == 0, out + runner.stderr
+    summary = runner.summary.read_text(encoding="utf-8")
+    assert "## mlopsdiag drift\n\n✅ 10 files checked: 0 errors" in summary
+    assert "## mlopsdiag validate" in summary
+
+    spec = workspace / "specs" / "fraud.yaml"
+    spec.write_text(
+        spec.read_text(encoding="utf-8").replace("alerts: [MlflowDown]", "alerts: [MlflowGone]"),
+        encoding="utf-8",
+    )
+    (tmp_path / "drifted").mkdir()
+    runner = Runner(tmp_path / "drifted", workspace)
+    code, out = runner.run({"drift": "deploy/cluster deploy/registry"})
+    assert code == 1
+    [annotation] = [line for line in out.splitlines() if "[alert-missing]" in line]
+    assert annotation.startswith("::error file=specs/fraud.yaml,line=")
+    summary = runner.summary.read_text(encoding="utf-8")
+    assert "[alert-missing](" in summary.partition("## mlopsdiag validate")[0]

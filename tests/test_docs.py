@@ -119,6 +119,9 @@ def test_every_spec_field_is_in_the_spec_reference(pages: dict[str, str]) -> Non
         items = schema.get("items")
         if isinstance(items, dict):
             walk(items)
+        for branch in schema.get("anyOf") or ():  # e.g. `deployed`: a mapping or a list
+            if isinstance(branch, dict):
+                walk(branch)
 
     walk(spec_schema())
 

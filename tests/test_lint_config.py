@@ -124,7 +124,7 @@ def test_config_problems_are_positioned_with_suggestions(project: Path) -> None:
         "'strict'?); allowed here: severity, strict, reference_date",
         "mlopsdiag-config.yaml:8:19: error: lint.reference_date: '2026-02-30' is not a valid date",
         "mlopsdiag-config.yaml:9:1: error: site: unknown field 'site'; allowed here: "
-        "apiVersion, kind, lint, matrix, render",
+        "apiVersion, kind, lint, matrix, render, drift",
     ]
     assert config == LintConfig(source="mlopsdiag-config.yaml")
 

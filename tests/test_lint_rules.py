@@ -83,11 +83,18 @@ def invoke(*args: str) -> tuple[int, str]:
 def test_explain_lists_every_rule_with_severity_and_title() -> None:
     code, out = invoke("explain")
     assert code == 0
+    from mlopsdiag.deployed.codes import CODES
+
     lines = out.splitlines()
-    assert len(lines) == len(RULES) + 2
+    # The rules, a blank line and the hint, then the drift codes under their heading.
+    assert len(lines) == len(RULES) + 2 + 2 + len(CODES)
     for line, rule in zip(lines, RULES.values(), strict=False):
         assert line.split()[:2] == [rule.id, rule.severity.value]
         assert line.endswith(rule.title)
+    assert lines[len(RULES) + 3] == "Drift codes (mlopsdiag drift):"
+    for line, drift_code in zip(lines[len(RULES) + 4 :], CODES.values(), strict=True):
+        assert line.split()[:2] == [drift_code.id, drift_code.severity.value]
+        assert line.endswith(drift_code.title)
 
 
 def test_explain_prints_the_documentation() -> None:

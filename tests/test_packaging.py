@@ -106,6 +106,7 @@ def test_the_sdist_carries_what_the_tests_need(built: tuple[Path, Path, str]) ->
         "scripts/make_icons.py",
         "scripts/logos/mlflow.svg",
         "schema/mlopsdiag-v1.schema.json",
+        "manifests/churn-kubeflow-mlflow-seldon/churn-training.yaml",
         "templates/architecture.md.j2",
         "templates/scaffold/mkdocs.yml.j2",
         "docs/guide/site.md",

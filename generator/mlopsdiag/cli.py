@@ -8,11 +8,15 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from mlopsdiag import __version__
 from mlopsdiag.errors import MlopsdiagError
+
+if TYPE_CHECKING:
+    from mlopsdiag.deployed.run import DriftRun
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -235,26 +239,35 @@ def validate(
 
 
 def _rule_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from mlopsdiag.deployed.codes import CODES
     from mlopsdiag.lint import RULES
 
-    return [rule_id for rule_id in RULES if rule_id.startswith(incomplete)]
+    return [rule_id for rule_id in (*RULES, *CODES) if rule_id.startswith(incomplete)]
 
 
 @main_group.command()
 @click.argument("rule", required=False, shell_complete=_rule_ids)
 def explain(rule: str | None) -> None:
-    """Print the documentation of lint rule RULE, or list every rule with its severity."""
+    """Print the documentation of lint rule or drift code RULE, or list them all."""
+    from mlopsdiag.deployed.codes import CODES, format_code
     from mlopsdiag.lint import RULES
     from mlopsdiag.lint.explain import format_rule, format_rule_list
     from mlopsdiag.spec.suggest import did_you_mean
 
     if rule is None:
         click.echo(format_rule_list(), nl=False)
+        width = max(len(code) for code in CODES)
+        click.echo("\nDrift codes (mlopsdiag drift):")
+        for code in CODES.values():
+            click.echo(f"{code.id:<{width}}  {code.severity.value:<7}  {code.title}")
+        return
+    if rule in CODES:
+        click.echo(format_code(CODES[rule]), nl=False)
         return
     if rule not in RULES:
         raise click.BadParameter(
-            f"unknown rule {rule!r}{did_you_mean(rule, RULES)}; "
-            "`mlopsdiag explain` lists the rules",
+            f"unknown rule {rule!r}{did_you_mean(rule, [*RULES, *CODES])}; "
+            "`mlopsdiag explain` lists the rules and drift codes",
             param_hint="RULE",
         )
     click.echo(format_rule(RULES[rule]), nl=False)
@@ -755,6 +768,204 @@ def diff(
             drawn = render_diffs(run.result, out, width=width)
             click.echo(f"diff diagrams: {len(drawn)} files in {out}", err=True)
     sys.exit(EXIT_INVALID if exit_code and run.result.has_differences else EXIT_OK)
+
+
+@main_group.command()
+@spec_paths
+@click.option(
+    "--against",
+    "against",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    metavar="PATH",
+    help="A manifest file or folder (walked recursively) to compare with: Kubernetes "
+    "objects (kubectl get -o yaml, kind: List, JSON), KServe and Seldon objects, compiled "
+    "Kubeflow pipelines, Prometheus rules, Compose files, saved MLflow registry answers. "
+    "Repeat for several.",
+)
+@click.option(
+    "--mlflow",
+    "mlflow_url",
+    metavar="URL",
+    default=None,
+    help="Also read the model registry of the MLflow tracking server at URL over its REST "
+    "API; a token comes from MLFLOW_TRACKING_TOKEN (or MLFLOW_TRACKING_USERNAME and "
+    "MLFLOW_TRACKING_PASSWORD), never from the spec.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_report_formats()),
+    default=None,
+    help=_format_help(),
+)
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write the report in --format to this file; the terminal still gets the text summary.",
+)
+@click.option(
+    "--exit-code",
+    is_flag=True,
+    help="Exit 1 when there is drift (a finding of severity error or warning) and 0 when "
+    "the specs are in sync. Without it, drift alone exits 0.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Settings file (drift.severity) instead of the mlopsdiag-config.yaml found next to "
+    "or above the first spec path.",
+)
+@click.option(
+    "--suggest-runbook-urls",
+    "runbook_base",
+    metavar="BASE_URL",
+    default=None,
+    help="Print the runbook_url annotation that each alerting rule without one should get: "
+    "the site's runbook page of the procedure that lists the alert (BASE_URL is where the "
+    "site is published).",
+)
+def drift(
+    paths: tuple[Path, ...],
+    against: tuple[Path, ...],
+    mlflow_url: str | None,
+    fmt: str | None,
+    output_file: Path | None,
+    exit_code: bool,
+    config_file: Path | None,
+    runbook_base: str | None,
+) -> None:
+    """Compare specs (default specs/) with what is deployed.
+
+    Reads what --against and --mlflow give and reports, each at the spec's element or at
+    the manifest's object: deployed-missing, deployed-kind-mismatch, undeclared-deployment,
+    alert-missing, alert-without-runbook and served-version-not-alias (`mlopsdiag explain
+    CODE` documents each; drift.severity in mlopsdiag-config.yaml changes their severity).
+
+    Exit codes:
+
+    \b
+    - 0: in sync (or drift without --exit-code)
+    - 1: drift (with --exit-code), or a spec or manifest object that cannot be read
+    - 2: bad usage: no --against nor --mlflow, a path that does not exist
+    """
+    from mlopsdiag.deployed.run import drift_paths
+    from mlopsdiag.report import render_report
+
+    if not against and not mlflow_url:
+        raise click.UsageError("give --against PATH (manifests) or --mlflow URL, or both")
+    if runbook_base is not None and not runbook_base.startswith(("http://", "https://")):
+        raise click.BadParameter("must be an http:// or https:// URL", param_hint="BASE_URL")
+    run = drift_paths(
+        resolve_paths(paths),
+        list(against),
+        mlflow_url=mlflow_url,
+        config_file=config_file,
+        runbook_base=runbook_base or "",
+    )
+    terminal = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    chosen = fmt or terminal
+    diagnostics = run.diagnostics
+    files = run.spec_files + run.reading.files
+    summary = _drift_summary(run)
+    if chosen == "text" or output_file is not None:
+        click.echo("".join(d.format() + "\n" for d in diagnostics), nl=False)
+    if chosen != "text":
+        report = render_report(chosen, diagnostics, files, title="mlopsdiag drift")
+        if output_file is None:
+            click.echo(report, nl=False)
+        else:
+            from mlopsdiag.writer import write_atomic
+
+            try:
+                write_atomic(output_file, report.encode("utf-8"))
+            except OSError as exc:
+                raise MlopsdiagError(f"cannot write {output_file}: {exc.strerror or exc}") from None
+    if chosen == "text" or output_file is not None:
+        click.echo(summary)
+    if runbook_base is not None:
+        for rule, url in run.suggestions():
+            click.echo(
+                f"{rule.file}:{rule.line}:{rule.col}: alert {rule.name}: add the annotation "
+                f"runbook_url: {url}",
+                err=chosen != "text",
+            )
+    if not run.spec_files:
+        click.echo("error: no spec file found", err=True)
+        sys.exit(EXIT_INVALID)
+    sys.exit(EXIT_INVALID if run.invalid or (exit_code and run.drifted) else EXIT_OK)
+
+
+def _drift_summary(run: DriftRun) -> str:
+    findings = run.result.findings
+    specs = len(run.architectures)
+    read = (
+        f"{len(run.reading.records)} object{'s' if len(run.reading.records) != 1 else ''} "
+        f"read from {run.reading.files} file{'s' if run.reading.files != 1 else ''}"
+    )
+    verdict = (
+        "in sync"
+        if not findings
+        else f"{len(findings)} finding{'s' if len(findings) != 1 else ''} of drift"
+    )
+    if run.spec_problems:
+        return f"drift: invalid specs (above); nothing compared with the {read}"
+    bad = "" if not run.invalid else "; some manifests cannot be read (above)"
+    return f"drift: {specs} spec{'s' if specs != 1 else ''} against {read}: {verdict}{bad}"
+
+
+@main_group.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--name",
+    required=True,
+    help="metadata.name of the new spec (a slug: lowercase letters, digits and '-').",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the spec to this file (never overwrites one) instead of printing it.",
+)
+def import_(paths: tuple[Path, ...], name: str, out: Path | None) -> None:
+    """Write a first spec from what is deployed: manifests, rules, Compose files, registry.
+
+    Reads PATHS as `mlopsdiag drift --against` does and writes one commented spec that
+    validates: serving objects, compiled pipelines (a group, its tasks and a process in
+    their order), workloads, registered models, alert rules and Compose services, each
+    bound with `deployed`. Owners and the runbook are left as commented prompts.
+    """
+    import re
+
+    from mlopsdiag.deployed.importer import import_paths
+    from mlopsdiag.spec.schema import SLUG_PATTERN
+
+    if not re.fullmatch(SLUG_PATTERN.strip("^$"), name):
+        raise click.BadParameter(
+            "must be a slug: lowercase letters, digits and '-', at most 63 characters",
+            param_hint="--name",
+        )
+    if out is not None and out.exists():
+        raise click.BadParameter(f"{out} exists; mlopsdiag never overwrites it", param_hint="--out")
+    text, reading = import_paths(list(paths), name)
+    for problem in reading.problems:
+        click.echo(problem.format(), err=True)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        from mlopsdiag.writer import write_atomic
+
+        write_atomic(out, text.encode("utf-8"))
+        click.echo(
+            f"wrote {out} ({len(reading.records)} objects read from {reading.files} files)",
+            err=True,
+        )
+    if any(p.severity.value == "error" for p in reading.problems):
+        sys.exit(EXIT_INVALID)
 
 
 @main_group.command()

@@ -67,7 +67,7 @@ def _github(diagnostics: Sequence[Diagnostic], summary: dict[str, Any]) -> str:
 
 def _json(diagnostics: Sequence[Diagnostic], summary: dict[str, Any]) -> str:
     payload = {
-        "summary": {k: v for k, v in summary.items() if k != "specs"},
+        "summary": {k: v for k, v in summary.items() if k not in ("specs", "title")},
         "diagnostics": [
             {
                 "path": d.path,
@@ -146,8 +146,10 @@ def render_report(
     diagnostics: Sequence[Diagnostic],
     files: int,
     specs: list[dict[str, Any]] | None = None,
+    title: str = "",
 ) -> str:
-    """Format diagnostics (sorted by file and position) in one of FORMATS."""
+    """Format diagnostics (sorted by file and position) in one of FORMATS; `title` names
+    the command in formats that show one (markdown), when it is not `mlopsdiag validate`."""
     chosen = FORMATS[fmt]
     ordered = sorted(diagnostics, key=Diagnostic.sort_key)
     if chosen.errors_first:
@@ -156,4 +158,6 @@ def render_report(
     summary = summarize(ordered, files)
     if specs is not None:
         summary["specs"] = specs
+    if title:
+        summary["title"] = title
     return chosen.render(ordered, summary)

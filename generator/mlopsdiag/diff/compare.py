@@ -130,6 +130,19 @@ def _links(component: Component) -> dict[str, str]:
     return dict(component.links)
 
 
+def _deployed(element: Component | Group) -> tuple[str, ...]:
+    """The `deployed` bindings as text, without their positions (a moved line is no change)."""
+    out = []
+    for d in element.deployed:
+        extra = "".join(
+            f" {key}={value}"
+            for key, value in (("pipeline", d.pipeline), ("alias", d.alias))
+            if value
+        )
+        out.append(f"{d.kind} {d.namespace + '/' if d.namespace else ''}{d.name}{extra}")
+    return tuple(out)
+
+
 def _procedure_steps(procedure: Procedure) -> tuple[ProcedureStep, ...]:
     return procedure.step_details or tuple(ProcedureStep(do=s) for s in procedure.steps)
 
@@ -193,7 +206,13 @@ COLLECTIONS: tuple[Collection, ...] = (
         kind="group",
         items=lambda a: a.groups,
         key=lambda g: g.id,
-        fields=(Field("name"), Field("parent"), Field("tool"), Field("drop_capabilities")),
+        fields=(
+            Field("name"),
+            Field("parent"),
+            Field("tool"),
+            Field("drop_capabilities"),
+            Field("deployed", _deployed),
+        ),
         model=Group,
         ignored=("id", "loc"),
     ),
@@ -211,6 +230,7 @@ COLLECTIONS: tuple[Collection, ...] = (
             Field("description"),
             Field("owner"),
             Field("links", _links),
+            Field("deployed", _deployed),
         ),
         model=Component,
         ignored=("id", "loc"),
@@ -313,6 +333,7 @@ COLLECTIONS: tuple[Collection, ...] = (
             Field("components"),
             Field("needs"),
             Field("approver"),
+            Field("alerts"),
         ),
         model=Procedure,
         # `steps` is read with its commands through `step_details`.

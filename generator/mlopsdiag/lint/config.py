@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any
 
 from mlopsdiag.catalog import builtin_catalog
+from mlopsdiag.deployed.codes import CODES
 from mlopsdiag.errors import Diagnostic, MlopsdiagError, Severity
 from mlopsdiag.lint.rules import RULES
 from mlopsdiag.spec.checker import SchemaChecker
@@ -59,6 +60,13 @@ class LintConfig:
     """Capability id -> why the specs below this file do not need it (the matrix's blank cells)."""
     render: RenderConfig = RenderConfig()
     """The `render` section (it sits beside `lint` in the same file)."""
+    drift_severity: Mapping[str, Severity | None] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """The `drift` section: drift code -> severity replacing its default (None: off)."""
+    drift_manifests: tuple[Path, ...] = ()
+    """`drift.manifests`: what `render` checks each spec's `deployed` bindings against
+    (paths relative to the configuration file)."""
 
     def replace(
         self, *, strict: bool | None = None, reference_date: dt.date | None = None
@@ -138,6 +146,29 @@ def config_schema() -> dict[str, Any]:
         },
         "additionalProperties": False,
     }
+    drift = {
+        "type": "object",
+        "description": "Settings of `mlopsdiag drift` for the specs below this file.",
+        "properties": {
+            "severity": {
+                "type": "object",
+                "description": "Drift code -> error, warning, info or off (see `mlopsdiag "
+                "explain CODE`); errors and warnings count as drift for --exit-code.",
+                "propertyNames": {"enum": list(CODES)},
+                "additionalProperties": levels,
+            },
+            "manifests": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1},
+                "minItems": 1,
+                "description": "Manifest files or folders (relative to this file) that "
+                "`mlopsdiag render` checks the specs' `deployed` bindings against: the "
+                "architecture page marks each bound element matched, missing or mismatched, "
+                "with the date of the check.",
+            },
+        },
+        "additionalProperties": False,
+    }
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "title": f"mlopsdiag project configuration ({CONFIG_FILE_NAME})",
@@ -148,6 +179,7 @@ def config_schema() -> dict[str, Any]:
             "lint": lint,
             "matrix": _matrix_schema(),
             "render": render,
+            "drift": drift,
         },
         "required": ["apiVersion", "kind"],
         "additionalProperties": False,
@@ -227,17 +259,21 @@ def load_config(path: Path) -> tuple[LintConfig, list[Diagnostic]]:
         doc = load_file(path, shown)
     except MlopsdiagError as exc:
         return LintConfig(source=shown), list(exc.diagnostics)
-    lint_raw = doc.data.get("lint")
-    levels = lint_raw.get("severity") if isinstance(lint_raw, dict) else None
-    if isinstance(levels, dict):
-        for key, value in levels.items():
-            if value is False:  # YAML 1.1 reads a bare `off` as false
-                levels[key] = "off"
+    for section in ("lint", "drift"):
+        raw = doc.data.get(section)
+        levels = raw.get("severity") if isinstance(raw, dict) else None
+        if isinstance(levels, dict):
+            for key, value in levels.items():
+                if value is False:  # YAML 1.1 reads a bare `off` as false
+                    levels[key] = "off"
     out: list[Diagnostic] = []
     checker = SchemaChecker(doc, out)
     checker.check(config_schema(), doc.data, ())
     config = dataclasses.replace(
-        _build(doc, checker, shown), render=_render_config(doc.data.get("render"))
+        _build(doc, checker, shown),
+        render=_render_config(doc.data.get("render")),
+        drift_severity=_drift_severity(doc, checker),
+        drift_manifests=_drift_manifests(doc, checker, path),
     )
     return config, sorted(out, key=Diagnostic.sort_key)
 
@@ -272,6 +308,45 @@ def _render_config(raw: object) -> RenderConfig:
         and MIN_WIDTH <= width <= MAX_WIDTH
         else None,
     )
+
+
+def _drift_manifests(doc: Document, checker: SchemaChecker, path: Path) -> tuple[Path, ...]:
+    """`drift.manifests`, relative to the configuration file; a path that is not there is
+    reported at its entry."""
+    raw = doc.data.get("drift")
+    entries = raw.get("manifests") if isinstance(raw, dict) else None
+    found: list[Path] = []
+    for i, entry in enumerate(entries if isinstance(entries, list) else ()):
+        if not isinstance(entry, str) or not entry:
+            continue
+        target = path.parent / entry
+        if not target.exists():
+            checker.error(
+                ("drift", "manifests", i), f"{entry!r} does not exist (next to {path.name})"
+            )
+            continue
+        found.append(target)
+    return tuple(found)
+
+
+def _drift_severity(doc: Document, checker: SchemaChecker) -> Mapping[str, Severity | None]:
+    """The `drift.severity` map; an unknown code is reported with did-you-mean."""
+    raw = doc.data.get("drift")
+    levels = raw.get("severity") if isinstance(raw, dict) else None
+    found: dict[str, Severity | None] = {}
+    for key, value in levels.items() if isinstance(levels, dict) else ():
+        if key not in CODES:
+            checker.error(
+                ("drift", "severity", key),
+                f"unknown drift code {key!r}{did_you_mean(key, CODES)}; "
+                "`mlopsdiag explain` lists them",
+                key=True,
+            )
+        elif value == "off":
+            found[key] = None
+        elif value in SEVERITIES:
+            found[key] = Severity(value)
+    return MappingProxyType(found)
 
 
 def _not_applicable(data: Any) -> Mapping[str, str]:

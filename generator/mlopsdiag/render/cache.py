@@ -29,7 +29,14 @@ CACHE_FORMAT = 1
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The code and data a picture depends on; a change to any of them (even without a new
 # version number, as during development) invalidates the cache.
-_CODE_GLOBS = ("render/*.py", "spec/*.py", "catalog/*.py", "catalog/*.yaml", "catalog/icons/*")
+_CODE_GLOBS = (
+    "render/*.py",
+    "spec/*.py",
+    "deployed/*.py",
+    "catalog/*.py",
+    "catalog/*.yaml",
+    "catalog/icons/*",
+)
 _CODE_FILES = ("__init__.py", "errors.py", "writer.py")
 
 
@@ -80,6 +87,7 @@ class Keys:
         self.catalog_files: dict[Path, Path | None] = {}
         self.catalogs: dict[Path | None, str] = {None: "built-in"}
         self.problems: list[Diagnostic] = []
+        self.manifest_keys: dict[Path, str] = {}
 
     def _catalog(self, folder: Path) -> str:
         if folder not in self.catalog_files:
@@ -100,8 +108,32 @@ class Keys:
         """The cache key of one spec file."""
         catalog = self._catalog(spec.parent)
         return _digest(
-            [self.base.encode(), catalog.encode(), spec.name.encode(), spec.read_bytes()]
+            [
+                self.base.encode(),
+                catalog.encode(),
+                spec.name.encode(),
+                spec.read_bytes(),
+                self._manifests(spec.parent).encode(),
+            ]
         )
+
+    def _manifests(self, folder: Path) -> str:
+        """The state of the manifests that mlopsdiag-config.yaml names for `drift` (the
+        views mark each component as they compare): their names, sizes and times."""
+        from mlopsdiag.lint.config import find_config, load_config
+
+        if folder not in self.manifest_keys:
+            found = find_config(folder / "spec.yaml")
+            parts: list[bytes] = []
+            manifests = load_config(found)[0].drift_manifests if found is not None else ()
+            for top in manifests:
+                files = sorted(top.rglob("*")) if top.is_dir() else [top]
+                for path in files:
+                    if path.is_file():
+                        stat = path.stat()
+                        parts.append(f"{path} {stat.st_mtime_ns} {stat.st_size}".encode())
+            self.manifest_keys[folder] = _digest(parts) if parts else ""
+        return self.manifest_keys[folder]
 
 
 @dataclass

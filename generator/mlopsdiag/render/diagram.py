@@ -33,6 +33,7 @@ from mlopsdiag.render.scene import (
     StepMark,
     actor_icon,
     build_scene,
+    mark_deployed,
 )
 from mlopsdiag.spec.model import Architecture, View
 
@@ -183,6 +184,18 @@ def _badge(mark: StepMark) -> str:
         f'BGCOLOR="{color}"><TR><TD FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{_BADGE_SIZE}">'
         f'<FONT COLOR="#FFFFFF" POINT-SIZE="12"><B>{mark.number}</B></FONT></TD></TR></TABLE></TD>'
     )
+
+
+def _deployed_cell(status: str, size: int) -> str:
+    """A row under a box's name: how the component compared with what is deployed."""
+    style = styles.DEPLOYED_MARKS[status]
+    return f'<TD><FONT POINT-SIZE="{size}" COLOR="{style.color}"><B>{style.label}</B></FONT></TD>'
+
+
+def _tooltip(text: str, node: SceneNode) -> str:
+    if node.deployed in styles.DEPLOYED_MARKS:
+        return f"{text} ({styles.DEPLOYED_MARKS[node.deployed].label})"
+    return text
 
 
 def _change_badge(change: str, size: int = styles.SMALLEST_TEXT_SIZE) -> str:
@@ -428,6 +441,8 @@ class _Builder:
             extra = tuple(self.mark_row(m) for m in node.marks)
             table = _BOX_TABLES.get(node.look, "")
             small = small_size(self.scene)
+            if node.deployed in styles.DEPLOYED_MARKS:
+                extra += (_deployed_cell(node.deployed, small),)
             width = self.scene.label_width
             label = _node_label(
                 icon_name, component.name, node.tool_name, extra, table, small, width
@@ -451,7 +466,7 @@ class _Builder:
             id=f"node-{node_id}",
             href=href or None,
             target="_top" if href else None,
-            tooltip=nohtml(attr_text(component.description or component.name)),
+            tooltip=nohtml(attr_text(_tooltip(component.description or component.name, node))),
             **shape,
         )
 
@@ -742,6 +757,7 @@ def draw_scene(scene: Scene) -> DotGraph:
     )
 
 
-def draw(arch: Architecture, view: View) -> DotGraph:
-    """Draw one view of an architecture and return its DOT source and icons."""
-    return draw_scene(build_scene(arch, view))
+def draw(arch: Architecture, view: View, deployed: Mapping[str, str] | None = None) -> DotGraph:
+    """Draw one view of an architecture and return its DOT source and icons; `deployed`
+    (component id -> matched, missing or mismatched) marks the boxes."""
+    return draw_scene(mark_deployed(build_scene(arch, view), deployed))

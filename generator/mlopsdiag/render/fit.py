@@ -24,12 +24,12 @@ The candidates are pure functions over a scene; `draw_fitted` draws them with
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from mlopsdiag.render import styles
-from mlopsdiag.render.scene import Scene, build_scene
+from mlopsdiag.render.scene import Scene, build_scene, mark_deployed
 from mlopsdiag.spec.model import Architecture, View
 
 if TYPE_CHECKING:
@@ -135,7 +135,12 @@ def draw_view(scene: Scene, timeout: float | None = None) -> DotGraph:
 
 
 def draw_fitted_view(
-    arch: Architecture, view: View, width: int = styles.SITE_WIDTH, timeout: float | None = None
+    arch: Architecture,
+    view: View,
+    width: int = styles.SITE_WIDTH,
+    timeout: float | None = None,
+    deployed: Mapping[str, str] | None = None,
 ) -> DotGraph:
-    """Draw one view of an architecture laid out to read at `width` pixels."""
-    return draw_view(build_scene(arch, view, width), timeout)
+    """Draw one view of an architecture laid out to read at `width` pixels; `deployed`
+    (component id -> matched, missing or mismatched) marks the boxes."""
+    return draw_view(mark_deployed(build_scene(arch, view, width), deployed), timeout)

@@ -12,11 +12,11 @@ import sys
 import tempfile
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -153,6 +153,8 @@ class _Task:
     dpi: int | None = None
     timeout: float | None = DEFAULT_TIMEOUT
     width: int = SITE_WIDTH
+    deployed: tuple[tuple[str, str], ...] = ()
+    """Component id -> how it compared with the manifests mlopsdiag-config.yaml names."""
 
 
 @dataclass(frozen=True)
@@ -176,9 +178,11 @@ def render_architecture(
     timeout: float | None = DEFAULT_TIMEOUT,
     problems: list[ViewProblem] | None = None,
     width: int = SITE_WIDTH,
+    deployed: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, int], list[Path]]:
     """Draw every picture of one architecture (its views, context, processes and lanes)
-    into `out/<name>/`; return (file -> size, written).
+    into `out/<name>/`; return (file -> size, written). `deployed` (component id ->
+    matched, missing or mismatched) marks the boxes of the views.
 
     Graphviz runs once per view for all its formats, up to `in_flight` views at a time
     (PNG at another `dpi` than the screen's in a run of its own: the resolution would rescale
@@ -303,7 +307,7 @@ def render_architecture(
             def draw_view(arch: Architecture, view: View) -> DotGraph:
                 if collapses_overview(arch, view):
                     return dataclasses.replace(context_graph(), view_id=view.id)
-                return draw_fitted_view(arch, view, width, timeout)
+                return draw_fitted_view(arch, view, width, timeout, deployed)
 
             # The context picture is drawn once, whether for itself, a collapsed overview
             # or a view past its time limit.
@@ -367,6 +371,7 @@ def _draw(task: _Task, arch: Architecture) -> _Done:
         timeout=task.timeout,
         problems=view_problems,
         width=task.width,
+        deployed=dict(task.deployed),
     )
     return _Done(arch.name, files, tuple(written), view_problems=tuple(view_problems))
 
@@ -589,7 +594,12 @@ def render_specs(
             report._models[models[file].name] = models[file]
 
     workers, in_flight = parallelism(len(models), jobs)
-    tasks = [_Task(f, out, chosen, in_flight, dpi, timeout, width) for f in files if f in models]
+    deployment = _deployment(models)
+    tasks = [
+        _Task(f, out, chosen, in_flight, dpi, timeout, width, deployment.get(f, ()))
+        for f in files
+        if f in models
+    ]
     try:
         for task, done in _run_tasks(tasks, models, workers, progress):
             if isinstance(done, BaseException):
@@ -633,6 +643,28 @@ def render_specs(
     shown_order = {name: i for i, name in enumerate(shown)}  # `files` in order
     report.problems.sort(key=lambda p: shown_order.get(p.spec, len(files)))
     return report
+
+
+def _deployment(models: Mapping[Path, Architecture]) -> dict[Path, tuple[tuple[str, str], ...]]:
+    """Each spec's components compared with the manifests its mlopsdiag-config.yaml names
+    (`drift.manifests`), each set of manifests read once."""
+    from mlopsdiag.deployed.drift import bindings, drift
+    from mlopsdiag.deployed.read import read_paths
+    from mlopsdiag.lint.config import ConfigLookup
+
+    lookup = ConfigLookup()
+    readings: dict[tuple[Path, ...], Any] = {}
+    out: dict[Path, tuple[tuple[str, str], ...]] = {}
+    for spec, arch in models.items():
+        config = lookup.for_spec(spec)[0]
+        if not config.drift_manifests or not any(bindings(arch)):
+            continue
+        if config.drift_manifests not in readings:
+            readings[config.drift_manifests] = read_paths(config.drift_manifests)
+        records = readings[config.drift_manifests].records
+        status = drift([arch], records, config.drift_severity).status
+        out[spec] = tuple(sorted((element, s.status) for (_, element), s in status.items()))
+    return out
 
 
 def _validate(

@@ -71,6 +71,9 @@ class SceneNode:
     """SVG classes of the box (a process step's `step-N`, for the page's script)."""
     exits: tuple[tuple[str, str], ...] = ()
     """A process step's failure exits: (runbook procedure title, its link; may be empty)."""
+    deployed: str = ""
+    """How the component compared with what is deployed (`matched`, `missing`,
+    `mismatched`) when mlopsdiag-config.yaml names manifests; empty elsewhere."""
 
 
 @dataclass(frozen=True)
@@ -349,6 +352,20 @@ class _Ends:
                 if member != avoid:
                     return member
         return ordered[0]
+
+
+def mark_deployed(scene: Scene, deployed: Mapping[str, str] | None) -> Scene:
+    """The scene with each component box marked by how it compared with what is deployed
+    (`deployed`: component id -> matched, missing or mismatched; None or empty: unmarked)."""
+    if not deployed:
+        return scene
+    nodes = {
+        node_id: replace(node, deployed=deployed.get(node_id, ""))
+        if node.look == "component"
+        else node
+        for node_id, node in scene.nodes.items()
+    }
+    return replace(scene, nodes=nodes)
 
 
 def build_scene(arch: Architecture, view: View, width: int = SITE_WIDTH) -> Scene:

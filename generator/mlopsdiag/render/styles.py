@@ -133,3 +133,12 @@ DIFF_MARKS: Mapping[str, MarkStyle] = MappingProxyType(
     }
 )
 """Diff mark -> style, in the order the legend lists them."""
+
+DEPLOYED_MARKS: Mapping[str, MarkStyle] = MappingProxyType(
+    {
+        "matched": MarkStyle(color="#007A5A", label="deployed", line="solid"),
+        "missing": MarkStyle(color="#C62828", label="not deployed", line="solid"),
+        "mismatched": MarkStyle(color="#C24E00", label="deployed differently", line="solid"),
+    }
+)
+"""How a view marks a component compared with the manifests (`drift.manifests`)."""

@@ -38,7 +38,7 @@ def render_markdown(diagnostics: Sequence[Diagnostic], summary: dict[str, Any]) 
     )
     verdict = "❌" if errors else ("⚠️" if diagnostics else "✅")
     lines = [
-        "## mlopsdiag validate",
+        f"## {summary.get('title') or 'mlopsdiag validate'}",
         "",
         f"{verdict} {_plural(files, 'file')} checked: {counts}",
     ]

@@ -12,6 +12,8 @@ DOCS_URL = "https://mlopsdiag.github.io/mlopsdiag/"
 
 SPEC_ERROR = "spec-error"
 """The rule id given to problems that are not lint findings: YAML, schema, references."""
+UNREADABLE = "unreadable"
+"""The code of a manifest object `mlopsdiag drift` cannot read."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,12 @@ def rule_url(rule_id: str) -> str:
     """The page that documents a rule (the spec reference for spec errors)."""
     if rule_id == SPEC_ERROR:
         return DOCS_URL + "reference/spec.html"
+    if rule_id == UNREADABLE:
+        return DOCS_URL + "guide/drift.html"
+    from mlopsdiag.deployed.codes import CODES
+
+    if rule_id in CODES:
+        return f"{DOCS_URL}guide/drift.html#{rule_id}"
     return f"{DOCS_URL}rules/{rule_id}.html"
 
 
@@ -49,6 +57,33 @@ def rule_infos() -> list[RuleInfo]:
         )
         for rule in RULES.values()
     ]
+    from mlopsdiag.deployed.codes import CODES
+
+    infos.extend(
+        RuleInfo(
+            code.id,
+            code.title,
+            " ".join(code.condition.split()),
+            f"{' '.join(code.rationale.split())}\n\nFix: {' '.join(code.fix.split())}\n\n"
+            f"Run `mlopsdiag explain {code.id}` for the full documentation.",
+            rule_url(code.id),
+            code.severity,
+        )
+        for code in CODES.values()
+    )
+    infos.append(
+        RuleInfo(
+            UNREADABLE,
+            "A manifest object cannot be read",
+            "A document read by `mlopsdiag drift` or `mlopsdiag import` is of a known kind but "
+            "lacks what that kind needs (a name, a predictor, a pod template...), or is not "
+            "a kind either command reads.",
+            "The message says what is missing and where; fix the manifest or leave it out of "
+            "the paths given.",
+            rule_url(UNREADABLE),
+            Severity.ERROR,
+        )
+    )
     infos.append(
         RuleInfo(
             SPEC_ERROR,

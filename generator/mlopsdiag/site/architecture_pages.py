@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from mlopsdiag.catalog import STAGE_NAMES, STAGES
+from mlopsdiag.deployed.record import Record
 from mlopsdiag.render.limits import collapses_overview
 from mlopsdiag.site.pagebase import (
     ComponentRow,
@@ -10,6 +14,7 @@ from mlopsdiag.site.pagebase import (
     FlowRow,
     GroupRow,
     Page,
+    Ref,
     SiteInput,
     ViewBox,
     architecture_path,
@@ -23,7 +28,50 @@ from mlopsdiag.site.pagebase import (
     tool_ref,
 )
 from mlopsdiag.site.work import work_context
-from mlopsdiag.spec.model import Architecture
+from mlopsdiag.spec.model import Architecture, Component, Group
+
+
+@dataclass(frozen=True)
+class DeployedRow:
+    """One bound element on the architecture page: what it is bound to and how it compared."""
+
+    element: Ref
+    bindings: tuple[str, ...]
+    status: str
+    """matched, missing, mismatched, or empty when not checked."""
+    found: tuple[str, ...]
+    """`file:line` of each object found for it."""
+
+
+def _where(records: Sequence[Record]) -> tuple[str, ...]:
+    """`file:line` of the objects found; a rule group's alerts by their file only."""
+    objects = [r.where for r in records if r.kind != "alert"]
+    files = {r.file for r in records if r.kind != "alert"}
+    alerts = [r.file for r in records if r.kind == "alert" and r.file not in files]
+    return tuple(dict.fromkeys([*objects, *alerts]))
+
+
+def _deployed_rows(site: SiteInput, arch: Architecture) -> tuple[DeployedRow, ...]:
+    check = site.deployment.get(arch.name)
+    rows = []
+    elements: list[Group | Component] = [*arch.groups, *arch.components]
+    for element in elements:
+        if not element.deployed:
+            continue
+        found = check.status.get(element.id) if check is not None else None
+        rows.append(
+            DeployedRow(
+                component_ref(arch, element.id),
+                tuple(
+                    f"{d.kind} {d.namespace + '/' if d.namespace else ''}{d.name}"
+                    + (f" (alias {d.alias})" if d.alias else "")
+                    for d in element.deployed
+                ),
+                found.status if found is not None else "",
+                _where(found.records) if found else (),
+            )
+        )
+    return tuple(rows)
 
 
 def architecture_page(site: SiteInput, arch: Architecture) -> Page:
@@ -109,6 +157,10 @@ def architecture_page(site: SiteInput, arch: Architecture) -> Page:
         "coverage": tuple(coverage),
         "covered": sum(1 for row in coverage if row.providers),
         "findings": finding_rows(site, arch),
+        "deployed_rows": _deployed_rows(site, arch),
+        "deployed_checked": site.deployment[arch.name].checked
+        if arch.name in site.deployment
+        else "",
         **work_context(site, arch),
     }
     return Page(architecture_path(arch.name), "architecture.md.j2", arch.source_path, context)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import click
 import jinja2
@@ -22,13 +23,23 @@ from jinja2.runtime import Context
 from mlopsdiag.catalog import CATALOG_FILE_NAME, Catalog, builtin_catalog
 from mlopsdiag.errors import Diagnostic, MlopsdiagError
 from mlopsdiag.export import site_downloads
-from mlopsdiag.lint import RULES, ConfigLookup, LintConfig, analyze, config_schema, lint
+from mlopsdiag.lint import (
+    RULES,
+    ConfigLookup,
+    LintConfig,
+    analyze,
+    config_schema,
+    lint,
+    load_config,
+)
 from mlopsdiag.lint.applicability import not_applicable
 from mlopsdiag.lint.rules import STALE_AFTER_DAYS
 from mlopsdiag.site import markdown
 from mlopsdiag.site.clireference import CommandDoc, command_docs
 from mlopsdiag.site.knowledge import load_concepts
+from mlopsdiag.site.pagebase import DeploymentCheck
 from mlopsdiag.site.pages import GENERATED_DIRS, HOME, Page, Ref, SiteInput, build_pages
+from mlopsdiag.site.runbook_pages import alert_anchor
 from mlopsdiag.site.work import process_diagram, work_diagram_ids
 from mlopsdiag.spec.model import Architecture
 from mlopsdiag.spec.schema import catalog_schema, spec_schema
@@ -98,6 +109,7 @@ def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
         html=markdown.html,
         html_words=markdown.html_words,
         fence=_fence,
+        alert_anchor=alert_anchor,
     )
     env.globals.update(link=_link, links=_links, url_link=_url_link)
     return env
@@ -279,7 +291,31 @@ def site_input(
             {a.name: site_downloads(a, docs_dir / "architectures" / a.name) for a in archs}
         ),
         process_pictures=MappingProxyType(_process_pictures(archs, docs_dir)),
+        deployment=MappingProxyType(_deployment(archs, configs)),
     )
+
+
+def _deployment(
+    archs: Sequence[Architecture], configs: Mapping[str, LintConfig]
+) -> dict[str, DeploymentCheck]:
+    """Each spec with `deployed` bindings compared with the manifests its settings name
+    (`drift.manifests`); each set of manifests is read once."""
+    from mlopsdiag.deployed.drift import bindings, drift
+    from mlopsdiag.deployed.read import read_paths
+
+    readings: dict[tuple[Path, ...], Any] = {}
+    out: dict[str, DeploymentCheck] = {}
+    for arch in archs:
+        config = configs[arch.name]
+        if not config.drift_manifests or not any(bindings(arch)):
+            continue
+        if config.drift_manifests not in readings:
+            readings[config.drift_manifests] = read_paths(config.drift_manifests)
+        result = drift([arch], readings[config.drift_manifests].records, config.drift_severity)
+        day = (config.reference_date or dt.date.today()).isoformat()
+        status = {element: found for (_, element), found in result.status.items()}
+        out[arch.name] = DeploymentCheck(day, MappingProxyType(status))
+    return out
 
 
 def flow_css() -> dict[str, str]:
@@ -499,6 +535,13 @@ def site_fingerprint(
     for extra in sorted(project_files):
         add(extra.as_posix())
         digest.update(extra.read_bytes())
+        if extra.name == CONFIG_FILE_NAME:  # the manifests its drift section names
+            for manifests in load_config(extra)[0].drift_manifests:
+                add(manifests.as_posix())
+                for line in _stat_files(manifests) if manifests.is_dir() else ():
+                    add(line)
+                if manifests.is_file():
+                    add(str(manifests.stat().st_mtime_ns))
     for folder in (PACKAGE_DIR, *(Path(d) for d in template_dirs(templates))):
         add(str(folder))
         for line in _stat_files(folder):

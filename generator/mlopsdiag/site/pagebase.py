@@ -14,6 +14,7 @@ from posixpath import dirname, relpath
 from typing import Any
 
 from mlopsdiag.catalog import Catalog
+from mlopsdiag.deployed.drift import ElementStatus
 from mlopsdiag.errors import Diagnostic, Severity
 from mlopsdiag.lint import Analysis, Rule
 from mlopsdiag.lint.analysis import Mark
@@ -107,6 +108,19 @@ class SiteInput:
     """Architecture name -> (label, file name) of the exports next to its page."""
     process_pictures: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """Architecture name -> process id -> its picture's SVG text (shown inline)."""
+    deployment: Mapping[str, DeploymentCheck] = field(default_factory=dict)
+    """Architecture name -> how its `deployed` bindings compared with the manifests that
+    mlopsdiag-config.yaml names (absent: not checked)."""
+
+
+@dataclass(frozen=True)
+class DeploymentCheck:
+    """The comparison of one spec with what is deployed, as the site shows it."""
+
+    checked: str
+    """The date of the check (ISO)."""
+    status: Mapping[str, ElementStatus]
+    """Element id -> matched, missing or mismatched, with the objects found."""
 
 
 @dataclass(frozen=True)

@@ -292,6 +292,15 @@ def _no_rollback(arch: Architecture, findings: Sequence[Diagnostic]) -> NoRollba
     return NoRollback(registries, first)
 
 
+def _by_alert(row: tuple[str, Procedure]) -> tuple[str, str]:
+    return (row[0].lower(), row[1].id)
+
+
+def alert_anchor(name: str) -> str:
+    """The anchor of an alert on the runbook page (alert names are free text)."""
+    return "alert-" + (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "x")
+
+
 def runbook_page(site: SiteInput, arch: Architecture) -> Page:
     runbook = arch.runbook
     contacts = {c.id: c for c in runbook.contacts} if runbook else {}
@@ -321,6 +330,9 @@ def runbook_page(site: SiteInput, arch: Architecture) -> Page:
         "context_svg": f"architectures/{arch.name}/{CONTEXT_DIAGRAM}.svg"
         if CONTEXT_DIAGRAM in drawn
         else "",
+        "alert_rows": tuple(
+            sorted(((alert, proc) for proc in procedures for alert in proc.alerts), key=_by_alert)
+        ),
         "procedure_ids": frozenset(p.id for p in runbook.procedures) if runbook else frozenset(),
         "component_refs": {c.id: component_ref(arch, c.id) for c in arch.components},
         "stale": stale,

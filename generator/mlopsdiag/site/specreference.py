@@ -93,6 +93,8 @@ def schema_sections(schema: Mapping[str, Any], prefix: str = "spec") -> list[Sec
             elif prop.get("type") == "array" and _object_branch(prop.get("items") or {}):
                 target = _object_branch(prop["items"]) or {}
                 child_path += "[]"
+            elif _object_branch(prop):  # a mapping, or a list of them (`deployed`)
+                target = _object_branch(prop) or {}
             section = ""
             if _is_object(target):
                 section = _anchor(prefix, child_path)

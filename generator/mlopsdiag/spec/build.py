@@ -15,6 +15,7 @@ from mlopsdiag.spec.model import (
     Component,
     Contact,
     Dashboard,
+    Deployed,
     FailureMode,
     Flow,
     Group,
@@ -60,6 +61,7 @@ def build_model(doc: Document, catalog: Catalog) -> Architecture:
             tool=g.get("tool"),
             loc=_loc(doc, ("groups", i)),
             drop_capabilities=_t(g.get("drop_capabilities")),
+            deployed=_deployed(doc, ("groups", i), g.get("deployed")),
         )
         for i, g in enumerate(d.get("groups") or ())
     )
@@ -78,6 +80,7 @@ def build_model(doc: Document, catalog: Catalog) -> Architecture:
                 links=tuple((str(k), str(v)) for k, v in (c.get("links") or {}).items()),
                 loc=_loc(doc, ("components", i)),
                 drop_capabilities=_t(c.get("drop_capabilities")),
+                deployed=_deployed(doc, ("components", i), c.get("deployed")),
             )
         )
     flows = tuple(
@@ -243,4 +246,28 @@ def _procedure(doc: Document, i: int, p: Mapping[str, Any]) -> Procedure:
         needs=_t(p.get("needs")),
         approver=p.get("approver", ""),
         step_details=details,
+        alerts=_t(p.get("alerts")),
+    )
+
+
+def _deployed(doc: Document, at: PathKey, raw: Any) -> tuple[Deployed, ...]:
+    """An element's `deployed`: one mapping or a list of them, each with its position."""
+    if raw is None:
+        return ()
+    entries = (
+        [((*at, "deployed"), raw)]
+        if isinstance(raw, dict)
+        else [((*at, "deployed", j), item) for j, item in enumerate(raw)]
+    )
+    return tuple(
+        Deployed(
+            kind=str(item["kind"]),
+            name=str(item["name"]),
+            loc=_loc(doc, where),
+            field=format_path(where),
+            namespace=str(item.get("namespace", "")),
+            pipeline=str(item.get("pipeline", "")),
+            alias=str(item.get("alias", "")),
+        )
+        for where, item in entries
     )

@@ -232,6 +232,82 @@ def load_bytes(raw: bytes, path: str) -> Document:
     )
 
 
+MAX_MANIFEST_BYTES = 16 * MAX_FILE_BYTES
+"""Manifest files (`mlopsdiag drift`, `import`) above this size are refused: a compiled
+pipeline or a `kubectl get -o yaml` of a namespace is large, but not this large."""
+
+
+def load_stream(raw: bytes, path: str) -> tuple[list[Document], list[Diagnostic]]:
+    """Load every document of a YAML (or JSON) stream, each with its positions.
+
+    For manifests, not specs: a file may hold many documents. A document that cannot be
+    read is reported and skipped; a syntax error ends the stream there (the documents
+    before it are kept). Empty documents are skipped.
+    """
+    if len(raw) > MAX_MANIFEST_BYTES:
+        message = f"file is larger than {MAX_MANIFEST_BYTES} bytes; the limit for a manifest"
+        return [], [Diagnostic(path, 1, 1, message)]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _offset_to_pos(raw, exc.start)
+        return [], [Diagnostic(path, line, col, "file is not valid UTF-8")]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        line, col = _offset_to_pos(raw, raw.index(b"\x00"))
+        return [], [Diagnostic(path, line, col, "file contains a NUL character; is it binary?")]
+    docs: list[Document] = []
+    problems: list[Diagnostic] = []
+    loader = _Loader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            builder = _Builder(path)
+            try:
+                data = builder.build(node)
+            except MlopsdiagError as exc:
+                problems.extend(exc.diagnostics)
+                continue
+            except RecursionError:
+                problems.append(Diagnostic(path, *_mark(node), "YAML nesting is too deep"))
+                continue
+            if builder.errors:
+                problems.extend(builder.errors)
+                continue
+            if data is None:
+                continue
+            if not isinstance(data, dict):
+                kind = "a list" if isinstance(data, list) else "a single value"
+                problems.append(
+                    Diagnostic(path, *_mark(node), f"the document is {kind}, not a mapping")
+                )
+                continue
+            docs.append(
+                Document(
+                    path=path,
+                    data=data,
+                    positions=builder.positions,
+                    key_positions=builder.key_positions,
+                    ends=builder.ends,
+                    key_ends=builder.key_ends,
+                )
+            )
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        problems.append(Diagnostic(path, line, col, _describe_yaml_error(exc)))
+    except yaml.YAMLError as exc:
+        problems.append(Diagnostic(path, 1, 1, "YAML error: " + " ".join(str(exc).split())))
+    except RecursionError:
+        problems.append(Diagnostic(path, 1, 1, "YAML nesting is too deep"))
+    finally:
+        loader.dispose()
+    return docs, problems
+
+
 def _compose(text: str, path: str) -> yaml.Node | None:
     loader = _Loader(text)
     try:

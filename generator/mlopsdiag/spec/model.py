@@ -36,6 +36,23 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class Deployed:
+    """One running object an element is (`deployed`), as `mlopsdiag drift` looks for it."""
+
+    kind: str
+    """A Kubernetes kind, or kfp-pipeline, kfp-task, compose-service, mlflow-model, alert."""
+    name: str
+    loc: Loc
+    field: str
+    """Field path of the binding, e.g. `components[3].deployed` or `groups[0].deployed[1]`."""
+    namespace: str = ""
+    pipeline: str = ""
+    """kfp-task only: the compiled pipeline the task belongs to."""
+    alias: str = ""
+    """mlflow-model only: the registry alias whose version should be served."""
+
+
+@dataclass(frozen=True)
 class Group:
     """A cluster of components, possibly nested."""
 
@@ -46,6 +63,8 @@ class Group:
     loc: Loc
     drop_capabilities: tuple[str, ...] = ()
     """Capabilities of the group's tool that this system does not use."""
+    deployed: tuple[Deployed, ...] = ()
+    """The running objects the group is, for `mlopsdiag drift`."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +82,8 @@ class Component:
     loc: Loc
     drop_capabilities: tuple[str, ...] = ()
     """Capabilities of the component's tool that this system does not use."""
+    deployed: tuple[Deployed, ...] = ()
+    """The running objects the component is, for `mlopsdiag drift`."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +159,8 @@ class Procedure:
     """Contact id of who must approve the procedure, if anyone."""
     step_details: tuple[ProcedureStep, ...] = ()
     """The steps with their commands; empty when built by older code (then see `steps`)."""
+    alerts: tuple[str, ...] = ()
+    """Names of the Prometheus alerting rules that call for this procedure."""
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ class References:
         self.check_runbook(set(components))
         self.check_file_names()
         self.check_work(groups, components)
+        self.check_deployed()
 
     def check_file_names(self) -> None:
         """Values that become file names must not be taken by the site or by Windows."""
@@ -153,6 +154,44 @@ class References:
                 self.error(("components", i, "group"), f"{group!r} is a component, not a group")
             else:
                 self.unknown(("components", i, "group"), group, "group", groups)
+
+    def check_deployed(self) -> None:
+        """`deployed` bindings: kind-specific fields only on their kind, no object bound twice."""
+        seen: dict[tuple[str, str, str], PathKey] = {}
+        for section in ("groups", "components"):
+            for i, item in items_of(self.data, section):
+                raw = item.get("deployed")
+                entries: list[tuple[PathKey, Any]] = (
+                    [((section, i, "deployed"), raw)]
+                    if isinstance(raw, dict)
+                    else [((section, i, "deployed", j), x) for j, x in enumerate(raw)]
+                    if isinstance(raw, list)
+                    else []
+                )
+                for at, entry in entries:
+                    if not isinstance(entry, dict):
+                        continue
+                    kind, name = str_field(entry, "kind"), str_field(entry, "name")
+                    for key, only in (("pipeline", "kfp-task"), ("alias", "mlflow-model")):
+                        if key in entry and kind is not None and kind != only:
+                            self.error(
+                                (*at, key),
+                                f"`{key}` applies only to kind {only}, not {show_value(kind)}",
+                            )
+                    if kind is None or name is None:
+                        continue
+                    ident = (kind, name, str_field(entry, "namespace") or "")
+                    if ident in seen:
+                        first = seen[ident]
+                        line, _ = self.doc.pos(first)
+                        self.error(
+                            at,
+                            f"{kind} {show_value(name)} is already the deployed object of "
+                            f"{format_path(first[:2])} (line {line}); one running object "
+                            "belongs to one element",
+                        )
+                    else:
+                        seen[ident] = at
 
     def check_views(self, elements: set[str]) -> None:
         seen: set[str] = set()

@@ -26,6 +26,8 @@ PROCEDURE_KINDS = ("rollback", "restart", "retrain", "backfill", "restore", "sca
 DIRECTIONS = ("LR", "TB", "RL", "BT")
 SEVERITIES = ("error", "warning", "info", "off")
 ACTOR_KINDS = ("person", "team", "automation", "external")
+DEPLOYED_PSEUDO_KINDS = ("kfp-pipeline", "kfp-task", "compose-service", "mlflow-model", "alert")
+"""`deployed.kind` values that are not Kubernetes kinds: things read from other sources."""
 
 # Messages shown instead of a bare "does not match pattern" (a non-standard keyword
 # that JSON Schema validators ignore).
@@ -181,6 +183,53 @@ def _procedure_step() -> dict[str, Any]:
     }
 
 
+def _deployed_schema() -> dict[str, Any]:
+    """`deployed`: the running object (or objects) an element is, for `mlopsdiag drift`."""
+    binding = _object(
+        "One running object this element is, as `mlopsdiag drift` finds it in manifests, "
+        "Prometheus rules, Compose files or the MLflow registry.",
+        {
+            "kind": {
+                "type": "string",
+                "pattern": "^(" + "|".join(DEPLOYED_PSEUDO_KINDS) + r"|[A-Z][A-Za-z0-9]{0,62})$",
+                _MSG: "must be a Kubernetes kind (InferenceService, SeldonDeployment, Model, "
+                "Pipeline, Deployment, StatefulSet, CronJob, Job, Service, PrometheusRule, ...) "
+                "or one of: " + ", ".join(DEPLOYED_PSEUDO_KINDS),
+                "description": "A Kubernetes kind (InferenceService, SeldonDeployment, Model, "
+                "Pipeline, Experiment, Deployment, StatefulSet, CronJob, Job, Service, "
+                "PrometheusRule, ...), or `kfp-pipeline`, `kfp-task` (a task of a compiled "
+                "Kubeflow pipeline), `compose-service`, `mlflow-model` (a registered model) "
+                "or `alert` (an alerting rule by name).",
+            },
+            "name": _one_line(
+                "The object's name: `metadata.name`, the pipeline's or task's name, the Compose "
+                "service, the registered model or the alert.",
+                examples=["fraud-scorer"],
+            ),
+            "namespace": {
+                "type": "string",
+                "pattern": SLUG_PATTERN,
+                _MSG: "must be a Kubernetes namespace: lowercase letters, digits and '-'",
+                "description": "Kubernetes namespace (default: any namespace).",
+            },
+            "pipeline": _one_line(
+                "`kfp-task` only: the name of the compiled pipeline the task belongs to."
+            ),
+            "alias": _one_line(
+                "`mlflow-model` only: the registry alias (or legacy stage) whose version should "
+                "be the one served.",
+                examples=["champion"],
+            ),
+        },
+        ("kind", "name"),
+    )
+    return {
+        "anyOf": [binding, _list(binding, "Several objects that together make up the element.")],
+        "description": "The running object this element is (a mapping), or the objects that "
+        "together make it up (a list); `mlopsdiag drift` compares them with what is deployed.",
+    }
+
+
 def spec_schema() -> dict[str, Any]:
     """Return the JSON Schema (draft-07) of an `mlopsdiag/v1` architecture spec."""
     capability_ids = sorted(builtin_catalog().capabilities)
@@ -239,6 +288,7 @@ def spec_schema() -> dict[str, Any]:
                 capability,
                 "Capabilities the group's tool brings by default that this system does not use.",
             ),
+            "deployed": _deployed_schema(),
         },
         ("id",),
     )
@@ -264,6 +314,7 @@ def spec_schema() -> dict[str, Any]:
                 capability,
                 "Capabilities the tool brings by default that this system does not use.",
             ),
+            "deployed": _deployed_schema(),
         },
         ("id",),
     )
@@ -347,6 +398,11 @@ def spec_schema() -> dict[str, Any]:
                 "Access this procedure needs (ids of runbook access entries).",
             ),
             "approver": _id("Contact id of who must approve the procedure before it runs."),
+            "alerts": _list(
+                _one_line("An alert name, as written after `alert:` in a Prometheus rule."),
+                "Names of the alerting rules that call for this procedure; `mlopsdiag drift` "
+                "checks that each is defined.",
+            ),
         },
         ("id", "title", "steps"),
     )
