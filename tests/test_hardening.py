@@ -166,6 +166,12 @@ def test_every_shape_the_issue_lists_has_a_case() -> None:
         "hex-key-after-login", "databricks-token", "kaggle-key", "gcp-private-key-id",
         "zero-width-split", "control-split",
     } <= set(SECRET_CASE_NAMES)  # fmt: skip
+    # issue 19, 3
+    assert {
+        "hugging-face-token", "curl-user-password", "docker-login-p", "sshpass-p", "redis-cli-a",
+        "azure-sas-url", "authorization-token", "url-password-with-slash", "prose-password-is",
+        "prose-with-password", "passphrase-assignment", "pw-assignment", "full-width-password",
+    } <= set(SECRET_CASE_NAMES)  # fmt: skip
 
 
 @pytest.mark.parametrize("case", SECRET_CASE_NAMES)
