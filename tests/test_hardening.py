@@ -619,3 +619,30 @@ def test_specs_outside_the_working_folder_are_shown_relative(
     assert "../shared/specs/churn.yaml" in page
     for generated in (work / "docs").rglob("*.md"):
         assert str(tmp_path) not in generated.read_text("utf-8"), generated
+
+
+# --------------------------------------------------------------------------- issue 19
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif", "markdown"])
+def test_credentials_in_the_project_config_are_errors_never_echoed(
+    tmp_path: Path, fmt: str
+) -> None:
+    token = "ghp_" + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z" + "Ab3d"
+    password = "Hunter22xQ"
+    (tmp_path / "spec.yaml").write_text(spec_text(), encoding="utf-8")
+    (tmp_path / "mlopsdiag-config.yaml").write_text(
+        "apiVersion: mlopsdiag/v1\nkind: Config\n"
+        f"lint:\n  severity:\n    {token}: warning\n"
+        "matrix:\n  not_applicable:\n    - capability: feature-store\n"
+        f"      reason: no features; db password={password}\n",
+        encoding="utf-8",
+    )
+    code, output = cli(["validate", "--format", fmt, "spec.yaml"], tmp_path)
+    assert code == 1, output
+    assert "looks like a credential" in output or "credential" in output
+    for piece in [*pieces(token), *pieces(password)]:
+        assert piece not in output
+    if fmt == "text":
+        assert "mlopsdiag-config.yaml:9:15: error: matrix.not_applicable[0].reason" in output
+        assert "mlopsdiag-config.yaml:5:5: error: lint.severity: a key" in output
