@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -646,3 +647,95 @@ def test_credentials_in_the_project_config_are_errors_never_echoed(
     if fmt == "text":
         assert "mlopsdiag-config.yaml:9:15: error: matrix.not_applicable[0].reason" in output
         assert "mlopsdiag-config.yaml:5:5: error: lint.severity: a key" in output
+
+
+FORGERIES = (
+    "::error file=README.md,line=1,title=Forged::owned",
+    "::add-mask::ghp_x",
+    "::stop-commands::abc",
+)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif", "markdown", "junit", "gitlab"])
+@pytest.mark.parametrize("forged", FORGERIES)
+def test_a_line_break_in_a_file_name_cannot_forge_a_workflow_command(
+    tmp_path: Path, fmt: str, forged: str
+) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "good.yaml").write_text(spec_text(), encoding="utf-8")
+    (specs / f"a\n{forged}\n.yaml").write_text(spec_text(name="other"), encoding="utf-8")
+    code, output = cli(["validate", "--format", fmt, "specs"], tmp_path)
+    assert code == 1, output  # a control character in a file name is refused
+    for line in output.splitlines():
+        assert not line.lstrip().startswith(forged), line
+        if fmt != "github":  # whose own annotations are the only lines starting with ::
+            assert not line.lstrip().startswith("::"), line
+    assert "\\n" in output  # the name is shown, escaped
+
+
+def test_a_file_name_starting_like_a_workflow_command_cannot_start_a_line(
+    tmp_path: Path,
+) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "::add-mask::x.yaml").write_text("apiVersion: 1\n", encoding="utf-8")
+    code, output = cli(["validate", "specs"], tmp_path)
+    assert code == 1
+    assert not any(line.lstrip().startswith("::") for line in output.splitlines()), output
+
+
+def test_terminal_escapes_in_a_step_are_shown_escaped(tmp_path: Path) -> None:
+    fires = (ROOT / "tests/cases/lint/process-gap/fires.yaml").read_text(encoding="utf-8")
+    osc = '"Copy\\u202E it\\e]52;c;aGk=\\a\\e]0;owned\\a to the bucket"'
+    spec = fires.replace("{do: Copy the model file to the bucket,", "{do: " + osc + ",")
+    assert spec != fires
+    (tmp_path / "spec.yaml").write_text(spec, encoding="utf-8")
+    _code, output = cli(["validate", "spec.yaml"], tmp_path)
+    assert "[process-gap]" in output, output
+    assert "\x1b" not in output and "\x07" not in output and "\u202e" not in output
+    assert "\\x1b]52;c;aGk=\\x07" in output and "\\u202e" in output
+
+
+def test_a_project_tool_name_with_terminal_escapes_is_printed_escaped(tmp_path: Path) -> None:
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "mlopsdiag-catalog.yaml").write_text(
+        "apiVersion: mlopsdiag/v1\nkind: Catalog\ntools:\n  - id: evil-tool\n"
+        '    name: "Evil\\e]0;owned\\a \\u202Eloot"\n    capabilities: [feature-store]\n',
+        encoding="utf-8",
+    )
+    code, output = cli(["catalog", "specs"], tmp_path)
+    assert code == 0, output
+    assert "evil-tool" in output
+    assert "\x1b" not in output and "\u202e" not in output
+    assert "Evil\\x1b]0;owned\\x07 \\u202eloot" in output
+
+
+def test_a_hidden_spec_file_gets_a_skipped_notice(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "good.yaml").write_text(spec_text(), encoding="utf-8")
+    (specs / ".draft.yaml").write_text(spec_text(name="draft"), encoding="utf-8")
+    code, output = cli(["validate", "specs"], tmp_path)
+    assert code == 0, output
+    assert "specs/.draft.yaml:1:1: warning: skipped:" in output
+
+
+def test_validate_markdown_escapes_what_it_quotes_like_diff_markdown(tmp_path: Path) -> None:
+    from mlopsdiag.diff.report import md_text
+    from mlopsdiag.reports.markdown import md_text as shared
+
+    assert md_text is shared  # one escaping for both job summaries
+    fires = (ROOT / "tests/cases/lint/process-gap/fires.yaml").read_text(encoding="utf-8")
+    quoted = '"![x](https://e.example/p.png) [go](https://e.example) @octocat <b>hi</b>"'
+    spec = fires.replace("{do: Copy the model file to the bucket,", "{do: " + quoted + ",")
+    (tmp_path / "spec.yaml").write_text(spec, encoding="utf-8")
+    unknown = spec_text(name="other") + '"![k](https://e.example/k.png) @team": 1\n'
+    (tmp_path / "other.yaml").write_text(unknown, encoding="utf-8")
+    _code, output = cli(["validate", "--format", "markdown", "spec.yaml", "other.yaml"], tmp_path)
+    table = output[output.index("| Severity") :]
+    assert "process-gap" in table and "k.png" in table
+    # code spans are shown literally (no image, link or mention in them): look at the rest
+    table = re.sub(r"`[^`\n]*`", "", table)
+    for raw in (r"!\[", r"(?<!\\)\]\(https://e\.example", "@octocat", "@team", "<b>"):
+        assert re.search(raw, table) is None, raw

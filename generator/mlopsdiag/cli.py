@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from mlopsdiag import __version__
-from mlopsdiag.errors import MlopsdiagError
+from mlopsdiag.errors import MlopsdiagError, visible
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -28,6 +28,12 @@ spec_paths = click.argument(
     nargs=-1,
     type=click.Path(exists=True, path_type=Path),
 )
+
+
+def say(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print human-readable text: what a spec, a file name or a catalogue brings in is shown
+    escaped (`visible`), so no terminal escape, bidi override or workflow command gets through."""
+    click.echo(visible(text, lines=True), err=err, nl=nl)
 
 
 def resolve_paths(paths: Sequence[Path]) -> list[Path]:
@@ -208,7 +214,7 @@ def validate(
     ):
         tally.add(checked)
         if streamed and checked.diagnostics:
-            click.echo("".join(d.format() + "\n" for d in checked.diagnostics), nl=False)
+            say("".join(d.format() + "\n" for d in checked.diagnostics), nl=False)
         if held is not None:
             held.extend(checked.diagnostics)
     if held is not None:
@@ -223,10 +229,10 @@ def validate(
             except OSError as exc:
                 raise MlopsdiagError(f"cannot write {output_file}: {exc.strerror or exc}") from None
     if streamed:
-        click.echo(text_summary(tally.summary()), nl=False)
+        say(text_summary(tally.summary()), nl=False)
     if not tally.files:  # CI must not pass on nothing, --exit-zero or not
         searched = ", ".join(str(p) for p in resolve_paths(paths))
-        click.echo(
+        say(
             f"error: no spec file found in {searched} (spec files end in .yaml or .yml)",
             err=True,
         )
@@ -307,7 +313,7 @@ def catalog(
         if found is not None:
             cat, problems = load_project_catalog(found)
             for problem in problems:
-                click.echo(problem.format(), err=True)
+                say(problem.format(), err=True)
             break
     for cap in capabilities:
         if cap not in cat.capabilities:
@@ -330,7 +336,7 @@ def catalog(
             return
         width = max(len(c.id) for c in caps)
         for c in caps:
-            click.echo(f"{c.id:<{width}}  {c.name}")
+            say(f"{c.id:<{width}}  {c.name}")
         return
     tools = [t for t in cat.tools.values() if set(capabilities) <= set(t.capabilities)]
     tools.sort(key=lambda t: t.id)
@@ -353,13 +359,13 @@ def catalog(
         )
         return
     if not tools:
-        click.echo("no tool has all of: " + ", ".join(capabilities))
+        say("no tool has all of: " + ", ".join(capabilities))
         return
     width = max(len(t.id) for t in tools)
     for t in tools:
         caps_text = ", ".join(t.capabilities) or "-"
         origin = "" if t.builtin else "  (project)"
-        click.echo(f"{t.id:<{width}}  {t.name} [{caps_text}]{origin}")
+        say(f"{t.id:<{width}}  {t.name} [{caps_text}]{origin}")
 
 
 @main_group.command()
@@ -391,14 +397,14 @@ def init(name: str, folder: Path, site_dir: Path | None) -> None:
 
     if site_dir is not None:
         for written in new_site(name, site_dir):
-            click.echo(f"wrote {written}")
-        click.echo(
+            say(f"wrote {written}")
+        say(
             f"next: cd {site_dir} && mlopsdiag render && mkdocs build --strict, "
             "then open site/index.html (or run mlopsdiag serve)"
         )
         return
     for written in new_spec(name, folder, Path.cwd()):
-        click.echo(f"wrote {written}")
+        say(f"wrote {written}")
 
 
 @main_group.command()
@@ -432,7 +438,7 @@ def serve(paths: tuple[Path, ...], config_file: Path, dev_addr: str, open_browse
         config_file=config_file,
         dev_addr=dev_addr,
         open_browser=open_browser,
-        echo=lambda line: click.echo(line, err=True),
+        echo=lambda line: say(line, err=True),
         cli=main_group,
     )
 
@@ -534,10 +540,10 @@ def render(
         timeout=settings.timeout,
     )
     for diagnostic in report.diagnostics:
-        click.echo(diagnostic.format(), err=True)
+        say(diagnostic.format(), err=True)
     for problem in report.problems:
-        click.echo(problem.format(), err=True)
-    click.echo(report.summary())
+        say(problem.format(), err=True)
+    say(report.summary())
     if site:
         from mlopsdiag.site import write_site_cached
 
@@ -550,7 +556,7 @@ def render(
             force=force,
             cli=main_group,
         )
-        click.echo(pages.summary(out.parent))
+        say(pages.summary(out.parent))
     sys.exit(EXIT_INVALID if report.failed() else EXIT_OK)
 
 
@@ -650,16 +656,17 @@ def diff(
                 old_relabel=tree.label,
             )
         for problem in run.problems:
-            click.echo(problem.format(), err=True)
+            say(problem.format(), err=True)
         if run.result is None:
-            click.echo("diff: invalid specs (above); nothing compared", err=True)
+            say("diff: invalid specs (above); nothing compared", err=True)
             sys.exit(EXIT_INVALID)
-        click.echo(render_diff(fmt, run.result), nl=False)
+        shown = render_diff(fmt, run.result)
+        click.echo(shown if fmt == "json" else visible(shown, lines=True), nl=False)
         if out is not None:
             from mlopsdiag.render.diff import render_diffs
 
             drawn = render_diffs(run.result, out)
-            click.echo(f"diff diagrams: {len(drawn)} files in {out}", err=True)
+            say(f"diff diagrams: {len(drawn)} files in {out}", err=True)
     sys.exit(EXIT_INVALID if exit_code and run.result.has_differences else EXIT_OK)
 
 
@@ -712,30 +719,30 @@ def _main(argv: Sequence[str] | None) -> int:
         exc.show()
         return EXIT_USAGE if exc.exit_code == 2 else int(exc.exit_code)
     except click.exceptions.Abort:  # click turns Ctrl-C into Abort
-        click.echo("Interrupted.", err=True)
+        say("Interrupted.", err=True)
         return EXIT_INTERRUPTED
     except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
+        say("Interrupted.", err=True)
         return EXIT_INTERRUPTED
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except MlopsdiagError as exc:
         for diag in exc.diagnostics:
-            click.echo(diag.format(), err=True)
+            say(diag.format(), err=True)
         if not exc.diagnostics:
-            click.echo(f"error: {exc.message}", err=True)
+            say(f"error: {exc.message}", err=True)
         return EXIT_INVALID
     except BrokenPipeError:
         return EXIT_OK
     except OSError as exc:  # the machine's fault, not ours: a full disk, a read-only folder
         where = f" {exc.filename}" if exc.filename else ""
-        click.echo(f"error: cannot access{where}: {exc.strerror or exc}", err=True)
+        say(f"error: cannot access{where}: {exc.strerror or exc}", err=True)
         return EXIT_INVALID
     except Exception as exc:  # the last line of defence: report, never crash
         if show_traceback:
             traceback.print_exc()
         else:
-            click.echo(
+            say(
                 f"internal error: {type(exc).__name__}: {exc}\n"
                 "This is a bug in mlopsdiag; please report it with the output of "
                 "`mlopsdiag --traceback ...`.",
