@@ -443,7 +443,7 @@ def test_render_into_a_full_or_read_only_folder_is_a_user_error(
     code, output = _in_tmpfs(
         tmp_path, out, ["render", "--format", "svg", "--out", "out", "specs"], options
     )
-    assert code == 1, output
+    assert code == 4, output  # a write failure, not invalid specs (1)
     lines = [line for line in output.splitlines() if line.startswith("error:")]
     assert len(lines) == 1, output
     cause = "No space left on device" if options != "ro" else "Read-only file system"
@@ -455,7 +455,7 @@ def test_render_into_a_full_or_read_only_folder_is_a_user_error(
 def test_init_into_a_read_only_folder_is_a_user_error(tmp_path: Path) -> None:
     target = tmp_path / "ro"
     code, output = _in_tmpfs(tmp_path, target, ["init", "churn", "--dir", "ro/specs"], "ro")
-    assert code == 1, output
+    assert code == 4, output
     assert "error: cannot create folder ro/specs: Read-only file system" in output
     assert "This is a bug" not in output
 
@@ -465,7 +465,7 @@ def test_init_leaves_nothing_half_written_when_the_schema_cannot_be_written(
 ) -> None:
     (tmp_path / "schema").write_text("a file where the schema folder should be", "utf-8")
     code, output = cli(["init", "churn", "--dir", "specs"], tmp_path)
-    assert code == 1
+    assert code == 4  # a write failure
     assert output == f"error: cannot create folder {tmp_path / 'schema'}: File exists\n"
     assert not (tmp_path / "specs" / "churn.yaml").exists()
 
@@ -739,3 +739,39 @@ def test_validate_markdown_escapes_what_it_quotes_like_diff_markdown(tmp_path: P
     table = re.sub(r"`[^`\n]*`", "", table)
     for raw in (r"!\[", r"(?<!\\)\]\(https://e\.example", "@octocat", "@team", "<b>"):
         assert re.search(raw, table) is None, raw
+
+
+def test_a_report_that_cannot_be_written_exits_4(tmp_path: Path) -> None:
+    (tmp_path / "spec.yaml").write_text(spec_text(), encoding="utf-8")
+    (tmp_path / "ro").mkdir()
+    (tmp_path / "ro").chmod(0o500)
+    try:
+        code, output = cli(
+            ["validate", "--format", "json", "--output-file", "ro/r.json", "spec.yaml"], tmp_path
+        )
+    finally:
+        (tmp_path / "ro").chmod(0o700)
+    if os.geteuid() == 0:
+        pytest.skip("root writes into a read-only folder")
+    assert code == 4, output
+    assert "error: cannot write ro/r.json" in output
+
+
+@pytest.mark.parametrize("address", ["localhost:99999", "localhost:0", "localhost", ":8000", "a:b"])
+def test_serve_checks_its_address_before_any_work(tmp_path: Path, address: str) -> None:
+    _site(tmp_path)
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    code, output = cli(["serve", "-a", address], tmp_path)
+    assert code == 2, output
+    assert "--dev-addr" in output and "This is a bug" not in output
+    assert not (tmp_path / "docs").exists()  # nothing was rendered first
+
+
+def test_render_on_a_folder_without_specs_says_so_and_fails_like_validate(tmp_path: Path) -> None:
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "A.YAML").write_text(spec_text(), encoding="utf-8")
+    code, output = cli(["render", "--format", "dot"], tmp_path)
+    assert code == 1, output
+    assert "specs/A.YAML:1:1: warning: skipped:" in output
+    assert "error: no spec file found in specs" in output
+    assert not (tmp_path / "docs").exists()

@@ -18,6 +18,8 @@ EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+EXIT_WRITE = 4
+"""An output could not be written (full disk, read-only folder): not the specs' fault."""
 EXIT_INTERRUPTED = 130
 
 DEFAULT_SPECS = Path("specs")
@@ -222,21 +224,16 @@ def validate(
         if output_file is None:
             click.echo(report, nl=False)
         else:
-            from mlopsdiag.writer import write_atomic
+            from mlopsdiag.writer import write_atomic, write_error
 
             try:
                 write_atomic(output_file, report.encode("utf-8"))
             except OSError as exc:
-                raise MlopsdiagError(f"cannot write {output_file}: {exc.strerror or exc}") from None
+                raise write_error(output_file, exc) from None
     if streamed:
         say(text_summary(tally.summary()), nl=False)
     if not tally.files:  # CI must not pass on nothing, --exit-zero or not
-        searched = ", ".join(str(p) for p in resolve_paths(paths))
-        say(
-            f"error: no spec file found in {searched} (spec files end in .yaml or .yml)",
-            err=True,
-        )
-        sys.exit(EXIT_INVALID)
+        _no_specs(resolve_paths(paths))
     sys.exit(EXIT_INVALID if tally.failed(strict) and not exit_zero else EXIT_OK)
 
 
@@ -407,6 +404,23 @@ def init(name: str, folder: Path, site_dir: Path | None) -> None:
         say(f"wrote {written}")
 
 
+def _no_specs(paths: Sequence[Path]) -> None:
+    """Say that `paths` hold no spec file and exit 1: CI must not pass on nothing."""
+    searched = ", ".join(str(p) for p in paths)
+    say(f"error: no spec file found in {searched} (spec files end in .yaml or .yml)", err=True)
+    sys.exit(EXIT_INVALID)
+
+
+def _check_address(address: str) -> None:
+    """`IP:PORT` with a port MkDocs can bind, before any work (a bad one is bad usage)."""
+    host, sep, port = address.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise click.BadParameter(
+            f"{address!r} is not HOST:PORT with a port from 1 to 65535 (e.g. 127.0.0.1:8000)",
+            param_hint="--dev-addr",
+        )
+
+
 @main_group.command()
 @spec_paths
 @click.option(
@@ -433,6 +447,7 @@ def serve(paths: tuple[Path, ...], config_file: Path, dev_addr: str, open_browse
     """
     from mlopsdiag.site.build import serve_specs
 
+    _check_address(dev_addr)
     serve_specs(
         resolve_paths(paths),
         config_file=config_file,
@@ -522,6 +537,13 @@ def render(
         except MlopsdiagError as exc:
             raise click.BadParameter(exc.message, param_hint="--format") from None
     spec_paths = resolve_paths(paths)
+    from mlopsdiag.spec.discovery import find_specs
+
+    found = find_specs(spec_paths)
+    if not found.files:  # nothing to draw: say so, before any page is written
+        for skipped in found.skipped:
+            say(skipped.format(), err=True)
+        _no_specs(spec_paths)
     settings = render_settings(spec_paths, formats, dpi, timeout)
     if site is None:
         site = out == DEFAULT_DIAGRAMS
@@ -709,6 +731,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    from mlopsdiag.writer import OutputError
+
     args = list(sys.argv[1:] if argv is None else argv)
     show_traceback = "--traceback" in args
     try:
@@ -726,6 +750,9 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_INTERRUPTED
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except OutputError as exc:
+        say(f"error: {exc.message}", err=True)
+        return EXIT_WRITE
     except MlopsdiagError as exc:
         for diag in exc.diagnostics:
             say(diag.format(), err=True)
@@ -737,7 +764,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except OSError as exc:  # the machine's fault, not ours: a full disk, a read-only folder
         where = f" {exc.filename}" if exc.filename else ""
         say(f"error: cannot access{where}: {exc.strerror or exc}", err=True)
-        return EXIT_INVALID
+        return EXIT_WRITE
     except Exception as exc:  # the last line of defence: report, never crash
         if show_traceback:
             traceback.print_exc()
