@@ -775,3 +775,23 @@ def test_render_on_a_folder_without_specs_says_so_and_fails_like_validate(tmp_pa
     assert "specs/A.YAML:1:1: warning: skipped:" in output
     assert "error: no spec file found in specs" in output
     assert not (tmp_path / "docs").exists()
+
+
+def test_diagrams_of_a_deleted_or_renamed_spec_are_removed_but_nothing_else(
+    tmp_path: Path,
+) -> None:
+    specs, docs = _site(tmp_path)
+    (specs / "other.yaml").write_text(spec_text(name="other"), encoding="utf-8")
+    code, output = _write_pages(tmp_path)
+    assert code == 0, output
+    demo = docs / "architectures" / "demo"
+    drawn = sorted(p.name for p in demo.iterdir())
+    assert drawn, output
+    (demo / "notes.txt").write_text("mine", encoding="utf-8")  # not written by mlopsdiag
+    (specs / "demo.yaml").write_text(spec_text(name="renamed"), encoding="utf-8")
+    (specs / "other.yaml").unlink()
+    code, output = _write_pages(tmp_path)
+    assert code == 0, output
+    assert sorted(p.name for p in demo.iterdir()) == ["notes.txt"]
+    assert not (docs / "architectures" / "other").exists()
+    assert sorted(p.name for p in (docs / "architectures" / "renamed").iterdir()) == drawn

@@ -560,6 +560,7 @@ def render(
         progress=sys.stderr.isatty(),
         dpi=settings.dpi,
         timeout=settings.timeout,
+        prune=site,
     )
     for diagnostic in report.diagnostics:
         say(diagnostic.format(), err=True)

@@ -532,8 +532,13 @@ def render_specs(
     progress: bool = False,
     dpi: int | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
+    prune: bool = False,
 ) -> RenderReport:
     """Draw every view of every valid spec below `paths` into `out/<name>/<view>.<format>`.
+
+    `prune` (the run covers the whole spec set, as a site render does): remove the files
+    earlier runs wrote for architectures no spec of this run has (deleted or renamed), as
+    the site removes their pages; only files the cache records as written are touched.
 
     Invalid specs write nothing and are reported in the diagnostics; specs whose inputs did
     not change since the last run are skipped unless `force`. `progress` draws a progress
@@ -604,7 +609,8 @@ def render_specs(
                 os.sync()
                 cache.save()
         raise
-    if tasks:
+    pruned = prune and not report.invalid and not report.undrawn and _prune(cache, report)
+    if tasks or pruned:
         if report.written:
             os.sync()  # the diagrams reach the disk before the cache says they are there
         cache.save()
@@ -613,6 +619,19 @@ def render_specs(
     shown_order = {name: i for i, name in enumerate(shown)}  # `files` in order
     report.problems.sort(key=lambda p: shown_order.get(p.spec, len(files)))
     return report
+
+
+def _prune(cache: RenderCache, report: RenderReport) -> bool:
+    """Remove what the cache says was drawn for architectures gone from the run."""
+    gone = cache.prune(set(report.spec_paths))
+    for path in gone:
+        if path.is_file():
+            path.unlink()
+            report.removed.append(path)
+    for folder in sorted({p.parent for p in gone} - {cache.out.resolve()}, reverse=True):
+        with contextlib.suppress(OSError):  # kept when something else is in it
+            folder.rmdir()
+    return bool(gone)
 
 
 def _validate(
