@@ -795,3 +795,82 @@ def test_diagrams_of_a_deleted_or_renamed_spec_are_removed_but_nothing_else(
     assert sorted(p.name for p in demo.iterdir()) == ["notes.txt"]
     assert not (docs / "architectures" / "other").exists()
     assert sorted(p.name for p in (docs / "architectures" / "renamed").iterdir()) == drawn
+
+
+def _long_process_spec(steps: int, components: int = 60) -> str:
+    tools = ("s3", "scikit-learn", "mlflow", "fastapi")
+    lines = [
+        "apiVersion: mlopsdiag/v1", "kind: Architecture", "metadata:", "  name: long",
+        "  title: Long", "components:",
+        *(f"  - {{id: c{i}, tool: {tools[i % 4]}}}" for i in range(components)),
+        "flows:",
+        *(f"  - {{from: c{i}, to: c{(i + 1) % components}}}" for i in range(components)),
+        "actors:", "  - {id: bot, kind: automation}", "  - {id: ml}",
+        "processes:", "  - id: release", "    title: Release", "    steps:",
+    ]  # fmt: skip
+    for i in range(steps):
+        a, b, by = f"c{i % components}", f"c{(i + 1) % components}", ("bot", "ml")[i % 2]
+        where = f"at: {a}" if i % 3 == 0 else f"from: {a}, to: {b}"
+        lines.append(f"      - {{do: Step {i}, {where}, by: {by}}}")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_process_too_long_to_draw_step_by_step_is_counted_by_stage(tmp_path: Path) -> None:
+    from mlopsdiag.render.pictures import picture_ids
+    from mlopsdiag.render.process import process_scene
+    from mlopsdiag.render.process_stages import PROCESS_STEP_LIMIT
+
+    (tmp_path / "long.yaml").write_text(_long_process_spec(PROCESS_STEP_LIMIT + 1), "utf-8")
+    [result] = validate_paths([tmp_path / "long.yaml"])
+    arch = result.architecture
+    assert arch is not None, result.diagnostics
+    scene = process_scene(arch, arch.processes[0])
+    assert 0 < len(scene.nodes) <= 8 and len(scene.edges) <= 20
+    assert f"{PROCESS_STEP_LIMIT + 1} steps, more than the {PROCESS_STEP_LIMIT}" in scene.note
+    assert sum(int(e.text.split()[0]) for e in scene.edges if e.text) <= PROCESS_STEP_LIMIT + 1
+    assert "process-release-lanes" not in picture_ids(arch)  # no lanes either
+    # one step fewer: drawn step by step, with its lanes
+    (tmp_path / "long.yaml").write_text(_long_process_spec(PROCESS_STEP_LIMIT), "utf-8")
+    [result] = validate_paths([tmp_path / "long.yaml"])
+    assert result.architecture is not None
+    shorter = process_scene(result.architecture, result.architecture.processes[0])
+    assert shorter.note == "" and len(shorter.edges) >= PROCESS_STEP_LIMIT // 2
+    assert "process-release-lanes" in picture_ids(result.architecture)
+
+
+def test_process_pictures_take_time_linear_in_steps(tmp_path: Path) -> None:
+    import time
+
+    from mlopsdiag.render.process import draw_process
+
+    took = []
+    for steps in (1_000, 4_000):
+        (tmp_path / "long.yaml").write_text(_long_process_spec(steps, steps), "utf-8")
+        [result] = validate_paths([tmp_path / "long.yaml"])
+        arch = result.architecture
+        assert arch is not None
+        start = time.thread_time()
+        graph = draw_process(arch, arch.processes[0])
+        took.append(time.thread_time() - start)
+        assert len(graph.source) < 200_000  # drawn by stage: small whatever the length
+    assert took[1] < 9 * max(took[0], 0.01), took  # 4x the steps: about 4x, never 16x
+
+
+@pytest.mark.graphviz
+def test_the_page_of_a_long_process_says_it_is_drawn_by_stage(tmp_path: Path) -> None:
+    from mlopsdiag.render.process_stages import PROCESS_STEP_LIMIT
+
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "long.yaml").write_text(
+        _long_process_spec(PROCESS_STEP_LIMIT + 5), "utf-8"
+    )
+    code, output = cli(["render", "--format", "svg"], tmp_path)
+    assert code in (0, 1), output  # lint findings are fine here
+    page = (tmp_path / "docs" / "architectures" / "long" / "index.md").read_text("utf-8")
+    caption = (
+        f"· {PROCESS_STEP_LIMIT + 5} steps are more than the {PROCESS_STEP_LIMIT} a picture "
+        "draws one by one: it counts them by lifecycle stage, and the table below lists "
+        "every step.\n{ .mlopsdiag-diagram-caption }"
+    )
+    assert caption in page
+    assert "process-release-lanes" not in page

@@ -13,6 +13,7 @@ from mlopsdiag.render.context import CONTEXT_VIEW_ID, draw_context
 from mlopsdiag.render.diagram import DotGraph, draw
 from mlopsdiag.render.lanes import draw_lanes, has_lanes, lanes_view_id
 from mlopsdiag.render.process import draw_process, process_view_id
+from mlopsdiag.render.process_stages import drawn_by_stage
 from mlopsdiag.spec.model import Architecture, View
 
 
@@ -29,7 +30,7 @@ def pictures(
     yield context(arch)
     for process in arch.processes:
         yield draw_process(arch, process)
-        if has_lanes(process):
+        if has_lanes(process) and not drawn_by_stage(process):
             yield draw_lanes(arch, process)
 
 
@@ -39,6 +40,6 @@ def picture_ids(arch: Architecture) -> tuple[str, ...]:
     ids.append(CONTEXT_VIEW_ID)
     for process in arch.processes:
         ids.append(process_view_id(process))
-        if has_lanes(process):
+        if has_lanes(process) and not drawn_by_stage(process):
             ids.append(lanes_view_id(process))
     return tuple(ids)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlopsdiag.render.context import group_box, group_depth
+from mlopsdiag.render.process_stages import drawn_by_stage, staged_scene
 from mlopsdiag.render.scene import (
     GENERIC_ICON,
     IconRef,
@@ -75,10 +76,6 @@ def open_groups(arch: Architecture, elements: tuple[str, ...]) -> tuple[str, ...
     return tuple(g.id for g in arch.groups if g.id in found)
 
 
-def _steps_at(process: Process, element: str) -> tuple[Step, ...]:
-    return tuple(s for s in process.steps if s.at == element)
-
-
 def _box(arch: Architecture, element: str, marks: tuple[StepMark, ...]) -> SceneNode:
     if element in arch.groups_by_id:
         return replace(group_box(arch, element), marks=marks)
@@ -91,18 +88,32 @@ def _box(arch: Architecture, element: str, marks: tuple[StepMark, ...]) -> Scene
     )
 
 
-def _flow_kind(arch: Architecture, source: str, target: str) -> str:
+class _FlowKinds:
     """The kind of the first flow that joins two elements (a group's flow counts for its
-    members, a member's for its group), else `control`."""
-    ends = {source, *arch.ancestors(_parent(arch, source))}
-    ends_to = {target, *arch.ancestors(_parent(arch, target))}
-    for flow in arch.flows:
-        if flow.source in ends and flow.target in ends_to:
-            return flow.kind
-    for flow in arch.flows:
-        if flow.source in set(arch.expand(source)) and flow.target in set(arch.expand(target)):
-            return flow.kind
-    return "control"
+    members, a member's for its group), else `control`; flows are indexed by their source
+    once, so a process of thousands of steps costs steps, not steps times flows."""
+
+    def __init__(self, arch: Architecture) -> None:
+        self.arch = arch
+        self.by_source: dict[str, list[int]] = {}
+        for i, flow in enumerate(arch.flows):
+            self.by_source.setdefault(flow.source, []).append(i)
+
+    def _first(self, sources: set[str], targets: set[str]) -> int | None:
+        flows = self.arch.flows
+        found = [
+            i for s in sources for i in self.by_source.get(s, ()) if flows[i].target in targets
+        ]
+        return min(found) if found else None
+
+    def kind(self, source: str, target: str) -> str:
+        arch = self.arch
+        ends = {source, *arch.ancestors(_parent(arch, source))}
+        ends_to = {target, *arch.ancestors(_parent(arch, target))}
+        first = self._first(ends, ends_to)
+        if first is None:
+            first = self._first(set(arch.expand(source)), set(arch.expand(target)))
+        return arch.flows[first].kind if first is not None else "control"
 
 
 class _Place:
@@ -150,13 +161,19 @@ def _name(arch: Architecture, element: str) -> str:
 
 def process_scene(arch: Architecture, process: Process) -> Scene:
     """The scene of one process's picture."""
+    if drawn_by_stage(process):  # too long to draw step by step: counted by stage
+        return staged_scene(arch, process, process_view_id(process), PROCESS_DIRECTION)
     elements = touched(process)
     clusters_wanted = set(open_groups(arch, elements))
     boxes = tuple(e for e in elements if e not in clusters_wanted)
     # A touched group that also holds touched boxes is a cluster; its own steps are badges
     # on its label.
+    steps_at: dict[str, list[Step]] = {}
+    for s in process.steps:
+        if s.at:
+            steps_at.setdefault(s.at, []).append(s)
     nodes: dict[str, SceneNode] = {
-        e: _box(arch, e, step_marks(arch, _steps_at(process, e))) for e in boxes
+        e: _box(arch, e, step_marks(arch, tuple(steps_at.get(e, ())))) for e in boxes
     }
     clusters: dict[str, SceneCluster] = {}
     for group in arch.groups:
@@ -171,15 +188,16 @@ def process_scene(arch: Architecture, process: Process) -> Scene:
             tool_name=tool_name(tool, group.name),
             nodes=tuple(b for b in boxes if _parent(arch, b) == group.id),
             placeholder=None,
-            marks=step_marks(arch, _steps_at(process, group.id)),
+            marks=step_marks(arch, tuple(steps_at.get(group.id, ()))),
         )
     order = {e: i for i, e in enumerate(elements)}
     place = _Place(arch, nodes)
     edges: list[SceneEdge] = []
     notes: dict[str, SceneNode] = {}
+    kinds = _FlowKinds(arch)
     for step, mark in zip(process.steps, step_marks(arch, process.steps), strict=True):
         if step.source and step.target:
-            kind = _flow_kind(arch, step.source, step.target)
+            kind = kinds.kind(step.source, step.target)
             backwards = order[step.target] < order[step.source]
             edges.append(place.step(step, mark, kind, backwards))
         if step.otherwise:
