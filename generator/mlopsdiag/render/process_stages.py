@@ -67,7 +67,7 @@ def staged_scene(arch: Architecture, process: Process, view_id: str, direction: 
             component=replace(box.component, name=box.component.name.split(":")[0]),
             tool_name=f"{steps} within, at {_count(len(components), 'component')}",
         )
-    edges = []
+    edges: list[SceneEdge] = []
     for (start, end), count in sorted(between.items(), key=lambda e: first_step[e[0]]):
         tail, head = bundle_id(start), bundle_id(end)
         label = f"{_count(count, 'step')}"
