@@ -874,3 +874,28 @@ def test_the_page_of_a_long_process_says_it_is_drawn_by_stage(tmp_path: Path) ->
     )
     assert caption in page
     assert "process-release-lanes" not in page
+
+
+@pytest.mark.graphviz
+def test_the_time_limit_bounds_a_views_python_work_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from mlopsdiag.render import pictures
+
+    real = pictures.draw_process
+
+    def slow(*args: object) -> object:
+        time.sleep(1.3)  # a picture whose building alone takes longer than the limit
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pictures, "draw_process", slow)
+    fires = (ROOT / "tests/cases/lint/process-gap/fires.yaml").read_text(encoding="utf-8")
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "gap.yaml").write_text(fires, encoding="utf-8")
+    _code, output = cli(
+        ["render", "--format", "svg", "--timeout", "1", "--out", "out", "--no-site", "specs"],
+        tmp_path,
+    )
+    assert "view 'process-release'" in output and "1 s" in output, output

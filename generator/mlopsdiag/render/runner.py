@@ -208,7 +208,7 @@ def render_architecture(
             written.append(target)
         files[relative.as_posix()] = len(data)
 
-    def start(graph: DotGraph, workdir: Path) -> list[GraphvizRun]:
+    def start(graph: DotGraph, workdir: Path, began: float | None = None) -> list[GraphvizRun]:
         runs = []
         for batch in batches:
             raster = dpi is not None and set(batch) <= RASTER_FORMATS
@@ -220,6 +220,7 @@ def render_architecture(
                     workdir,
                     dpi=dpi if raster else None,
                     timeout=timeout,
+                    started=began,
                 )
             )
         return runs
@@ -303,6 +304,9 @@ def render_architecture(
 
             # The context picture is drawn once, whether for itself, a collapsed overview
             # or a view past its time limit.
+            # The time limit bounds a view's whole work: from when Python starts building its
+            # picture (`began`) to the end of its layout.
+            began = time.monotonic()
             for graph in pictures(arch, draw_view, lambda _: context_graph()):
                 if "dot" in chosen:
                     store(graph.view_id, "dot", graph.source.encode("utf-8"))
@@ -310,9 +314,10 @@ def render_architecture(
                     # A picture already on its way is not laid out again.
                     repeat = graph.source in sources
                     sources.add(graph.source)
-                    pending.append((graph, [] if repeat else start(graph, workdir)))
+                    pending.append((graph, [] if repeat else start(graph, workdir, began)))
                 if len(pending) >= max(1, in_flight):
                     finish_first()
+                began = time.monotonic()
             while pending:
                 finish_first()
         finally:
