@@ -487,7 +487,8 @@ def serve(paths: tuple[Path, ...], config_file: Path, dev_addr: str, open_browse
     type=click.FloatRange(min=1),
     default=None,
     metavar="SECONDS",
-    help="Time Graphviz may take to lay out one view; a view that takes longer is reported, "
+    help="Time one view may take, building its picture and laying it out with Graphviz; a "
+    "view that takes longer is reported, "
     "drawn as its collapsed context picture where possible, and the run carries on. "
     "Default: render.timeout of mlopsdiag-config.yaml, else 60.",
 )

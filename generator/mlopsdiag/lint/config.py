@@ -110,7 +110,7 @@ def config_schema() -> dict[str, Any]:
             "timeout": {
                 "type": "number",
                 "minimum": 1,
-                "description": "Seconds Graphviz may take to lay out one view (default: 60).",
+                "description": "Seconds one view may take, drawing and layout (default: 60).",
             },
         },
         "additionalProperties": False,
