@@ -899,3 +899,13 @@ def test_the_time_limit_bounds_a_views_python_work_too(
         tmp_path,
     )
     assert "view 'process-release'" in output and "1 s" in output, output
+
+
+def test_github_annotations_show_terminal_escapes_escaped(tmp_path: Path) -> None:
+    fires = (ROOT / "tests/cases/lint/process-gap/fires.yaml").read_text(encoding="utf-8")
+    osc = '"Copy\\u202E it\\e]52;c;aGk=\\a\\e[31m to the bucket"'
+    spec = fires.replace("{do: Copy the model file to the bucket,", "{do: " + osc + ",")
+    (tmp_path / "spec.yaml").write_text(spec, encoding="utf-8")
+    _code, output = cli(["validate", "--format", "github", "spec.yaml"], tmp_path)
+    assert "[process-gap]" in output, output
+    assert "\x1b" not in output and "\u202e" not in output and "\x07" not in output
