@@ -279,7 +279,7 @@ GATE_WORDS = (
     "mysql",
     "pw",
     "curl",
-    "redis",
+    "redis-cli",
     "sig=",
     "slack",
     "eyj",
