@@ -8,6 +8,8 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mlopsdiag.site.markdown import html, md_block, md_code, md_heading, md_inline, md_text, md_url
 from site_safety import assert_inert, live_markup
@@ -196,3 +198,13 @@ def test_links_that_work_from_any_page_stay_links() -> None:
     out = to_html(md_block("[a](https://e.example/x) [b](#here) `[c](c.md)`"))
     assert _HREF.findall(out) == ["https://e.example/x", "#here"]
     assert "<code>[c](c.md)</code>" in out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["`", "``", "```", "[a](b.md)", "x", " ", "\n", "[", "]"])))
+def test_code_spans_are_found_without_changing_any_text(parts: list[str]) -> None:
+    from mlopsdiag.site.markdown import _outside_code
+
+    text = "".join(parts)
+    assert _outside_code(text, lambda s: s) == text
+    md_block(text)  # never raises
