@@ -131,3 +131,96 @@ def test_outside_a_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert out == ""
     assert "is not inside a git repository" in err
     assert "mlopsdiag diff OLD NEW" in err
+
+
+# --------------------------------------------------------------------------- issue 19: a crafted base
+
+
+def _mktree(repo: Path, entries: list[tuple[str, str, str, str]]) -> str:
+    """A tree object from (mode, kind, id, name) entries, names taken as given (`..` too)."""
+    listing = "".join(f"{mode} {kind} {oid}\t{name}\n" for mode, kind, oid, name in entries)
+    proc = subprocess.run(
+        ["git", "mktree"], cwd=repo, input=listing, capture_output=True, text=True, check=True
+    )
+    return proc.stdout.strip()
+
+
+def _blob(repo: Path, data: bytes) -> str:
+    proc = subprocess.run(
+        ["git", "hash-object", "-w", "--stdin"],
+        cwd=repo,
+        input=data,
+        capture_output=True,
+        check=True,
+    )
+    return proc.stdout.decode().strip()
+
+
+def _branch(repo: Path, name: str, specs_tree: str) -> None:
+    top = _mktree(repo, [("040000", "tree", specs_tree, "specs")])
+    commit = git(repo, "commit-tree", top, "-m", "crafted").strip()
+    git(repo, "update-ref", f"refs/heads/{name}", commit)
+
+
+@pytest.mark.parametrize("depth", [1, 2])
+def test_a_tree_entry_named_dot_dot_is_refused_and_nothing_is_written(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, depth: int
+) -> None:
+    import tempfile
+
+    # The base copy would be made in work/ (a folder of ours): `specs/../../evil.yml` from
+    # inside it lands in work/, `specs/../../../evil.yml` next to it.
+    work = tmp_path / "deep" / "work"
+    work.mkdir(parents=True)
+    monkeypatch.setattr(tempfile, "tempdir", str(work))
+    blob = _blob(repo, b"apiVersion: mlopsdiag/v1\n")
+    tree = _mktree(repo, [("100644", "blob", blob, "evil.yml")])
+    for _ in range(depth + 1):
+        tree = _mktree(repo, [("040000", "tree", tree, "..")])
+    _branch(repo, "evil", tree)
+    code, out, err = run_cli("diff", "--base", "evil")
+    assert code == 2, (out, err)
+    assert out == ""
+    assert f"refusing the path 'specs/{'../' * (depth + 1)}evil.yml' of git revision 'evil'" in err
+    assert "it has a part '..'" in err
+    written = list(tmp_path.rglob("evil.yml"))
+    assert written == []
+
+
+def test_an_absolute_or_empty_part_is_refused(repo: Path) -> None:
+    from mlopsdiag.diff.gitbase import GitError, safe_tree_path
+
+    for name in (
+        "/etc/passwd.yml",
+        "specs//a.yml",
+        "specs/./a.yml",
+        "specs/.git/a.yml",
+        "a\nb.yml",
+    ):
+        with pytest.raises(GitError, match="refusing"):
+            safe_tree_path("main", name)
+    assert str(safe_tree_path("main", "specs/a.yml")) == "specs/a.yml"
+
+
+def test_a_huge_blob_in_the_base_is_refused_by_size_without_being_read(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlopsdiag.diff import gitbase
+
+    big = 3 * 1024 * 1024
+    blob = _blob(repo, b"#" * big)
+    specs = _mktree(repo, [("100644", "blob", blob, "huge.yaml")])
+    _branch(repo, "huge", specs)
+    asked: list[str] = []
+    real = gitbase._git
+
+    def spy(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
+        if args[:2] == ["cat-file", "--batch"]:
+            asked.extend((stdin or b"").decode().split())
+        return real(args, cwd, stdin)
+
+    monkeypatch.setattr(gitbase, "_git", spy)
+    code, _, err = run_cli("diff", "--base", "huge")
+    assert code == 1
+    assert "huge:specs/huge.yaml:1:1: error: file is larger than 1048576 bytes" in err
+    assert blob not in asked  # its content was never asked of git

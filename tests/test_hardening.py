@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -165,6 +166,12 @@ def test_every_shape_the_issue_lists_has_a_case() -> None:
         "authorization-basic", "password-colon-word", "password-is-quoted", "twilio-api-key",
         "hex-key-after-login", "databricks-token", "kaggle-key", "gcp-private-key-id",
         "zero-width-split", "control-split",
+    } <= set(SECRET_CASE_NAMES)  # fmt: skip
+    # issue 19, 3
+    assert {
+        "hugging-face-token", "curl-user-password", "docker-login-p", "sshpass-p", "redis-cli-a",
+        "azure-sas-url", "authorization-token", "url-password-with-slash", "prose-password-is",
+        "prose-with-password", "passphrase-assignment", "pw-assignment", "full-width-password",
     } <= set(SECRET_CASE_NAMES)  # fmt: skip
 
 
@@ -436,7 +443,7 @@ def test_render_into_a_full_or_read_only_folder_is_a_user_error(
     code, output = _in_tmpfs(
         tmp_path, out, ["render", "--format", "svg", "--out", "out", "specs"], options
     )
-    assert code == 1, output
+    assert code == 4, output  # a write failure, not invalid specs (1)
     lines = [line for line in output.splitlines() if line.startswith("error:")]
     assert len(lines) == 1, output
     cause = "No space left on device" if options != "ro" else "Read-only file system"
@@ -448,7 +455,7 @@ def test_render_into_a_full_or_read_only_folder_is_a_user_error(
 def test_init_into_a_read_only_folder_is_a_user_error(tmp_path: Path) -> None:
     target = tmp_path / "ro"
     code, output = _in_tmpfs(tmp_path, target, ["init", "churn", "--dir", "ro/specs"], "ro")
-    assert code == 1, output
+    assert code == 4, output
     assert "error: cannot create folder ro/specs: Read-only file system" in output
     assert "This is a bug" not in output
 
@@ -458,7 +465,7 @@ def test_init_leaves_nothing_half_written_when_the_schema_cannot_be_written(
 ) -> None:
     (tmp_path / "schema").write_text("a file where the schema folder should be", "utf-8")
     code, output = cli(["init", "churn", "--dir", "specs"], tmp_path)
-    assert code == 1
+    assert code == 4  # a write failure
     assert output == f"error: cannot create folder {tmp_path / 'schema'}: File exists\n"
     assert not (tmp_path / "specs" / "churn.yaml").exists()
 
@@ -613,3 +620,292 @@ def test_specs_outside_the_working_folder_are_shown_relative(
     assert "../shared/specs/churn.yaml" in page
     for generated in (work / "docs").rglob("*.md"):
         assert str(tmp_path) not in generated.read_text("utf-8"), generated
+
+
+# --------------------------------------------------------------------------- issue 19
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif", "markdown"])
+def test_credentials_in_the_project_config_are_errors_never_echoed(
+    tmp_path: Path, fmt: str
+) -> None:
+    token = "ghp_" + "Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z" + "Ab3d"
+    password = "Hunter22xQ"
+    (tmp_path / "spec.yaml").write_text(spec_text(), encoding="utf-8")
+    (tmp_path / "mlopsdiag-config.yaml").write_text(
+        "apiVersion: mlopsdiag/v1\nkind: Config\n"
+        f"lint:\n  severity:\n    {token}: warning\n"
+        "matrix:\n  not_applicable:\n    - capability: feature-store\n"
+        f"      reason: no features; db password={password}\n",
+        encoding="utf-8",
+    )
+    code, output = cli(["validate", "--format", fmt, "spec.yaml"], tmp_path)
+    assert code == 1, output
+    assert "looks like a credential" in output or "credential" in output
+    for piece in [*pieces(token), *pieces(password)]:
+        assert piece not in output
+    if fmt == "text":
+        assert "mlopsdiag-config.yaml:9:15: error: matrix.not_applicable[0].reason" in output
+        assert "mlopsdiag-config.yaml:5:5: error: lint.severity: a key" in output
+
+
+FORGERIES = (
+    "::error file=README.md,line=1,title=Forged::owned",
+    "::add-mask::ghp_x",
+    "::stop-commands::abc",
+)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif", "markdown", "junit", "gitlab"])
+@pytest.mark.parametrize("forged", FORGERIES)
+def test_a_line_break_in_a_file_name_cannot_forge_a_workflow_command(
+    tmp_path: Path, fmt: str, forged: str
+) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "good.yaml").write_text(spec_text(), encoding="utf-8")
+    (specs / f"a\n{forged}\n.yaml").write_text(spec_text(name="other"), encoding="utf-8")
+    code, output = cli(["validate", "--format", fmt, "specs"], tmp_path)
+    assert code == 1, output  # a control character in a file name is refused
+    for line in output.splitlines():
+        assert not line.lstrip().startswith(forged), line
+        if fmt != "github":  # whose own annotations are the only lines starting with ::
+            assert not line.lstrip().startswith("::"), line
+    assert "\\n" in output  # the name is shown, escaped
+
+
+def test_a_file_name_starting_like_a_workflow_command_cannot_start_a_line(
+    tmp_path: Path,
+) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "::add-mask::x.yaml").write_text("apiVersion: 1\n", encoding="utf-8")
+    code, output = cli(["validate", "specs"], tmp_path)
+    assert code == 1
+    assert not any(line.lstrip().startswith("::") for line in output.splitlines()), output
+
+
+def test_terminal_escapes_in_a_step_are_shown_escaped(tmp_path: Path) -> None:
+    fires = (ROOT / "tests/cases/lint/process-gap/fires.yaml").read_text(encoding="utf-8")
+    osc = '"Copy\\u202E it\\e]52;c;aGk=\\a\\e]0;owned\\a to the bucket"'
+    spec = fires.replace("{do: Copy the model file to the bucket,", "{do: " + osc + ",")
+    assert spec != fires
+    (tmp_path / "spec.yaml").write_text(spec, encoding="utf-8")
+    _code, output = cli(["validate", "spec.yaml"], tmp_path)
+    assert "[process-gap]" in output, output
+    assert "\x1b" not in output and "\x07" not in output and "\u202e" not in output
+    assert "\\x1b]52;c;aGk=\\x07" in output and "\\u202e" in output
+
+
+def test_a_project_tool_name_with_terminal_escapes_is_printed_escaped(tmp_path: Path) -> None:
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "mlopsdiag-catalog.yaml").write_text(
+        "apiVersion: mlopsdiag/v1\nkind: Catalog\ntools:\n  - id: evil-tool\n"
+        '    name: "Evil\\e]0;owned\\a \\u202Eloot"\n    capabilities: [feature-store]\n',
+        encoding="utf-8",
+    )
+    code, output = cli(["catalog", "specs"], tmp_path)
+    assert code == 0, output
+    assert "evil-tool" in output
+    assert "\x1b" not in output and "\u202e" not in output
+    assert "Evil\\x1b]0;owned\\x07 \\u202eloot" in output
+
+
+def test_a_hidden_spec_file_gets_a_skipped_notice(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    (specs / "good.yaml").write_text(spec_text(), encoding="utf-8")
+    (specs / ".draft.yaml").write_text(spec_text(name="draft"), encoding="utf-8")
+    code, output = cli(["validate", "specs"], tmp_path)
+    assert code == 0, output
+    assert "specs/.draft.yaml:1:1: warning: skipped:" in output
+
+
+def test_validate_markdown_escapes_what_it_quotes_like_diff_markdown(tmp_path: Path) -> None:
+    from mlopsdiag.diff.report import md_text
+    from mlopsdiag.reports.markdown import md_text as shared
+
+    assert md_text is shared  # one escaping for both job summaries
+    fires = (ROOT / "tests/cases/lint/process-gap/fires.yaml").read_text(encoding="utf-8")
+    quoted = '"![x](https://e.example/p.png) [go](https://e.example) @octocat <b>hi</b>"'
+    spec = fires.replace("{do: Copy the model file to the bucket,", "{do: " + quoted + ",")
+    (tmp_path / "spec.yaml").write_text(spec, encoding="utf-8")
+    unknown = spec_text(name="other") + '"![k](https://e.example/k.png) @team": 1\n'
+    (tmp_path / "other.yaml").write_text(unknown, encoding="utf-8")
+    _code, output = cli(["validate", "--format", "markdown", "spec.yaml", "other.yaml"], tmp_path)
+    table = output[output.index("| Severity") :]
+    assert "process-gap" in table and "k.png" in table
+    # code spans are shown literally (no image, link or mention in them): look at the rest
+    table = re.sub(r"`[^`\n]*`", "", table)
+    for raw in (r"!\[", r"(?<!\\)\]\(https://e\.example", "@octocat", "@team", "<b>"):
+        assert re.search(raw, table) is None, raw
+
+
+def test_a_report_that_cannot_be_written_exits_4(tmp_path: Path) -> None:
+    (tmp_path / "spec.yaml").write_text(spec_text(), encoding="utf-8")
+    (tmp_path / "ro").mkdir()
+    (tmp_path / "ro").chmod(0o500)
+    try:
+        code, output = cli(
+            ["validate", "--format", "json", "--output-file", "ro/r.json", "spec.yaml"], tmp_path
+        )
+    finally:
+        (tmp_path / "ro").chmod(0o700)
+    if os.geteuid() == 0:
+        pytest.skip("root writes into a read-only folder")
+    assert code == 4, output
+    assert "error: cannot write ro/r.json" in output
+
+
+@pytest.mark.parametrize("address", ["localhost:99999", "localhost:0", "localhost", ":8000", "a:b"])
+def test_serve_checks_its_address_before_any_work(tmp_path: Path, address: str) -> None:
+    _site(tmp_path)
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    code, output = cli(["serve", "-a", address], tmp_path)
+    assert code == 2, output
+    assert "--dev-addr" in output and "This is a bug" not in output
+    assert not (tmp_path / "docs").exists()  # nothing was rendered first
+
+
+def test_render_on_a_folder_without_specs_says_so_and_fails_like_validate(tmp_path: Path) -> None:
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "A.YAML").write_text(spec_text(), encoding="utf-8")
+    code, output = cli(["render", "--format", "dot"], tmp_path)
+    assert code == 1, output
+    assert "specs/A.YAML:1:1: warning: skipped:" in output
+    assert "error: no spec file found in specs" in output
+    assert not (tmp_path / "docs").exists()
+
+
+def test_diagrams_of_a_deleted_or_renamed_spec_are_removed_but_nothing_else(
+    tmp_path: Path,
+) -> None:
+    specs, docs = _site(tmp_path)
+    (specs / "other.yaml").write_text(spec_text(name="other"), encoding="utf-8")
+    code, output = _write_pages(tmp_path)
+    assert code == 0, output
+    demo = docs / "architectures" / "demo"
+    drawn = sorted(p.name for p in demo.iterdir())
+    assert drawn, output
+    (demo / "notes.txt").write_text("mine", encoding="utf-8")  # not written by mlopsdiag
+    (specs / "demo.yaml").write_text(spec_text(name="renamed"), encoding="utf-8")
+    (specs / "other.yaml").unlink()
+    code, output = _write_pages(tmp_path)
+    assert code == 0, output
+    assert sorted(p.name for p in demo.iterdir()) == ["notes.txt"]
+    assert not (docs / "architectures" / "other").exists()
+    assert sorted(p.name for p in (docs / "architectures" / "renamed").iterdir()) == drawn
+
+
+def _long_process_spec(steps: int, components: int = 60) -> str:
+    tools = ("s3", "scikit-learn", "mlflow", "fastapi")
+    lines = [
+        "apiVersion: mlopsdiag/v1", "kind: Architecture", "metadata:", "  name: long",
+        "  title: Long", "components:",
+        *(f"  - {{id: c{i}, tool: {tools[i % 4]}}}" for i in range(components)),
+        "flows:",
+        *(f"  - {{from: c{i}, to: c{(i + 1) % components}}}" for i in range(components)),
+        "actors:", "  - {id: bot, kind: automation}", "  - {id: ml}",
+        "processes:", "  - id: release", "    title: Release", "    steps:",
+    ]  # fmt: skip
+    for i in range(steps):
+        a, b, by = f"c{i % components}", f"c{(i + 1) % components}", ("bot", "ml")[i % 2]
+        where = f"at: {a}" if i % 3 == 0 else f"from: {a}, to: {b}"
+        lines.append(f"      - {{do: Step {i}, {where}, by: {by}}}")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_process_too_long_to_draw_step_by_step_is_counted_by_stage(tmp_path: Path) -> None:
+    from mlopsdiag.render.pictures import picture_ids
+    from mlopsdiag.render.process import process_scene
+    from mlopsdiag.render.process_stages import PROCESS_STEP_LIMIT
+
+    (tmp_path / "long.yaml").write_text(_long_process_spec(PROCESS_STEP_LIMIT + 1), "utf-8")
+    [result] = validate_paths([tmp_path / "long.yaml"])
+    arch = result.architecture
+    assert arch is not None, result.diagnostics
+    scene = process_scene(arch, arch.processes[0])
+    assert 0 < len(scene.nodes) <= 8 and len(scene.edges) <= 20
+    assert f"{PROCESS_STEP_LIMIT + 1} steps, more than the {PROCESS_STEP_LIMIT}" in scene.note
+    assert sum(int(e.text.split()[0]) for e in scene.edges if e.text) <= PROCESS_STEP_LIMIT + 1
+    assert "process-release-lanes" not in picture_ids(arch)  # no lanes either
+    # one step fewer: drawn step by step, with its lanes
+    (tmp_path / "long.yaml").write_text(_long_process_spec(PROCESS_STEP_LIMIT), "utf-8")
+    [result] = validate_paths([tmp_path / "long.yaml"])
+    assert result.architecture is not None
+    shorter = process_scene(result.architecture, result.architecture.processes[0])
+    assert shorter.note == "" and len(shorter.edges) >= PROCESS_STEP_LIMIT // 2
+    assert "process-release-lanes" in picture_ids(result.architecture)
+
+
+def test_process_pictures_take_time_linear_in_steps(tmp_path: Path) -> None:
+    import time
+
+    from mlopsdiag.render.process import draw_process
+
+    took = []
+    for steps in (1_000, 4_000):
+        (tmp_path / "long.yaml").write_text(_long_process_spec(steps, steps), "utf-8")
+        [result] = validate_paths([tmp_path / "long.yaml"])
+        arch = result.architecture
+        assert arch is not None
+        start = time.thread_time()
+        graph = draw_process(arch, arch.processes[0])
+        took.append(time.thread_time() - start)
+        assert len(graph.source) < 200_000  # drawn by stage: small whatever the length
+    assert took[1] < 9 * max(took[0], 0.01), took  # 4x the steps: about 4x, never 16x
+
+
+@pytest.mark.graphviz
+def test_the_page_of_a_long_process_says_it_is_drawn_by_stage(tmp_path: Path) -> None:
+    from mlopsdiag.render.process_stages import PROCESS_STEP_LIMIT
+
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "long.yaml").write_text(
+        _long_process_spec(PROCESS_STEP_LIMIT + 5), "utf-8"
+    )
+    code, output = cli(["render", "--format", "svg"], tmp_path)
+    assert code in (0, 1), output  # lint findings are fine here
+    page = (tmp_path / "docs" / "architectures" / "long" / "index.md").read_text("utf-8")
+    caption = (
+        f"· {PROCESS_STEP_LIMIT + 5} steps are more than the {PROCESS_STEP_LIMIT} a picture "
+        "draws one by one: it counts them by lifecycle stage, and the table below lists "
+        "every step.\n{ .mlopsdiag-diagram-caption }"
+    )
+    assert caption in page
+    assert "process-release-lanes" not in page
+
+
+@pytest.mark.graphviz
+def test_the_time_limit_bounds_a_views_python_work_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from mlopsdiag.render import pictures
+
+    real = pictures.draw_process
+
+    def slow(*args: object) -> object:
+        time.sleep(1.3)  # a picture whose building alone takes longer than the limit
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pictures, "draw_process", slow)
+    fires = (ROOT / "tests/cases/lint/process-gap/fires.yaml").read_text(encoding="utf-8")
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "gap.yaml").write_text(fires, encoding="utf-8")
+    _code, output = cli(
+        ["render", "--format", "svg", "--timeout", "1", "--out", "out", "--no-site", "specs"],
+        tmp_path,
+    )
+    assert "view 'process-release'" in output and "1 s" in output, output
+
+
+def test_github_annotations_show_terminal_escapes_escaped(tmp_path: Path) -> None:
+    fires = (ROOT / "tests/cases/lint/process-gap/fires.yaml").read_text(encoding="utf-8")
+    osc = '"Copy\\u202E it\\e]52;c;aGk=\\a\\e[31m to the bucket"'
+    spec = fires.replace("{do: Copy the model file to the bucket,", "{do: " + osc + ",")
+    (tmp_path / "spec.yaml").write_text(spec, encoding="utf-8")
+    _code, output = cli(["validate", "--format", "github", "spec.yaml"], tmp_path)
+    assert "[process-gap]" in output, output
+    assert "\x1b" not in output and "\u202e" not in output and "\x07" not in output

@@ -33,6 +33,9 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "Databricks token": ("dapi" + "0123456789abcdef" * 2,),
     "Kaggle API key": ('{"username":"ml","key":"' + "0123456789abcdef" * 2 + '"}',),
     "API key after a login command": ("wandb login " + "0123456789abcdef" * 3,),
+    "Hugging Face token": ("hf_" + "abcdefghijklmnopqrstuvwxyzABCDEFGH",),
+    "Azure SAS signature": ("https://a.blob.core.windows.net/c?sv=1&sig=" + "abcd%2B" * 6,),
+    "HTTP Token credentials": ("Authorization: Token " + "0123456789abcdef" * 3,),
     "Google service account private_key_id": (
         '"private_key_id": "' + "0123456789abcdef" * 2 + "01234567" + '"',
     ),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import markdown
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mlopsdiag.site.markdown import html, md_block, md_code, md_heading, md_inline, md_text, md_url
 from site_safety import assert_inert, live_markup
@@ -165,3 +168,43 @@ def test_headings_keep_no_angle_bracket() -> None:
     assert to_html("# " + out).endswith(
         ">\u2039/title\u203a\u2039script\u203aalert(1)\u2039/script\u203a</h1>"
     )
+
+
+# issue 19, 11: a description is copied to more than one page (the architecture page and
+# its runbook); a relative link cannot resolve from both, and `mkdocs build --strict` fails
+# on one it cannot resolve. Only links that work from any page stay links.
+_HREF = re.compile(r'href="([^"]*)"')
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "See [design](design.md) first.",
+        "See [design](../docs/design.md#top 'title').",
+        "Run [it](javascript:alert(1)).",
+        "[x](data:text/html,hi) and [y](vbscript:msgbox)",
+        "![chart](charts/c.png)",
+        "[ref][d]\n\n[d]: design.md",
+    ],
+)
+def test_a_link_that_cannot_resolve_from_every_page_is_shown_as_text(text: str) -> None:
+    out = to_html(md_block(text))
+    hrefs = _HREF.findall(out)
+    assert all(h.startswith(("https://", "http://", "mailto:", "#")) for h in hrefs), out
+    assert "design" in out or "alert" in out or "chart" in out or "x" in out
+
+
+def test_links_that_work_from_any_page_stay_links() -> None:
+    out = to_html(md_block("[a](https://e.example/x) [b](#here) `[c](c.md)`"))
+    assert _HREF.findall(out) == ["https://e.example/x", "#here"]
+    assert "<code>[c](c.md)</code>" in out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["`", "``", "```", "[a](b.md)", "x", " ", "\n", "[", "]"])))
+def test_code_spans_are_found_without_changing_any_text(parts: list[str]) -> None:
+    from mlopsdiag.site.markdown import _outside_code
+
+    text = "".join(parts)
+    assert _outside_code(text, lambda s: s) == text
+    md_block(text)  # never raises

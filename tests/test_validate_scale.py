@@ -117,8 +117,10 @@ def test_one_walk_finds_the_specs_and_what_was_skipped(tmp_path: Path) -> None:
         "a/y.yml",
         "c.yaml",
     ]
-    assert [d.message.split(":")[0] for d in found.skipped] == ["skipped"]
-    assert found.skipped[0].path.endswith("b.YML")
+    # a hidden spec file is named as skipped too (issue 19), a hidden folder is not walked
+    assert [d.message.split(":")[0] for d in found.skipped] == ["skipped", "skipped"]
+    assert found.skipped[0].path.endswith(".dot.yaml")
+    assert found.skipped[1].path.endswith("b.YML")
 
 
 def test_the_loader_lists_every_text_it_read() -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from mlopsdiag import __version__
-from mlopsdiag.errors import MlopsdiagError
+from mlopsdiag.errors import MlopsdiagError, visible
 
 if TYPE_CHECKING:
     from mlopsdiag.deployed.run import DriftRun
@@ -22,6 +22,8 @@ EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
+EXIT_WRITE = 4
+"""An output could not be written (full disk, read-only folder): not the specs' fault."""
 EXIT_INTERRUPTED = 130
 
 DEFAULT_SPECS = Path("specs")
@@ -32,6 +34,12 @@ spec_paths = click.argument(
     nargs=-1,
     type=click.Path(exists=True, path_type=Path),
 )
+
+
+def say(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print human-readable text: what a spec, a file name or a catalogue brings in is shown
+    escaped (`visible`), so no terminal escape, bidi override or workflow command gets through."""
+    click.echo(visible(text, lines=True), err=err, nl=nl)
 
 
 def resolve_paths(paths: Sequence[Path]) -> list[Path]:
@@ -212,7 +220,7 @@ def validate(
     ):
         tally.add(checked)
         if streamed and checked.diagnostics:
-            click.echo("".join(d.format() + "\n" for d in checked.diagnostics), nl=False)
+            say("".join(d.format() + "\n" for d in checked.diagnostics), nl=False)
         if held is not None:
             held.extend(checked.diagnostics)
     if held is not None:
@@ -220,21 +228,16 @@ def validate(
         if output_file is None:
             click.echo(report, nl=False)
         else:
-            from mlopsdiag.writer import write_atomic
+            from mlopsdiag.writer import write_atomic, write_error
 
             try:
                 write_atomic(output_file, report.encode("utf-8"))
             except OSError as exc:
-                raise MlopsdiagError(f"cannot write {output_file}: {exc.strerror or exc}") from None
+                raise write_error(output_file, exc) from None
     if streamed:
-        click.echo(text_summary(tally.summary()), nl=False)
+        say(text_summary(tally.summary()), nl=False)
     if not tally.files:  # CI must not pass on nothing, --exit-zero or not
-        searched = ", ".join(str(p) for p in resolve_paths(paths))
-        click.echo(
-            f"error: no spec file found in {searched} (spec files end in .yaml or .yml)",
-            err=True,
-        )
-        sys.exit(EXIT_INVALID)
+        _no_specs(resolve_paths(paths))
     sys.exit(EXIT_INVALID if tally.failed(strict) and not exit_zero else EXIT_OK)
 
 
@@ -320,7 +323,7 @@ def catalog(
         if found is not None:
             cat, problems = load_project_catalog(found)
             for problem in problems:
-                click.echo(problem.format(), err=True)
+                say(problem.format(), err=True)
             break
     for cap in capabilities:
         if cap not in cat.capabilities:
@@ -343,7 +346,7 @@ def catalog(
             return
         width = max(len(c.id) for c in caps)
         for c in caps:
-            click.echo(f"{c.id:<{width}}  {c.name}")
+            say(f"{c.id:<{width}}  {c.name}")
         return
     tools = [t for t in cat.tools.values() if set(capabilities) <= set(t.capabilities)]
     tools.sort(key=lambda t: t.id)
@@ -373,7 +376,7 @@ def catalog(
         )
         return
     if not tools:
-        click.echo("no tool has all of: " + ", ".join(capabilities))
+        say("no tool has all of: " + ", ".join(capabilities))
         return
     width = max(len(t.id) for t in tools)
     for t in tools:
@@ -381,7 +384,7 @@ def catalog(
         origin = "" if t.builtin else "  (project)"
         status = f"  (formerly {t.former_names[0]})" if t.status == "renamed" else ""
         status = status or (f"  ({t.status})" if t.status != "active" else "")
-        click.echo(f"{t.id:<{width}}  {t.name} [{caps_text}]{origin}{status}")
+        say(f"{t.id:<{width}}  {t.name} [{caps_text}]{origin}{status}")
 
 
 @main_group.command()
@@ -413,14 +416,31 @@ def init(name: str, folder: Path, site_dir: Path | None) -> None:
 
     if site_dir is not None:
         for written in new_site(name, site_dir):
-            click.echo(f"wrote {written}")
-        click.echo(
+            say(f"wrote {written}")
+        say(
             f"next: cd {site_dir} && mlopsdiag render && mkdocs build --strict, "
             "then open site/index.html (or run mlopsdiag serve)"
         )
         return
     for written in new_spec(name, folder, Path.cwd()):
-        click.echo(f"wrote {written}")
+        say(f"wrote {written}")
+
+
+def _no_specs(paths: Sequence[Path]) -> None:
+    """Say that `paths` hold no spec file and exit 1: CI must not pass on nothing."""
+    searched = ", ".join(str(p) for p in paths)
+    say(f"error: no spec file found in {searched} (spec files end in .yaml or .yml)", err=True)
+    sys.exit(EXIT_INVALID)
+
+
+def _check_address(address: str) -> None:
+    """`IP:PORT` with a port MkDocs can bind, before any work (a bad one is bad usage)."""
+    host, sep, port = address.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise click.BadParameter(
+            f"{address!r} is not HOST:PORT with a port from 1 to 65535 (e.g. 127.0.0.1:8000)",
+            param_hint="--dev-addr",
+        )
 
 
 @main_group.command()
@@ -449,12 +469,13 @@ def serve(paths: tuple[Path, ...], config_file: Path, dev_addr: str, open_browse
     """
     from mlopsdiag.site.build import serve_specs
 
+    _check_address(dev_addr)
     serve_specs(
         resolve_paths(paths),
         config_file=config_file,
         dev_addr=dev_addr,
         open_browser=open_browser,
-        echo=lambda line: click.echo(line, err=True),
+        echo=lambda line: say(line, err=True),
         cli=main_group,
     )
 
@@ -488,7 +509,8 @@ def serve(paths: tuple[Path, ...], config_file: Path, dev_addr: str, open_browse
     type=click.FloatRange(min=1),
     default=None,
     metavar="SECONDS",
-    help="Time Graphviz may take to lay out one view; a view that takes longer is reported, "
+    help="Time one view may take, building its picture and laying it out with Graphviz; a "
+    "view that takes longer is reported, "
     "drawn as its collapsed context picture where possible, and the run carries on. "
     "Default: render.timeout of mlopsdiag-config.yaml, else 60.",
 )
@@ -548,6 +570,13 @@ def render(
         except MlopsdiagError as exc:
             raise click.BadParameter(exc.message, param_hint="--format") from None
     spec_paths = resolve_paths(paths)
+    from mlopsdiag.spec.discovery import find_specs
+
+    found = find_specs(spec_paths)
+    if not found.files:  # nothing to draw: say so, before any page is written
+        for skipped in found.skipped:
+            say(skipped.format(), err=True)
+        _no_specs(spec_paths)
     settings = render_settings(spec_paths, formats, dpi, timeout, width)
     if site is None:
         site = out == DEFAULT_DIAGRAMS
@@ -565,17 +594,18 @@ def render(
         dpi=settings.dpi,
         timeout=settings.timeout,
         width=settings.width,
+        prune=site,
     )
     for diagnostic in report.diagnostics:
-        click.echo(diagnostic.format(), err=True)
+        say(diagnostic.format(), err=True)
     for problem in report.problems:
-        click.echo(problem.format(), err=True)
-    click.echo(report.summary())
+        say(problem.format(), err=True)
+    say(report.summary())
     if settings.exports:
         from mlopsdiag.export import write_site_exports
 
         exported = write_site_exports(report.architectures, settings.exports, out)
-        click.echo(f"exports: {len(exported)} files ({', '.join(settings.exports)})")
+        say(f"exports: {len(exported)} files ({', '.join(settings.exports)})")
     if site:
         from mlopsdiag.site import write_site_cached
 
@@ -588,7 +618,7 @@ def render(
             force=force,
             cli=main_group,
         )
-        click.echo(pages.summary(out.parent))
+        say(pages.summary(out.parent))
     sys.exit(EXIT_INVALID if report.failed() else EXIT_OK)
 
 
@@ -638,8 +668,8 @@ def export(paths: tuple[Path, ...], fmt: str, out: Path, site_url: str | None) -
         raise click.BadParameter("must start with https:// or http://", param_hint="--site-url")
     report = export_specs(resolve_paths(paths), fmt, out, ExportOptions(site_url or ""))
     for diagnostic in report.diagnostics:
-        click.echo(diagnostic.format(), err=True)
-    click.echo(f"export: {report.specs} specs as {fmt}, {len(report.written)} files in {out}")
+        say(diagnostic.format(), err=True)
+    say(f"export: {report.specs} specs as {fmt}, {len(report.written)} files in {out}")
     sys.exit(EXIT_INVALID if report.failed() else EXIT_OK)
 
 
@@ -749,16 +779,17 @@ def diff(
                 old_relabel=tree.label,
             )
         for problem in run.problems:
-            click.echo(problem.format(), err=True)
+            say(problem.format(), err=True)
         if run.result is None:
-            click.echo("diff: invalid specs (above); nothing compared", err=True)
+            say("diff: invalid specs (above); nothing compared", err=True)
             sys.exit(EXIT_INVALID)
         if diagram and fmt == "markdown":
             from mlopsdiag.export.diffpicture import mermaid_section
 
-            click.echo(render_diff(fmt, run.result, mermaid_section), nl=False)
+            shown = render_diff(fmt, run.result, mermaid_section)
         else:
-            click.echo(render_diff(fmt, run.result), nl=False)
+            shown = render_diff(fmt, run.result)
+        click.echo(shown if fmt == "json" else visible(shown, lines=True), nl=False)
         if out is not None:
             from mlopsdiag.render.diff import render_diffs
             from mlopsdiag.render.runner import render_settings
@@ -766,7 +797,7 @@ def diff(
             # Laid out for render.width of mlopsdiag-config.yaml, like the site's pictures.
             width = render_settings([paths[1]] if base is None else new_paths).width
             drawn = render_diffs(run.result, out, width=width)
-            click.echo(f"diff diagrams: {len(drawn)} files in {out}", err=True)
+            say(f"diff diagrams: {len(drawn)} files in {out}", err=True)
     sys.exit(EXIT_INVALID if exit_code and run.result.has_differences else EXIT_OK)
 
 
@@ -873,29 +904,29 @@ def drift(
     files = run.spec_files + run.reading.files
     summary = _drift_summary(run)
     if chosen == "text" or output_file is not None:
-        click.echo("".join(d.format() + "\n" for d in diagnostics), nl=False)
+        say("".join(d.format() + "\n" for d in diagnostics), nl=False)
     if chosen != "text":
         report = render_report(chosen, diagnostics, files, title="mlopsdiag drift")
         if output_file is None:
             click.echo(report, nl=False)
         else:
-            from mlopsdiag.writer import write_atomic
+            from mlopsdiag.writer import write_atomic, write_error
 
             try:
                 write_atomic(output_file, report.encode("utf-8"))
             except OSError as exc:
-                raise MlopsdiagError(f"cannot write {output_file}: {exc.strerror or exc}") from None
+                raise write_error(output_file, exc) from None
     if chosen == "text" or output_file is not None:
-        click.echo(summary)
+        say(summary)
     if runbook_base is not None:
         for rule, url in run.suggestions():
-            click.echo(
+            say(
                 f"{rule.file}:{rule.line}:{rule.col}: alert {rule.name}: add the annotation "
                 f"runbook_url: {url}",
                 err=chosen != "text",
             )
     if not run.spec_files:
-        click.echo("error: no spec file found", err=True)
+        say("error: no spec file found", err=True)
         sys.exit(EXIT_INVALID)
     sys.exit(EXIT_INVALID if run.invalid or (exit_code and run.drifted) else EXIT_OK)
 
@@ -953,14 +984,14 @@ def import_(paths: tuple[Path, ...], name: str, out: Path | None) -> None:
         raise click.BadParameter(f"{out} exists; mlopsdiag never overwrites it", param_hint="--out")
     text, reading = import_paths(list(paths), name)
     for problem in reading.problems:
-        click.echo(problem.format(), err=True)
+        say(problem.format(), err=True)
     if out is None:
         click.echo(text, nl=False)
     else:
         from mlopsdiag.writer import write_atomic
 
         write_atomic(out, text.encode("utf-8"))
-        click.echo(
+        say(
             f"wrote {out} ({len(reading.records)} objects read from {reading.files} files)",
             err=True,
         )
@@ -1007,6 +1038,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    from mlopsdiag.writer import OutputError
+
     args = list(sys.argv[1:] if argv is None else argv)
     show_traceback = "--traceback" in args
     try:
@@ -1017,30 +1050,33 @@ def _main(argv: Sequence[str] | None) -> int:
         exc.show()
         return EXIT_USAGE if exc.exit_code == 2 else int(exc.exit_code)
     except click.exceptions.Abort:  # click turns Ctrl-C into Abort
-        click.echo("Interrupted.", err=True)
+        say("Interrupted.", err=True)
         return EXIT_INTERRUPTED
     except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
+        say("Interrupted.", err=True)
         return EXIT_INTERRUPTED
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except OutputError as exc:
+        say(f"error: {exc.message}", err=True)
+        return EXIT_WRITE
     except MlopsdiagError as exc:
         for diag in exc.diagnostics:
-            click.echo(diag.format(), err=True)
+            say(diag.format(), err=True)
         if not exc.diagnostics:
-            click.echo(f"error: {exc.message}", err=True)
+            say(f"error: {exc.message}", err=True)
         return EXIT_INVALID
     except BrokenPipeError:
         return EXIT_OK
     except OSError as exc:  # the machine's fault, not ours: a full disk, a read-only folder
         where = f" {exc.filename}" if exc.filename else ""
-        click.echo(f"error: cannot access{where}: {exc.strerror or exc}", err=True)
-        return EXIT_INVALID
+        say(f"error: cannot access{where}: {exc.strerror or exc}", err=True)
+        return EXIT_WRITE
     except Exception as exc:  # the last line of defence: report, never crash
         if show_traceback:
             traceback.print_exc()
         else:
-            click.echo(
+            say(
                 f"internal error: {type(exc).__name__}: {exc}\n"
                 "This is a bug in mlopsdiag; please report it with the output of "
                 "`mlopsdiag --traceback ...`.",

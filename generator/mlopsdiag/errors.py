@@ -2,8 +2,46 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
+
+_HIDDEN = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f"
+)
+_INVISIBLE_IN_LINES = re.compile(f"[{_HIDDEN}]")
+_INVISIBLE = re.compile(f"[{_HIDDEN}\t\n]")
+_COMMAND_START = re.compile(r"^(\s*)(::|##\[)", re.MULTILINE)
+
+
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group(0)
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return (
+        f"\\x{code:02x}"
+        if code < 0x100
+        else f"\\u{code:04x}"
+        if code < 0x10000
+        else f"\\U{code:08x}"
+    )
+
+
+def visible(text: str, *, lines: bool = False) -> str:
+    """`text` for a terminal or a CI log: control characters (ANSI and OSC escapes), bidi
+    overrides and other invisible characters written as escapes (`\\x1b`, `\\u202e`), so the
+    reader sees them instead of the terminal obeying them, and no line starts a GitHub
+    workflow command (`::error`, `::add-mask::`: a backslash goes first). `lines` keeps line
+    breaks and tabs (several lines of output); otherwise the result is one line."""
+    if text.isascii() and text.isprintable() and "::" not in text and "##[" not in text:
+        return text
+    shown = (_INVISIBLE_IN_LINES if lines else _INVISIBLE).sub(_escape, text)
+    return _COMMAND_START.sub(r"\1\\\2", shown)
 
 
 class Severity(str, Enum):
@@ -45,10 +83,13 @@ class Diagnostic:
         )
 
     def format(self) -> str:
-        """Render as `path:line:col: severity: field: message`."""
+        """Render as `path:line:col: severity: field: message`, on one line whatever the
+        path, field and message hold (see `visible`)."""
         where = f"{self.field}: " if self.field else ""
         code = f" [{self.code}]" if self.code else ""
-        return f"{self.path}:{self.line}:{self.col}: {self.severity.value}: {where}{self.message}{code}"
+        return visible(
+            f"{self.path}:{self.line}:{self.col}: {self.severity.value}: {where}{self.message}{code}"
+        )
 
 
 class MlopsdiagError(Exception):

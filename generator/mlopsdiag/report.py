@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from mlopsdiag.errors import Diagnostic, Severity
+from mlopsdiag.errors import Diagnostic, Severity, visible
 
 
 def _text(diagnostics: Sequence[Diagnostic], summary: dict[str, Any]) -> str:
@@ -54,9 +54,9 @@ def _github(diagnostics: Sequence[Diagnostic], summary: dict[str, Any]) -> str:
         where = f"{d.field}: " if d.field else ""
         title = f" [{d.code}]" if d.code else ""
         lines.append(
-            f"::{_GITHUB_LEVEL[d.severity]} file={_escape_property(d.path)},line={d.line},"
-            f"col={d.col},title={_escape_property('mlopsdiag' + title)}::"
-            f"{_escape_data(where + d.message)}"
+            f"::{_GITHUB_LEVEL[d.severity]} file={_escape_property(visible(d.path))},"
+            f"line={d.line},col={d.col},title={_escape_property('mlopsdiag' + title)}::"
+            f"{_escape_data(visible(where + d.message))}"
         )
     lines.append(
         f"{summary['files']} files checked: {summary['errors']} errors, "

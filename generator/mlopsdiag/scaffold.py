@@ -12,7 +12,7 @@ from mlopsdiag.errors import MlopsdiagError
 from mlopsdiag.spec.names import file_name_problem
 from mlopsdiag.spec.schema import PUBLISHED_SCHEMA_PATH, SLUG_PATTERN, schema_json
 from mlopsdiag.templates_dir import template_dirs
-from mlopsdiag.writer import write_atomic
+from mlopsdiag.writer import OutputError, write_atomic
 
 
 def new_spec(name: str, folder: Path, root: Path) -> list[Path]:
@@ -62,7 +62,7 @@ def make_dir(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise MlopsdiagError(f"cannot create folder {folder}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot create folder {folder}: {exc.strerror or exc}") from None
 
 
 SITE_FILES = (

@@ -1,12 +1,18 @@
 """The old side of `diff --base REF`: the same paths at a git revision, read with git itself.
 
 The spec files (and the project catalogues and configurations that apply to them) are copied
-out of the repository at REF into a temporary folder laid out like the repository, so that
-they are validated exactly as the working tree is.
+out of the repository at REF into a private temporary folder laid out like the repository, so
+that they are validated exactly as the working tree is.
+
+A revision is not trusted: git stores tree entries named `..`, so every path is checked
+before anything is written (no absolute path, no empty, `.`, `..` or `.git` part, no control
+character), each file is created inside the folder without following links, and a blob is
+read only when git says it is small enough to be checked at all.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -18,6 +24,7 @@ from pathlib import Path, PurePosixPath
 from mlopsdiag.catalog import CATALOG_FILE_NAME
 from mlopsdiag.errors import MlopsdiagError
 from mlopsdiag.spec.discovery import CONFIG_FILE_NAME, SPEC_SUFFIXES
+from mlopsdiag.spec.loader import MAX_FILE_BYTES
 
 COPIED_SUFFIXES = (*SPEC_SUFFIXES, ".png")
 """What is copied from below a PATH: specs, and the icons a project catalogue may name."""
@@ -111,6 +118,44 @@ def _blobs(commit: str, top: Path, specs: Sequence[str]) -> dict[str, str]:
     return found
 
 
+_UNSAFE_PARTS = frozenset({"", ".", "..", ".git"})
+
+
+def safe_tree_path(ref: str, name: str) -> PurePosixPath:
+    """`name` (a path git listed at `ref`) when it stays inside the tree; GitError otherwise."""
+    parts = name.split("/")
+    bad = next((p for p in parts if p in _UNSAFE_PARTS or p.lower() == ".git"), None)
+    control = any(ord(c) < 0x20 or ord(c) == 0x7F for c in name)
+    if name.startswith("/") or bad is not None or control:
+        why = (
+            "it is absolute"
+            if name.startswith("/")
+            else "it holds a control character"
+            if control
+            else f"it has a part {bad!r}"
+        )
+        raise GitError(
+            f"refusing the path {name!r} of git revision {ref!r}: {why}, so it could name a "
+            "file outside the tree (git itself never checks such a path out); compare with "
+            "another revision"
+        )
+    return PurePosixPath(*parts)
+
+
+def _sizes(blobs: Sequence[str], top: Path) -> list[int]:
+    """The size of each blob, in order, from one `git cat-file --batch-check` (nothing read)."""
+    if not blobs:
+        return []
+    out = _git(["cat-file", "--batch-check"], top, stdin="".join(f"{b}\n" for b in blobs).encode())
+    sizes: list[int] = []
+    for line in out.decode().splitlines():
+        parts = line.split()
+        if len(parts) != 3:
+            raise GitError(f"git cat-file could not read {parts[0]!r}")
+        sizes.append(int(parts[2]))
+    return sizes
+
+
 def _read_blobs(blobs: Sequence[str], top: Path) -> list[bytes]:
     """The contents of the blobs, in order, from one `git cat-file --batch`."""
     if not blobs:
@@ -128,6 +173,35 @@ def _read_blobs(blobs: Sequence[str], top: Path) -> list[bytes]:
         contents.append(out[start : start + size])
         at = start + size + 1
     return contents
+
+
+def _contents(
+    ref: str, names: Sequence[str], found: dict[str, str], top: Path
+) -> Iterator[tuple[str, bytes | int]]:
+    """(name, content) of each blob; for one larger than any file mlopsdiag reads, its size
+    instead (its content is never asked of git)."""
+    sizes = _sizes([found[n] for n in names], top)
+    small = [n for n, size in zip(names, sizes, strict=True) if size <= MAX_FILE_BYTES]
+    contents = dict(zip(small, _read_blobs([found[n] for n in small], top), strict=True))
+    for name, size in zip(names, sizes, strict=True):
+        yield name, contents.get(name, size)
+
+
+def _write_inside(root: Path, name: PurePosixPath, data: bytes | int) -> None:
+    """Create `root/name` (a new file, no link followed) with `data`; an int is the size of a
+    blob too large to read: the stand-in is a sparse file just over the limit, so the size
+    checks that read files refuse it as they would on disk."""
+    target = root.joinpath(*name.parts)
+    if os.path.commonpath([root, target]) != str(root):  # pragma: no cover - safe_tree_path
+        raise GitError(f"refusing {name}: outside {root}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(target, flags, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        if isinstance(data, int):
+            handle.truncate(min(data, MAX_FILE_BYTES + 1))
+        else:
+            handle.write(data)
 
 
 def _wanted(name: str, catalogue_dirs: set[PurePosixPath]) -> bool:
@@ -163,14 +237,14 @@ def base_tree(ref: str, paths: Sequence[Path], cwd: Path | None = None) -> Itera
         found.update({n: b for n, b in icons.items() if n.endswith(".png")})
     found.update(settings)
     names = sorted(found)
+    for name in names:
+        safe_tree_path(ref, name)  # before anything is read or written
     root = Path(tempfile.mkdtemp(prefix="mlopsdiag-base-")).resolve()
     try:
         # Lookups of catalogues and configurations stop at a repository's top, as in the clone.
         (root / ".git").mkdir()
-        for name, data in zip(names, _read_blobs([found[n] for n in names], top), strict=True):
-            target = root / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+        for name, data in _contents(ref, names, found, top):
+            _write_inside(root, safe_tree_path(ref, name), data)
         existing = tuple(root / r for r in relative if (root / r).exists())
         yield BaseTree(
             ref=ref,

@@ -25,6 +25,7 @@ from mlopsdiag.diff.model import (
     Maturity,
     StepChange,
 )
+from mlopsdiag.reports.markdown import md_text
 
 JSON_VERSION = 2
 """Bumped when the JSON output changes in a way a reader could notice (2: a process's steps
@@ -194,16 +195,6 @@ def format_text(result: DiffResult) -> str:
 
 
 # --------------------------------------------------------------------------- markdown
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
-
-
-def md_text(text: str) -> str:
-    """Spec text as literal Markdown (GitHub flavour): no markup, HTML or table break survives."""
-    text = " ".join(text.split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    # `@name` in a pull-request comment would notify someone: show it without the link.
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("@", "&#64;")
 
 
 _MD_STATUS = {ADDED: "added", REMOVED: "removed", CHANGED: "changed", RENAMED: "renamed"}

@@ -17,6 +17,7 @@ from mlopsdiag.lint.rules import RULES
 from mlopsdiag.spec.checker import SchemaChecker
 from mlopsdiag.spec.loader import Document, load_file
 from mlopsdiag.spec.schema import API_VERSION, DATE_PATTERN, SEVERITIES
+from mlopsdiag.spec.secrets import Hidden, check_secrets, drop_echoes
 from mlopsdiag.spec.suggest import did_you_mean
 from mlopsdiag.spec.validate import CONFIG_FILE_NAME, display_path, find_upwards
 
@@ -126,7 +127,7 @@ def config_schema() -> dict[str, Any]:
             "timeout": {
                 "type": "number",
                 "minimum": 1,
-                "description": "Seconds Graphviz may take to lay out one view (default: 60).",
+                "description": "Seconds one view may take, drawing and layout (default: 60).",
             },
             "exports": {
                 "type": "array",
@@ -267,15 +268,18 @@ def load_config(path: Path) -> tuple[LintConfig, list[Diagnostic]]:
                 if value is False:  # YAML 1.1 reads a bare `off` as false
                     levels[key] = "off"
     out: list[Diagnostic] = []
+    # Scanned like a spec: a reason is published in the matrix, and a key is quoted back.
+    hidden = check_secrets(doc, out)
+    secrets = len(out)
     checker = SchemaChecker(doc, out)
     checker.check(config_schema(), doc.data, ())
     config = dataclasses.replace(
-        _build(doc, checker, shown),
+        _build(doc, checker, shown, hidden),
         render=_render_config(doc.data.get("render")),
         drift_severity=_drift_severity(doc, checker),
         drift_manifests=_drift_manifests(doc, checker, path),
     )
-    return config, sorted(out, key=Diagnostic.sort_key)
+    return config, sorted(drop_echoes(out, secrets, hidden), key=Diagnostic.sort_key)
 
 
 def _render_config(raw: object) -> RenderConfig:
@@ -349,21 +353,23 @@ def _drift_severity(doc: Document, checker: SchemaChecker) -> Mapping[str, Sever
     return MappingProxyType(found)
 
 
-def _not_applicable(data: Any) -> Mapping[str, str]:
+def _not_applicable(data: Any, hidden: Hidden) -> Mapping[str, str]:
     matrix = data.get("matrix") if isinstance(data, dict) else None
     entries = matrix.get("not_applicable") if isinstance(matrix, dict) else None
     found: dict[str, str] = {}
-    for entry in entries if isinstance(entries, list) else ():
+    for i, entry in enumerate(entries if isinstance(entries, list) else ()):
         if isinstance(entry, dict):
             cap, reason = entry.get("capability"), entry.get("reason")
+            if f"matrix.not_applicable[{i}].reason" in hidden:
+                continue  # an error already; never published
             if isinstance(cap, str) and isinstance(reason, str):
                 found[cap] = reason
     return MappingProxyType(found)
 
 
-def _build(doc: Document, checker: SchemaChecker, shown: str) -> LintConfig:
+def _build(doc: Document, checker: SchemaChecker, shown: str, hidden: Hidden) -> LintConfig:
     built = _build_lint(doc, checker, shown)
-    return dataclasses.replace(built, not_applicable=_not_applicable(doc.data))
+    return dataclasses.replace(built, not_applicable=_not_applicable(doc.data, hidden))
 
 
 def _build_lint(doc: Document, checker: SchemaChecker, shown: str) -> LintConfig:

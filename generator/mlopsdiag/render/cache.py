@@ -208,6 +208,17 @@ class RenderCache:
         self.entries[key] = Entry(name, dict(sorted(kept.items())))
         return stale
 
+    def prune(self, names: set[str]) -> list[Path]:
+        """Forget the renders of architectures not in `names` (deleted or renamed specs);
+        return the files they wrote, which are the only files removed for them."""
+        gone: list[Path] = []
+        for key, entry in list(self.entries.items()):
+            if entry.name in names:
+                continue
+            gone.extend(inside(self.out, Path(relative)) for relative in entry.files)
+            del self.entries[key]
+        return gone
+
     def save(self) -> None:
         """Write the cache file (atomically)."""
         payload = {

@@ -308,10 +308,13 @@ class GraphvizRun:
         workdir: Path,
         dpi: int | None = None,
         timeout: float | None = None,
+        started: float | None = None,
     ) -> None:
         self.icons = icons
         self.timeout = timeout
-        self.started = time.monotonic()
+        self.started = time.monotonic() if started is None else started
+        """When the view's work began (`time.monotonic()`): the time limit counts from
+        there, so building the picture in Python spends the same budget as laying it out."""
         # Files side by side in `workdir` rather than a folder per run: making and removing
         # a folder for each of thousands of views costs more than the files themselves.
         handle, name = tempfile.mkstemp(prefix="view-", suffix=".dot", dir=workdir)
@@ -341,6 +344,7 @@ class GraphvizRun:
             # can vfork; else a single prctl call in the child (safe after fork).
             preexec_fn=None if launcher else lifecycle.dot_preexec,
         )
+        self.launched = time.monotonic()
 
     def result(self, note: str) -> dict[str, bytes]:
         """Wait for Graphviz; return each format's finished bytes.
@@ -354,6 +358,9 @@ class GraphvizRun:
                 left = None
                 if self.timeout is not None:
                     left = max(0.0, self.started + self.timeout - time.monotonic())
+                    if self.launched - self.started >= self.timeout:
+                        # Building the picture took the whole budget before `dot` began.
+                        raise subprocess.TimeoutExpired(self.proc.args, self.timeout)
                 code = wait_for(self.proc, left)
             except subprocess.TimeoutExpired:
                 self.proc.kill()

@@ -17,6 +17,7 @@ from mlopsdiag.render.diagram import DotGraph
 from mlopsdiag.render.fit import draw_fitted_view
 from mlopsdiag.render.lanes import has_lanes, lanes_view_id
 from mlopsdiag.render.process import draw_process, process_view_id
+from mlopsdiag.render.process_stages import drawn_by_stage
 from mlopsdiag.spec.model import Architecture, View
 
 
@@ -34,7 +35,7 @@ def pictures(
     for process in arch.processes:
         graph = draw_process(arch, process)
         yield graph
-        if has_lanes(process):
+        if has_lanes(process) and not drawn_by_stage(process):
             # The same DOT source: the runner lays it out once and writes both names.
             yield replace(graph, view_id=lanes_view_id(process))
 
@@ -45,6 +46,6 @@ def picture_ids(arch: Architecture) -> tuple[str, ...]:
     ids.append(CONTEXT_VIEW_ID)
     for process in arch.processes:
         ids.append(process_view_id(process))
-        if has_lanes(process):
+        if has_lanes(process) and not drawn_by_stage(process):
             ids.append(lanes_view_id(process))
     return tuple(ids)

@@ -27,6 +27,7 @@ from mlopsdiag.render.lanes import (
     lane_of,
     lanes,
 )
+from mlopsdiag.render.process_stages import drawn_by_stage, staged_scene
 from mlopsdiag.render.scene import (
     GENERIC_ICON,
     IconRef,
@@ -133,6 +134,8 @@ def _edge(
 
 def process_scene(arch: Architecture, process: Process) -> Scene:
     """The scene of a process's picture."""
+    if drawn_by_stage(process):  # too long to draw step by step: counted by stage
+        return staged_scene(arch, process, process_view_id(process), PROCESS_DIRECTION)
     laned = has_lanes(process)
     marks = step_marks(arch, process.steps)
     nodes: dict[str, SceneNode] = {}

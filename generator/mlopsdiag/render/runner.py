@@ -216,7 +216,7 @@ def render_architecture(
             written.append(target)
         files[relative.as_posix()] = len(data)
 
-    def start(graph: DotGraph, workdir: Path) -> list[GraphvizRun]:
+    def start(graph: DotGraph, workdir: Path, began: float | None = None) -> list[GraphvizRun]:
         runs = []
         for batch in batches:
             raster = dpi is not None and set(batch) <= RASTER_FORMATS
@@ -228,6 +228,7 @@ def render_architecture(
                     workdir,
                     dpi=dpi if raster else None,
                     timeout=timeout,
+                    started=began,
                 )
             )
         return runs
@@ -311,6 +312,9 @@ def render_architecture(
 
             # The context picture is drawn once, whether for itself, a collapsed overview
             # or a view past its time limit.
+            # The time limit bounds a view's whole work: from when Python starts building its
+            # picture (`began`) to the end of its layout.
+            began = time.monotonic()
             for graph in pictures(arch, draw_view, lambda _: context_graph()):
                 if "dot" in chosen:
                     store(graph.view_id, "dot", graph.source.encode("utf-8"))
@@ -318,9 +322,10 @@ def render_architecture(
                     # A picture already on its way is not laid out again.
                     repeat = graph.source in sources
                     sources.add(graph.source)
-                    pending.append((graph, [] if repeat else start(graph, workdir)))
+                    pending.append((graph, [] if repeat else start(graph, workdir, began)))
                 if len(pending) >= max(1, in_flight):
                     finish_first()
+                began = time.monotonic()
             while pending:
                 finish_first()
         finally:
@@ -553,8 +558,13 @@ def render_specs(
     dpi: int | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
     width: int = SITE_WIDTH,
+    prune: bool = False,
 ) -> RenderReport:
     """Draw every view of every valid spec below `paths` into `out/<name>/<view>.<format>`.
+
+    `prune` (the run covers the whole spec set, as a site render does): remove the files
+    earlier runs wrote for architectures no spec of this run has (deleted or renamed), as
+    the site removes their pages; only files the cache records as written are touched.
 
     Invalid specs write nothing and are reported in the diagnostics; specs whose inputs did
     not change since the last run are skipped unless `force`. `progress` draws a progress
@@ -634,7 +644,8 @@ def render_specs(
                 os.sync()
                 cache.save()
         raise
-    if tasks:
+    pruned = prune and not report.invalid and not report.undrawn and _prune(cache, report)
+    if tasks or pruned:
         if report.written:
             os.sync()  # the diagrams reach the disk before the cache says they are there
         cache.save()
@@ -665,6 +676,19 @@ def _deployment(models: Mapping[Path, Architecture]) -> dict[Path, tuple[tuple[s
         status = drift([arch], records, config.drift_severity).status
         out[spec] = tuple(sorted((element, s.status) for (_, element), s in status.items()))
     return out
+
+
+def _prune(cache: RenderCache, report: RenderReport) -> bool:
+    """Remove what the cache says was drawn for architectures gone from the run."""
+    gone = cache.prune(set(report.spec_paths))
+    for path in gone:
+        if path.is_file():
+            path.unlink()
+            report.removed.append(path)
+    for folder in sorted({p.parent for p in gone} - {cache.out.resolve()}, reverse=True):
+        with contextlib.suppress(OSError):  # kept when something else is in it
+            folder.rmdir()
+    return bool(gone)
 
 
 def _validate(

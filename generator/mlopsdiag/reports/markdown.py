@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
-import html
+import re
 from collections.abc import Sequence
 from typing import Any
 
-from mlopsdiag.errors import Diagnostic, Severity
+from mlopsdiag.errors import Diagnostic, Severity, visible
 from mlopsdiag.reports.rules_info import SPEC_ERROR, rule_id, rule_url
 
 _ICON = {Severity.ERROR: "❌ error", Severity.WARNING: "⚠️ warning", Severity.INFO: "ℹ️ info"}
 
 
-def _cell(value: str) -> str:
-    """Table-cell text: no live HTML, no column breaks, one line."""
-    return html.escape(" ".join(value.split()), quote=False).replace("|", "\\|")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
+
+
+def md_text(text: str) -> str:
+    """Text as literal Markdown (GitHub flavour) on one line: no markup, image, link, HTML or
+    table break survives, no `@mention` notifies anyone, control characters are shown
+    escaped. Shared by every Markdown report (validate's and diff's job summaries)."""
+    text = visible(" ".join(text.split()))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    # `@name` in a pull-request comment would notify someone: show it without the link.
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("@", "&#64;")
 
 
 def _code(value: str) -> str:
     """A code span: shown literally, so only backticks and column breaks need care."""
-    return "`" + " ".join(value.split()).replace("`", "'").replace("|", "\\|") + "`"
+    shown = visible(" ".join(value.split()))
+    return "`" + shown.replace("`", "'").replace("|", "\\|") + "`"
 
 
 def _plural(count: int, word: str) -> str:
@@ -49,5 +58,7 @@ def render_markdown(diagnostics: Sequence[Diagnostic], summary: dict[str, Any]) 
             rule = rid if rid == SPEC_ERROR else f"[{rid}]({rule_url(rid)})"
             where = _code(f"{d.path}:{d.line}:{d.col}")
             field = f"{_code(d.field)}: " if d.field else ""
-            lines.append(f"| {_ICON[d.severity]} | {where} | {rule} | {field}{_cell(d.message)} |")
+            lines.append(
+                f"| {_ICON[d.severity]} | {where} | {rule} | {field}{md_text(d.message)} |"
+            )
     return "\n".join(lines) + "\n"

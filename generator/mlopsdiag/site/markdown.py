@@ -21,7 +21,7 @@ element. Every filter here closes those doors:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -115,13 +115,86 @@ def md_heading(value: object) -> str:
 
 
 def md_block(value: object) -> str:
-    """The user's Markdown, with raw HTML, entities, attribute lists and images disarmed."""
+    """The user's Markdown, with raw HTML, entities, attribute lists and images disarmed, and
+    links that cannot work from every page it is copied to shown as text (`_local_links`)."""
     text = _clean(value).strip("\n")
     text = _ENTITY.sub("&amp;", text)
     text = text.replace("<", "&lt;")
     text = text.replace("{", "\\{")
     text = text.replace("![", "\\![")
-    return neutralize_schemes(text)
+    return neutralize_schemes(_outside_code(text, _local_links))
+
+
+_INLINE_LINK = re.compile(
+    r"\[(?P<label>[^\[\]\n]{0,500})\]\([ \t]{0,10}"
+    r"(?P<target>[^\s()]{0,2000}+(?:\([^\s()]{0,200}+\)[^\s()]{0,200}+)?)"
+    r"(?:[ \t]{1,10}(?:\"[^\"\n]{0,500}\"|'[^'\n]{0,500}'))?[ \t]{0,10}\)"
+)
+_LINK_DEFINITION = re.compile(
+    r"(?m)^( {0,3})\[(?=[^\]\n]{1,500}\]:[ \t]{0,10}(?P<target>\S{0,2000}))"
+)
+_WORKS_ANYWHERE = ("http://", "https://", "mailto:", "#")
+_BACKTICKS = re.compile(r"(`+)")
+
+
+def _local_links(text: str) -> str:
+    """Links whose target is not absolute (http, https, mailto) or on the page itself.
+
+    A description is copied to several pages at different depths (the architecture page,
+    the runbook), so `design.md` cannot resolve from all of them, `mkdocs build --strict`
+    fails on the one it cannot resolve, and an inert `javascript:` target is such a link
+    too. They are shown as text: the label, then the target in brackets.
+    """
+
+    def inline(match: re.Match[str]) -> str:
+        target = match.group("target")
+        if target.lower().startswith(_WORKS_ANYWHERE):
+            return match.group(0)
+        return f"{match.group('label')} ({_md_text(target)})" if target else match.group("label")
+
+    def definition(match: re.Match[str]) -> str:
+        if match.group("target").lower().startswith(_WORKS_ANYWHERE):
+            return match.group(0)
+        return match.group(1) + "\\["
+
+    return _LINK_DEFINITION.sub(definition, _INLINE_LINK.sub(inline, text))
+
+
+def _outside_code(text: str, change: Callable[[str], str]) -> str:
+    """`change` applied to the parts of Markdown text outside code spans and fences (a run
+    of backticks up to the next run as long; one with no such run is plain text)."""
+    if "`" not in text:
+        return change(text)
+    parts = _BACKTICKS.split(text)
+    later: dict[int, int] = {}
+    """Backtick run length -> how many runs of that length are still ahead."""
+    for i in range(1, len(parts), 2):
+        later[len(parts[i])] = later.get(len(parts[i]), 0) + 1
+    out: list[str] = []
+    plain: list[str] = [parts[0]]
+    i = 1
+    while i < len(parts):
+        run = len(parts[i])
+        later[run] -= 1
+        if later[run] == 0:  # no closing run: literal backticks
+            plain += [parts[i], parts[i + 1]]
+            i += 2
+            continue
+        out.append(change("".join(plain)))
+        code = [parts[i]]
+        i += 1
+        while i < len(parts):
+            code.append(parts[i])
+            if i % 2 == 1:
+                later[len(parts[i])] -= 1
+                if len(parts[i]) == run:
+                    break
+            i += 1
+        out.append("".join(code))
+        plain = [parts[i + 1]] if i + 1 < len(parts) else []
+        i += 2
+    out.append(change("".join(plain)))
+    return "".join(out)
 
 
 def md_inline(value: object) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mlopsdiag.render.process_stages import PROCESS_STEP_LIMIT, drawn_by_stage
 from mlopsdiag.site.pagebase import (
     Ref,
     SiteInput,
@@ -138,6 +139,9 @@ class ProcessBox:
     actors: int
     """How many distinct actors the steps name."""
     steps: tuple[StepRow, ...]
+    by_stage: int = 0
+    """The step limit when the process is too long to draw step by step (its picture
+    counts steps by lifecycle stage, and has no lanes); 0 otherwise."""
 
 
 @dataclass(frozen=True)
@@ -221,6 +225,7 @@ def work_context(site: SiteInput, arch: Architecture) -> dict[str, Any]:
             else "",
             actors=_named_actors(p),
             steps=tuple(_step_row(arch, p, s) for s in p.steps),
+            by_stage=PROCESS_STEP_LIMIT if drawn_by_stage(p) else 0,
         )
         for p in arch.processes
     )

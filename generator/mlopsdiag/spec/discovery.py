@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlopsdiag.catalog import CATALOG_FILE_NAME
-from mlopsdiag.errors import Diagnostic, Severity
+from mlopsdiag.errors import Diagnostic, Severity, visible
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 CONFIG_FILE_NAME = "mlopsdiag-config.yaml"
@@ -23,8 +24,8 @@ class Found:
     """The spec files, in order: sorted within each folder given, files as given."""
     skipped: list[Diagnostic] = field(default_factory=list)
     """What was left out that a user may have meant as specs: files ending in `.YAML` or
-    `.YML` (a warning each) and folders that cannot be read (an error each: their specs
-    go unchecked)."""
+    `.YML` and hidden spec files (a warning each), folders that cannot be read and names
+    with control characters (an error each: their specs go unchecked)."""
 
 
 def find_specs(paths: Sequence[Path]) -> Found:
@@ -60,13 +61,32 @@ def _walk(top: Path, skipped: list[Diagnostic]) -> Iterator[Path]:
             )
         )
 
+    def skip(path: Path, why: str, severity: Severity = Severity.WARNING) -> None:
+        # The name is shown escaped in every format, so a line break in it forges nothing.
+        skipped.append(Diagnostic(visible(display_path(path)), 1, 1, why, severity=severity))
+
     # Symbolic links to folders are not followed (a loop would never end), as before.
     for folder, dirs, files in os.walk(top, onerror=unreadable):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for d in dirs:
+            if not d.startswith(".") and _CONTROL.search(d):
+                skip(Path(folder, d), _CONTROL_NAME + " folder", Severity.ERROR)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _CONTROL.search(d))
         for name in sorted(files):
-            if name.startswith(".") or name in NOT_SPECS:
+            if name in NOT_SPECS:
                 continue
             suffix = Path(name).suffix
+            if name.startswith("."):
+                if suffix.lower() in SPEC_SUFFIXES:
+                    skip(
+                        Path(folder, name),
+                        "skipped: hidden files (a name starting with '.') are not specs; "
+                        "rename it to check it",
+                    )
+                continue
+            if _CONTROL.search(name):
+                if suffix.lower() in SPEC_SUFFIXES:
+                    skip(Path(folder, name), _CONTROL_NAME + " file", Severity.ERROR)
+                continue
             if suffix in SPEC_SUFFIXES:
                 path = Path(folder, name)
                 if path.is_file():
@@ -82,6 +102,15 @@ def _walk(top: Path, skipped: list[Diagnostic]) -> Iterator[Path]:
                         severity=Severity.WARNING,
                     )
                 )
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Characters no file name of a spec may hold: a line break in a name would start a new line
+in every report (a forged `::error` in a CI log), a bidi override would hide its suffix."""
+_CONTROL_NAME = (
+    "skipped: the name holds a control character or a direction override (shown escaped); "
+    "rename the"
+)
 
 
 def discover(paths: Sequence[Path]) -> list[Path]:

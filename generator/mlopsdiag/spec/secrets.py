@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,45 +18,61 @@ from mlopsdiag.spec.loader import Document, PathKey, format_path
 # most runs never need them, and compiling them took a tenth of a one-spec validate.
 
 # (what it is, pattern). Order matters only for which name is reported first.
+#
+# Every pattern runs in time linear in the text (tests/test_secrets_fuzz.py times them):
+# a repeated part is bounded (a length cap per candidate, so no start position costs more
+# than a few hundred steps), and a part that could split two ways is atomic `(?>...)` or
+# possessive (`*+`), so a failed match never retries the other split.
 _PATTERN_SOURCES: tuple[tuple[str, str], ...] = (
-    ("private key block", r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----"),
+    ("private key block", r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----"),
     ("AWS access key id", r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b"),
     (
         "AWS secret access key",
-        r"(?i:aws.{0,20}(?:secret|key).{0,20}[:=]\s*['\"]?)[A-Za-z0-9/+]{40}\b",
+        r"(?i:aws.{0,20}?(?:secret|key).{0,20}?[:=]\s{0,10}['\"]?)[A-Za-z0-9/+]{40}\b",
     ),
     ("Google API key", r"\bAIza[0-9A-Za-z_\-]{35}"),
     (
         "Google service account private_key_id",
-        r"(?i:\bprivate_key_id['\"]?\s*[:=]\s*['\"]?[0-9a-f]{40}\b)",
+        r"(?i:\bprivate_key_id['\"]?\s{0,10}[:=]\s{0,10}['\"]?[0-9a-f]{40}\b)",
     ),
-    ("GitHub token", r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})"),
-    ("GitLab token", r"\bgl(?:pat|dt|rt|ptt|cbt)-[A-Za-z0-9_\-]{20,}"),
-    ("Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
-    ("Slack app token", r"\bxapp-\d+-[A-Za-z0-9]+-\d+-[A-Za-z0-9]{16,}"),
+    ("GitHub token", r"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22})"),
+    ("GitLab token", r"\bgl(?:pat|dt|rt|ptt|cbt)-[A-Za-z0-9_\-]{20}"),
+    ("Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10}"),
+    ("Slack app token", r"\bxapp-\d{1,20}-[A-Za-z0-9]{1,40}-\d{1,20}-[A-Za-z0-9]{16}"),
     (
         "Slack webhook URL",
-        r"hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9]+/[A-Za-z0-9]+/[A-Za-z0-9]+",
+        r"hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9]{1,40}/[A-Za-z0-9]{1,40}/[A-Za-z0-9]",
     ),
-    ("Stripe key", r"\b[sr]k_(?:live|test)_[0-9A-Za-z]{16,}"),
-    ("OpenAI-style API key", r"\bsk-(?:proj-)?[A-Za-z0-9_\-]{32,}"),
+    ("Stripe key", r"\b[sr]k_(?:live|test)_[0-9A-Za-z]{16}"),
+    ("OpenAI-style API key", r"\bsk-(?:proj-)?[A-Za-z0-9_\-]{32}"),
     ("Twilio API key", r"\bSK[0-9a-fA-F]{32}\b"),
-    ("Databricks token", r"\bdapi[0-9a-f]{32}(?:-\d+)?\b"),
+    ("Databricks token", r"\bdapi[0-9a-f]{32}(?:-\d{1,4})?\b"),
+    # The real format is hf_ and 34 letters, no digits.
+    ("Hugging Face token", r"\bhf_[A-Za-z]{34}\b"),
     (
         "Kaggle API key",
-        r"(?i:\bkaggle[^\n]{0,40}?key['\"]?\s*[:=]\s*['\"]?[0-9a-f]{32}\b)"
-        r"|\"key\"\s*:\s*\"[0-9a-f]{32}\"",
+        r"(?i:\bkaggle[^\n]{0,40}?key['\"]?\s{0,10}[:=]\s{0,10}['\"]?[0-9a-f]{32}\b)"
+        r"|\"key\"\s{0,10}:\s{0,10}\"[0-9a-f]{32}\"",
     ),
     (
         "API key after a login command",
-        r"(?i:\b[a-z][a-z0-9_-]*\s+login\b(?:\s+--?[a-z][a-z-]*(?:[= ](?!['\"]?[0-9a-f]{32})\S+)?)*"
-        r"\s+['\"]?[0-9a-f]{32,}\b)",
+        # the command word, then options each taken whole (with their value, unless that
+        # value is the key itself), then the key
+        r"(?i:\b[a-z][a-z0-9_-]{0,30}[ \t]{1,10}login\b"
+        r"(?>(?:[ \t]++--?[a-z][a-z-]{0,30}+(?:[= ](?!['\"]?[0-9a-f]{32})[^\s]{1,200}+)?){0,30}+)"
+        r"[ \t]{1,10}['\"]?[0-9a-f]{32,200}+\b)",
     ),
     (
         "JSON Web Token",
-        r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+        r"\beyJ[A-Za-z0-9_-]{8,2000}+\.eyJ[A-Za-z0-9_-]{8,4000}+\.[A-Za-z0-9_-]{8}",
     ),
-    ("Azure storage account key", r"(?i:AccountKey=)[A-Za-z0-9+/=]{20,}"),
+    ("Azure storage account key", r"(?i:AccountKey=)[A-Za-z0-9+/=]{20}"),
+    # A shared access signature: `sig=` and its URL-encoded base64 HMAC.
+    ("Azure SAS signature", r"(?i:[?&]sig=)[A-Za-z0-9%+/=]{30}"),
+    (
+        "HTTP Token credentials",
+        r"(?i:\bauthorization['\"]?\s{0,10}:\s{0,10}['\"]?token\s{1,10})[A-Za-z0-9._~+/=-]{20}",
+    ),
 )
 
 
@@ -63,37 +80,55 @@ MIN_LENGTH = 8
 """Shorter text is never reported: no credential format is that short."""
 
 # `password=x`, `DB_PASSWORD=x`, `PGPASSWORD=x`, `client-secret: x`. The prefix may be any
-# word glued on with `_` or `-` (or nothing, as in PGPASSWORD), except for the short `pass`,
-# which only counts on its own (`bypass=1` is no secret).
+# word glued on with `_` or `-` (or nothing, as in PGPASSWORD), except for the short `pass`
+# and `pw`, which only count on their own (`bypass=1` is no secret).
 _ASSIGNMENT = (
-    r"(?i)(?<![a-z0-9])(?P<name>(?:[a-z0-9]*?(?:password|passwd|secret|token|api[_-]?key|"
-    r"access[_-]?key|private[_-]?key))|(?:[a-z0-9]+[_-])?(?:pwd|pass|auth[_-]?token))"
-    r"(?![a-z0-9])\s*(?P<op>[:=])\s*(?P<q>['\"]?)(?P<value>[^\s'\",;]+)"
+    r"(?i)(?<![a-z0-9])(?P<name>(?:[a-z0-9]{0,30}?(?:password|passwd|passphrase|secret|token|"
+    r"api[_-]?key|access[_-]?key|private[_-]?key))|(?:[a-z0-9]{1,30}[_-])?"
+    r"(?:pwd|pw|pass|auth[_-]?token))"
+    r"(?![a-z0-9])[ \t]{0,10}(?P<op>[:=])[ \t]{0,10}(?P<q>['\"]?)(?P<value>[^\s'\",;]{1,200}+)"
 )
 
 # "the password is 'swordfish'"
 _PROSE_QUOTED = (
-    r"(?i)\b(?:password|passphrase|passwd|token|secret)\s+(?:is|was|=)\s+"
-    r"(?P<q>['\"`])(?P<value>[^'\"`\s]{4,})(?P=q)"
+    r"(?i)\b(?:password|passphrase|passwd|token|secret)\s{1,10}(?:is|was|=)\s{1,10}"
+    r"(?P<q>['\"`])(?P<value>[^'\"`\s]{4,200}+)(?P=q)"
 )
 
-# `--password SECRET`, `--token=SECRET`, `mysql -pSECRET`
+# "the admin password is hunter2", "with password Tr0ub4dor&3": judged by `_secret_word`
+_PROSE_BARE = (
+    r"(?i)\b(?:password|passphrase|passwd)\b[ \t]{1,10}(?:(?:is|was|=|of)[ \t]{1,10})?"
+    r"(?P<value>[^\s'\"`]{4,200}+)"
+)
+
+# `--password SECRET`, `--token=SECRET`, `mysql -pSECRET`, `sshpass -p SECRET`,
+# `docker login -u me -p SECRET`, `redis-cli -a SECRET`, `curl -u user:SECRET`. What lies
+# between the command and its option is capped (a candidate is one command line).
 _OPTION = (
-    r"(?i)(?:--(?:password|passwd|pass|token|api-key|secret|client-secret)(?:=|\s+)"
-    r"|\bmysql(?:dump|admin|import|show|check)?\b[^\n]*?\s-p)"
-    r"(?P<q>['\"]?)(?P<value>[^\s'\"]+)"
+    r"(?i)(?:--(?:password|passwd|pass|token|api-key|secret|client-secret)(?:=|[ \t]{1,10})"
+    r"|\bmysql(?:dump|admin|import|show|check)?\b[^\n]{0,300}?[ \t]-p"
+    r"|\b(?:sshpass|(?:docker|podman|nerdctl|helm[ \t]{1,10}registry)[ \t]{1,10}login)\b"
+    r"[^\n]{0,300}?[ \t]-p(?:=|[ \t]{1,10})"
+    r"|\bredis-cli\b[^\n]{0,300}?[ \t]-a[ \t]{1,10}"
+    r"|\bcurl\b[^\n]{0,300}?[ \t](?:-u|--user)(?:=|[ \t]{1,10})['\"]?[^\s:'\"]{1,100}+:)"
+    r"(?P<q>['\"]?)(?P<value>[^\s'\"]{1,200}+)"
 )
 
 _AUTH_HEADER = (
-    r"(?i)\b(?:authorization\s*:\s*)?(?P<scheme>basic|bearer)\s+(?P<value>[A-Za-z0-9._~+/=-]{8,})"
+    r"(?i)\b(?:authorization\s{0,10}:\s{0,10})?(?P<scheme>basic|bearer)\s{1,10}"
+    r"(?P<value>[A-Za-z0-9._~+/=-]{8,500}+)"
 )
 
-# scheme://user:password@host, with any scheme case and an empty user (redis://:pw@host)
-_URL_PASSWORD = r"(?i)\b[a-z][a-z0-9+.-]*://[^/\s:@]*:(?P<value>[^/\s@]+)@"  # noqa: S105 - a pattern
+# scheme://user:password@host, with any scheme case and an empty user (redis://:pw@host).
+# The password may hold a `/` (pasted unencoded); a port and path (`host:8080/a@b`) is no
+# password, see `_find`.
+_URL_PASSWORD = (
+    r"(?i)(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,30}://[^/\s:@]{0,200}+:(?P<value>[^\s@]{1,200}+)@"  # noqa: S105 - a pattern
+)
 
 # Values that are references or placeholders, not secrets.
 _REFERENCE = (
-    r"(?i)^(?:[a-z][a-z0-9+.-]*://|\$\{|\$\(|\$[A-Z_]|%[A-Z_]+%|<[^>]*>?$|\{\{|%\(|\*+$|x+$|"
+    r"(?i)^(?:[a-z][a-z0-9+.-]{0,30}://|\$\{|\$\(|\$[A-Z_]|%[A-Z_]+%|<[^>]*>?$|\{\{|%\(|\*+$|x+$|"
     r"\.\.\.|…|none$|null$|redacted$|changeme$|see$|stored$|in$|from$|via$|prompt$|"
     r"required$|optional$|unset$|empty$|set$)"
 )
@@ -136,7 +171,7 @@ _PROSE_WORDS = frozenset(
     }
 )
 
-_TOKEN = r"[A-Za-z0-9+/=_\-]{32,}"  # noqa: S105 - a pattern
+_TOKEN = r"[A-Za-z0-9+/=_\-]{32,}+"  # noqa: S105 - a pattern
 
 
 @dataclass(frozen=True)
@@ -147,6 +182,7 @@ class _Scanner:
     any: re.Pattern[str]  # one pass over a text finds whether any pattern can match at all
     assignment: re.Pattern[str]
     prose_quoted: re.Pattern[str]
+    prose_bare: re.Pattern[str]
     option: re.Pattern[str]
     auth_header: re.Pattern[str]
     url_password: re.Pattern[str]
@@ -161,11 +197,29 @@ def _scanner() -> _Scanner:
         any=re.compile("|".join(f"(?:{source})" for _, source in _PATTERN_SOURCES)),
         assignment=re.compile(_ASSIGNMENT),
         prose_quoted=re.compile(_PROSE_QUOTED),
+        prose_bare=re.compile(_PROSE_BARE),
         option=re.compile(_OPTION),
         auth_header=re.compile(_AUTH_HEADER),
         url_password=re.compile(_URL_PASSWORD),
         reference=re.compile(_REFERENCE),
         token=re.compile(_TOKEN),
+    )
+
+
+def all_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Every compiled pattern the scanner runs, named: what the linear-time test times."""
+    scan = _scanner()
+    return (
+        *scan.patterns,
+        ("any shape", scan.any),
+        ("password given on a command line", scan.option),
+        ("assignment", scan.assignment),
+        ("a password in a sentence", scan.prose_quoted),
+        ("a bare password in a sentence", scan.prose_bare),
+        ("HTTP credentials", scan.auth_header),
+        ("URL with an embedded password", scan.url_password),
+        ("reference", scan.reference),
+        ("random-looking string", scan.token),
     )
 
 
@@ -223,6 +277,10 @@ GATE_WORDS = (
     "auth",
     "login",
     "mysql",
+    "pw",
+    "curl",
+    "redis-cli",
+    "sig=",
     "slack",
     "eyj",
 )
@@ -260,8 +318,10 @@ renderers drop them or nobody sees them, so `ghp_\\x01abc` is `ghp_abc` to a rea
 
 
 def normalise(text: str) -> str:
-    """`text` without control and zero-width characters: what the scanner looks at."""
-    return _INVISIBLE.sub("", text)
+    """`text` without control and zero-width characters, in NFKC form (full-width
+    `ｐａｓｓｗｏｒｄ` is `password`): what the scanner looks at."""
+    clean = _INVISIBLE.sub("", text)
+    return clean if clean.isascii() else unicodedata.normalize("NFKC", clean)
 
 
 def _is_reference(value: str) -> bool:
@@ -279,7 +339,8 @@ def _find(text: str) -> tuple[str, str] | None:
             if match:
                 return name, match.group(0)
     for match in scan.url_password.finditer(text):
-        if not _is_reference(match.group("value")):
+        value = match.group("value")
+        if not _is_reference(value) and _PORT_AND_PATH.match(value) is None:
             return "URL with an embedded password", match.group(0)
     for match in scan.auth_header.finditer(text):
         value = match.group("value")
@@ -303,10 +364,29 @@ def _find(text: str) -> tuple[str, str] | None:
     match = scan.prose_quoted.search(text)
     if match and not _is_reference(match.group("value")):
         return "a password in a sentence", match.group(0)
+    for match in scan.prose_bare.finditer(text):
+        if _secret_word(match.group("value")):
+            return "a password in a sentence", match.group(0)
     token = _high_entropy(text)
     if token is not None:
         return "long random-looking string (possible key or token)", token
     return None
+
+
+_PORT_AND_PATH = re.compile(r"\d{1,5}(?:/|$)")
+"""`host:8080/path@x`: what follows the colon is a port, not a password."""
+
+_SYMBOLS = frozenset("!#$%&*^~+=?@")
+
+
+def _secret_word(value: str) -> bool:
+    """`hunter2`, `Tr0ub4dor&3` after "password" in a sentence; `rotated`, `required`,
+    `vault://...` are not."""
+    word = value.rstrip(".,;:!?)]")
+    if len(word) < 4 or _is_reference(word) or word.lower() in _PROSE_WORDS:
+        return False
+    has_letter = any(c.isalpha() for c in word)
+    return has_letter and (any(c.isdigit() for c in word) or any(c in _SYMBOLS for c in word))
 
 
 def _looks_like_prose(match: re.Match[str], text: str) -> bool:
