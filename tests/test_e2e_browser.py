@@ -857,8 +857,9 @@ def test_an_architecture_page_paints_the_shared_icons_over_http_and_from_file(
 # --------------------------------------------------------------------------- walking a process
 
 WALKTHROUGH_PNG = ROOT / "docs" / "guide" / "img" / "walkthrough.png"
-"""The screenshot of a process being walked through that the README shows (the suite
-takes it; commit it when it changes)."""
+"""The screenshot of a process being walked through that the README shows. The suite takes
+it on every run into test-artifacts/; `pytest --update-goldens` also writes it here, to be
+committed (a plain run leaves the working tree as it was)."""
 READER_WIDTH = 800
 """The browser window a reader is measured in (Material's content column is 768 px)."""
 
@@ -891,7 +892,7 @@ def _at_step(page: Page, process: str, n: int) -> None:
 
 
 def test_a_process_is_walked_through_with_keyboard_and_mouse(
-    site: Served, tab: tuple[Page, Watch]
+    site: Served, tab: tuple[Page, Watch], update_goldens: bool
 ) -> None:
     page, _ = tab
     page.add_init_script(NO_SEARCH_WORKER)
@@ -918,8 +919,9 @@ def test_a_process_is_walked_through_with_keyboard_and_mouse(
     expect(procedure).to_have_attribute(
         "href", re.compile(rf"runbooks/{CHURN}\.html#procedure-retrain$")
     )
-    WALKTHROUGH_PNG.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(WALKTHROUGH_PNG))
+    _screenshot(page, WALKTHROUGH_PNG.name, full_page=False)
+    if update_goldens:
+        page.screenshot(path=str(WALKTHROUGH_PNG))
     page.keyboard.press("ArrowLeft")
     _at_step(page, "weekly-retrain", 2)
     page.keyboard.press("ArrowDown")  # up and down still scroll the page
