@@ -6,9 +6,9 @@ import datetime as dt
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -83,6 +83,28 @@ def _format_help() -> str:
     return f"Output format ({listed}). Default: github inside GitHub Actions, text elsewhere."
 
 
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def report_options(command: _Command) -> _Command:
+    """`--format` and `--output-file`: how `validate` and `drift` report their findings."""
+    command = click.option(
+        "--output-file",
+        "-o",
+        type=click.Path(dir_okay=False, writable=True, path_type=Path),
+        default=None,
+        help="Write the report in --format to this file (replaced whole, never half-written); "
+        "the terminal still gets the text summary.",
+    )(command)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(_report_formats()),
+        default=None,
+        help=_format_help(),
+    )(command)
+
+
 def _complete_rules(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
     from mlopsdiag.lint import RULES
 
@@ -110,21 +132,7 @@ def _rule_list(
 
 @main_group.command()
 @spec_paths
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(_report_formats()),
-    default=None,
-    help=_format_help(),
-)
-@click.option(
-    "--output-file",
-    "-o",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    default=None,
-    help="Write the report in --format to this file (replaced whole, never half-written); "
-    "the terminal still gets the text summary.",
-)
+@report_options
 @click.option(
     "--strict/--no-strict",
     default=None,
@@ -823,20 +831,7 @@ def diff(
     "API; a token comes from MLFLOW_TRACKING_TOKEN (or MLFLOW_TRACKING_USERNAME and "
     "MLFLOW_TRACKING_PASSWORD), never from the spec.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(_report_formats()),
-    default=None,
-    help=_format_help(),
-)
-@click.option(
-    "--output-file",
-    "-o",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    default=None,
-    help="Write the report in --format to this file; the terminal still gets the text summary.",
-)
+@report_options
 @click.option(
     "--exit-code",
     is_flag=True,
