@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from mlopsdiag.catalog import builtin_catalog
+from mlopsdiag.config import load_config
 from mlopsdiag.lint import analyze
 from mlopsdiag.lint.analysis import DECLARED, INFERRED, TOOL_DEFAULT, Mark
 from mlopsdiag.lint.applicability import not_applicable
-from mlopsdiag.lint.config import load_config
 from mlopsdiag.spec.model import Architecture
 from mlopsdiag.spec.validate import validate_paths
 

@@ -364,8 +364,9 @@ def _canonical(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def _findings(arch: m.Architecture) -> list[Any]:
+    from mlopsdiag.config import LintConfig
     from mlopsdiag.diff.compare import findings_of
-    from mlopsdiag.lint import LintConfig, lint
+    from mlopsdiag.lint import lint
 
     diagnostics = lint(arch, LintConfig(reference_date=dt.date(2026, 11, 26)))
     return findings_of(arch, diagnostics)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mlopsdiag.lint import load_config
+from mlopsdiag.config import load_config
 from mlopsdiag.site import write_site
 from mlopsdiag.site.generate import site_fingerprint
 from mlopsdiag.spec.validate import validate_paths

@@ -18,11 +18,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mlopsdiag.cli import EXPORT_FORMATS, main_group
+from mlopsdiag.config import RENDER_EXPORTS
 from mlopsdiag.export import FORMATS, ExportOptions, export_text, write_exports
 from mlopsdiag.export import mermaid as mm
 from mlopsdiag.export.backstage import entity_name
 from mlopsdiag.export.d2 import string as d2_string
-from mlopsdiag.lint.config import RENDER_EXPORTS
 from mlopsdiag.render.context import context_scene
 from mlopsdiag.spec.model import Architecture
 from mlopsdiag.spec.validate import validate_paths
@@ -409,7 +409,7 @@ def test_the_architecture_page_offers_the_exports_next_to_its_pictures(tmp_path:
 
 
 def test_render_exports_are_read_from_the_project_config(tmp_path: Path) -> None:
-    from mlopsdiag.lint.config import load_config
+    from mlopsdiag.config import load_config
     from mlopsdiag.render.runner import render_settings
 
     specs = tmp_path / "specs"

@@ -75,3 +75,23 @@ def test_building_a_site_does_not_load_the_cli(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Stand-in command group." in done.stdout
+
+
+def test_the_project_settings_sit_below_everything_that_reads_them() -> None:
+    """Lint, render, drift, export and the site read mlopsdiag.config; it reads none of them."""
+    code = (
+        "import sys, mlopsdiag.config\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('mlopsdiag.'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.split())
+    assert "mlopsdiag.config" in loaded
+    above = ("lint", "render", "site", "export", "cli", "check", "report", "reports", "diff")
+    assert not {m for m in loaded if m.split(".")[1] in above}
+    # Of the manifest readers, only the drift codes' table (what `drift.severity` may name).
+    assert {m for m in loaded if m.startswith("mlopsdiag.deployed.")} == {
+        "mlopsdiag.deployed.codes"
+    }

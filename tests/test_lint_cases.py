@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from mlopsdiag.config import LintConfig
 from mlopsdiag.errors import Diagnostic
-from mlopsdiag.lint import RULES, LintConfig, lint
+from mlopsdiag.lint import RULES, lint
 from mlopsdiag.spec.validate import validate_paths
 
 CASES = Path(__file__).parent / "cases" / "lint"

@@ -12,8 +12,9 @@ from click.testing import CliRunner
 
 from mlopsdiag.check import run_checks
 from mlopsdiag.cli import main_group
+from mlopsdiag.config import LintConfig, config_schema, find_config, load_config, rule_ids
 from mlopsdiag.errors import Severity
-from mlopsdiag.lint import LintConfig, config_schema, find_config, load_config
+from mlopsdiag.lint import RULES
 
 # A valid spec with one warning (runbook-stale on 2026-11-26) and one info (orphan-component).
 SPEC = """\
@@ -140,6 +141,11 @@ def test_config_syntax_error_is_positioned(project: Path) -> None:
 def test_config_schema_names_every_rule() -> None:
     severity = config_schema()["properties"]["lint"]["properties"]["severity"]
     assert "runbook-stale" in severity["propertyNames"]["enum"]
+
+
+def test_the_settings_know_the_linters_rules_in_its_order() -> None:
+    # The settings module reads rule ids from the rules' data file, not from the linter.
+    assert rule_ids() == tuple(RULES)
 
 
 # --------------------------------------------------------------------------- validate

@@ -12,8 +12,9 @@ from click.testing import CliRunner
 
 from mlopsdiag.catalog import builtin_catalog
 from mlopsdiag.cli import main_group
+from mlopsdiag.config import LintConfig
 from mlopsdiag.errors import Severity
-from mlopsdiag.lint import RULES, LintConfig, lint
+from mlopsdiag.lint import RULES, lint
 from mlopsdiag.lint.explain import format_rule
 from mlopsdiag.spec.loader import load_bytes
 from mlopsdiag.spec.validate import validate_document

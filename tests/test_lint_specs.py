@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from mlopsdiag.lint import RULES, LintConfig, analyze, lint
+from mlopsdiag.config import LintConfig
+from mlopsdiag.lint import RULES, analyze, lint
 from mlopsdiag.spec.model import Architecture
 from mlopsdiag.spec.validate import validate_paths
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from mlopsdiag.lint import LintConfig, analyze, lint
+from mlopsdiag.config import LintConfig
+from mlopsdiag.lint import analyze, lint
 from mlopsdiag.lint.applicability import not_applicable
 from mlopsdiag.spec.model import Architecture
 from mlopsdiag.spec.validate import validate_paths

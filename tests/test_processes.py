@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from mlopsdiag.catalog import builtin_catalog
-from mlopsdiag.lint import LintConfig, lint
+from mlopsdiag.config import LintConfig
+from mlopsdiag.lint import lint
 from mlopsdiag.scaffold import new_spec
 from mlopsdiag.spec.loader import load_bytes
 from mlopsdiag.spec.model import Architecture

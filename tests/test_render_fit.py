@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from mlopsdiag.cli import main_group
-from mlopsdiag.lint.config import load_config
+from mlopsdiag.config import load_config
 from mlopsdiag.render.fit import by_shape, candidates, draw_fitted_view, readable_width
 from mlopsdiag.render.output import natural_width
 from mlopsdiag.render.runner import render_settings

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from mlopsdiag.cli import main_group
-from mlopsdiag.lint.config import RENDER_FORMATS
+from mlopsdiag.config import RENDER_FORMATS
 from mlopsdiag.render import FORMATS, render_specs
 from mlopsdiag.render.bundles import LARGE_BOXES
 from mlopsdiag.render.context import choose_collapse, context_scene, merge_flows

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mlopsdiag.lint import LintConfig
+from mlopsdiag.config import LintConfig
 from mlopsdiag.site.generate import environment, render_page, site_input
 from mlopsdiag.site.pages import build_pages
 from mlopsdiag.site.runbook_pages import command_html

@@ -15,8 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from mlopsdiag.cli import main_group
+from mlopsdiag.config import LintConfig, find_config, load_config
 from mlopsdiag.errors import Severity
-from mlopsdiag.lint import LintConfig, find_config, lint, load_config
+from mlopsdiag.lint import lint
 from mlopsdiag.site import write_site
 from mlopsdiag.site.generate import is_generated
 from mlopsdiag.site.pagebase import dependencies

@@ -9,7 +9,8 @@ from typing import Any
 import markdown
 import yaml
 
-from mlopsdiag.lint import LintConfig, lint
+from mlopsdiag.config import LintConfig
+from mlopsdiag.lint import lint
 from mlopsdiag.site import write_site
 from mlopsdiag.spec.validate import validate_paths
 

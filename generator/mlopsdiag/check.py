@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mlopsdiag.config import ConfigLookup
 from mlopsdiag.errors import Diagnostic, Severity
-from mlopsdiag.lint import RULES, ConfigLookup, analyze, lint
+from mlopsdiag.lint import RULES, analyze, lint
 from mlopsdiag.spec.discovery import find_specs
 from mlopsdiag.spec.model import Architecture
 from mlopsdiag.spec.spans import with_end_positions

@@ -64,7 +64,7 @@ def drift_paths(
 ) -> DriftRun:
     """Validate the specs below `specs`, read everything below `against` (and the registry
     at `mlflow_url`), and compare them."""
-    from mlopsdiag.lint.config import ConfigLookup
+    from mlopsdiag.config import ConfigLookup
     from mlopsdiag.spec.validate import validate_paths
 
     results = validate_paths(list(specs))

@@ -3,13 +3,6 @@
 from __future__ import annotations
 
 from mlopsdiag.lint.analysis import LEVEL_REQUIREMENTS, Analysis, analyze
-from mlopsdiag.lint.config import (
-    ConfigLookup,
-    LintConfig,
-    config_schema,
-    find_config,
-    load_config,
-)
 from mlopsdiag.lint.engine import lint
 from mlopsdiag.lint.rules import RULES, Rule
 
@@ -17,12 +10,7 @@ __all__ = [
     "LEVEL_REQUIREMENTS",
     "RULES",
     "Analysis",
-    "ConfigLookup",
-    "LintConfig",
     "Rule",
     "analyze",
-    "config_schema",
-    "find_config",
     "lint",
-    "load_config",
 ]

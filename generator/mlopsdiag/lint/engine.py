@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from mlopsdiag.config import LintConfig
 from mlopsdiag.errors import Diagnostic
-from mlopsdiag.lint.config import LintConfig, config_schema, find_config, load_config
 from mlopsdiag.lint.rules import RULES, Context
 from mlopsdiag.spec.model import Architecture
 from mlopsdiag.spec.suggest import did_you_mean
 
-__all__ = ["LintConfig", "config_schema", "find_config", "lint", "load_config"]
+__all__ = ["lint"]
 
 
 def lint(arch: Architecture, config: LintConfig | None = None) -> list[Diagnostic]:

@@ -120,7 +120,7 @@ class Keys:
     def _manifests(self, folder: Path) -> str:
         """The state of the manifests that mlopsdiag-config.yaml names for `drift` (the
         views mark each component as they compare): their names, sizes and times."""
-        from mlopsdiag.lint.config import find_config, load_config
+        from mlopsdiag.config import find_config, load_config
 
         if folder not in self.manifest_keys:
             found = find_config(folder / "spec.yaml")

@@ -501,7 +501,7 @@ def render_settings(
 ) -> RenderSettings:
     """The options given, else the `render` section of the mlopsdiag-config.yaml that applies
     to the first path, else the defaults (SVG only, screen resolution, a minute per view)."""
-    from mlopsdiag.lint.config import find_config, load_config
+    from mlopsdiag.config import find_config, load_config
 
     found = find_config(paths[0]) if paths else None
     config = load_config(found)[0].render if found is not None else None
@@ -659,9 +659,9 @@ def render_specs(
 def _deployment(models: Mapping[Path, Architecture]) -> dict[Path, tuple[tuple[str, str], ...]]:
     """Each spec's components compared with the manifests its mlopsdiag-config.yaml names
     (`drift.manifests`), each set of manifests read once."""
+    from mlopsdiag.config import ConfigLookup
     from mlopsdiag.deployed.drift import bindings, drift
     from mlopsdiag.deployed.read import read_paths
-    from mlopsdiag.lint.config import ConfigLookup
 
     lookup = ConfigLookup()
     readings: dict[tuple[Path, ...], Any] = {}

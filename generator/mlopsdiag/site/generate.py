@@ -21,17 +21,10 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from mlopsdiag.catalog import CATALOG_FILE_NAME, Catalog, builtin_catalog
+from mlopsdiag.config import ConfigLookup, LintConfig, config_schema, load_config
 from mlopsdiag.errors import Diagnostic, MlopsdiagError
 from mlopsdiag.export import site_downloads
-from mlopsdiag.lint import (
-    RULES,
-    ConfigLookup,
-    LintConfig,
-    analyze,
-    config_schema,
-    lint,
-    load_config,
-)
+from mlopsdiag.lint import RULES, analyze, lint
 from mlopsdiag.lint.applicability import not_applicable
 from mlopsdiag.lint.rules import STALE_AFTER_DAYS
 from mlopsdiag.site import markdown

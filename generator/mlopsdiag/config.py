@@ -1,4 +1,9 @@
-"""Project-wide lint settings: `mlopsdiag-config.yaml` next to (or above) the specs."""
+"""Project settings: `mlopsdiag-config.yaml` next to (or above) the specs.
+
+The one home of the file's schema, its loading and every section (lint, matrix, render,
+drift): lint, render, drift, export and the site all read their settings from here. It sits
+below all of them, so it takes the rule ids from the rules' data file, not from the linter.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +11,21 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from mlopsdiag.catalog import builtin_catalog
+from mlopsdiag.catalog import builtin_catalog, read_data_yaml
 from mlopsdiag.deployed.codes import CODES
 from mlopsdiag.errors import Diagnostic, MlopsdiagError, Severity
-from mlopsdiag.lint.rules import RULES
 from mlopsdiag.spec.checker import SchemaChecker
 from mlopsdiag.spec.loader import Document, load_file
 from mlopsdiag.spec.schema import API_VERSION, DATE_PATTERN, SEVERITIES
 from mlopsdiag.spec.secrets import Hidden, check_secrets, drop_echoes
 from mlopsdiag.spec.suggest import did_you_mean
 from mlopsdiag.spec.validate import CONFIG_FILE_NAME, display_path, find_upwards
+from mlopsdiag.templates_dir import package_data_dir
 
 CONFIG_KIND = "Config"
 RENDER_FORMATS = ("svg", "png", "pdf", "dot")
@@ -30,6 +36,14 @@ MIN_WIDTH = 240
 MAX_WIDTH = 7680
 """The widths (px) `render.width` and `render --width` accept: a phone to the largest
 picture drawn."""
+
+
+@cache
+def rule_ids() -> tuple[str, ...]:
+    """Every lint rule id in documentation order, read from the data file the linter's
+    rules come from (a test keeps the two equal)."""
+    data = read_data_yaml(package_data_dir("mlopsdiag.lint") / "rules.yaml")
+    return tuple(str(raw["id"]) for raw in data["rules"])
 
 
 @dataclass(frozen=True)
@@ -90,7 +104,7 @@ def config_schema() -> dict[str, Any]:
             "severity": {
                 "type": "object",
                 "description": "Rule id -> error, warning, info or off (see `mlopsdiag explain`).",
-                "propertyNames": {"enum": list(RULES)},
+                "propertyNames": {"enum": list(rule_ids())},
                 "additionalProperties": levels,
             },
             "strict": {
@@ -379,11 +393,12 @@ def _build_lint(doc: Document, checker: SchemaChecker, shown: str) -> LintConfig
     severity: dict[str, Severity] = {}
     disabled: set[str] = set()
     levels = lint_raw.get("severity")
+    rules = rule_ids()
     for key, value in levels.items() if isinstance(levels, dict) else ():
-        if key not in RULES:
+        if key not in rules:
             checker.error(
                 ("lint", "severity", key),
-                f"unknown rule {key!r}{did_you_mean(key, RULES)}; `mlopsdiag explain` lists them",
+                f"unknown rule {key!r}{did_you_mean(key, rules)}; `mlopsdiag explain` lists them",
                 key=True,
             )
         elif value == "off":
