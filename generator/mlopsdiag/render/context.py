@@ -26,6 +26,7 @@ from mlopsdiag.render.scene import (
     capability_icon,
     component_icon,
     drawn_kind,
+    mark_deployed,
     mark_loops,
     stand_in,
     tool_icon,
@@ -557,8 +558,13 @@ def context_candidates(arch: Architecture, width: int = SITE_WIDTH) -> Iterator[
 
 
 def draw_context(
-    arch: Architecture, width: int = SITE_WIDTH, timeout: float | None = None
+    arch: Architecture,
+    width: int = SITE_WIDTH,
+    timeout: float | None = None,
+    deployed: Mapping[str, str] | None = None,
 ) -> DotGraph:
     """The context picture of an architecture as DOT, laid out to read at `width` (see
-    `fit.py`; also the fallback when a view is too big)."""
-    return draw_fitted(context_candidates(arch, width), timeout)
+    `fit.py`; also the fallback when a view is too big); `deployed` (element id -> matched,
+    missing or mismatched) marks its component and group boxes."""
+    candidates = context_candidates(arch, width)
+    return draw_fitted((mark_deployed(scene, deployed) for scene in candidates), timeout)
