@@ -154,6 +154,10 @@ def test_the_pictures_mark_groups_and_the_context_picture_too(
         assert ">not deployed</text>" in element(svg, "node&#45;drift&#45;check"), name
         assert ">deployed</text>" in element(svg, group), name
         assert legend in svg, name
+    # A collapsed group with no binding of its own counts how its bound members compared.
+    serving = element(pictures["context"], "node&#45;serving")
+    assert ">2 deployed</text>" in serving
+    assert ">1 deployed differently</text>" in serving
     page_root = root / "site"
     from mlopsdiag.site import write_site
     from mlopsdiag.spec.validate import validate_paths as validate

@@ -33,7 +33,7 @@ from mlopsdiag.render.scene import (
     tool_name,
     view_components,
 )
-from mlopsdiag.render.styles import FLOW_STYLES, SITE_WIDTH
+from mlopsdiag.render.styles import DEPLOYED_MARKS, FLOW_STYLES, SITE_WIDTH
 from mlopsdiag.spec.model import Architecture, Flow, View
 
 if TYPE_CHECKING:
@@ -567,4 +567,20 @@ def draw_context(
     `fit.py`; also the fallback when a view is too big); `deployed` (element id -> matched,
     missing or mismatched) marks its component and group boxes."""
     candidates = context_candidates(arch, width)
-    return draw_fitted((mark_deployed(scene, deployed) for scene in candidates), timeout)
+    marked = (_mark_members(arch, mark_deployed(s, deployed), deployed) for s in candidates)
+    return draw_fitted(marked, timeout)
+
+
+def _mark_members(arch: Architecture, scene: Scene, deployed: Mapping[str, str] | None) -> Scene:
+    """The scene with each collapsed group that is not bound itself counting how its bound
+    members compared (their own boxes are not in the picture)."""
+    if not deployed:
+        return scene
+    nodes = dict(scene.nodes)
+    for box, node in scene.nodes.items():
+        if node.look != "group" or node.deployed or box not in arch.groups_by_id:
+            continue
+        found = Counter(deployed[m] for m in arch.members(box) if m in deployed)
+        counts = tuple((mark, found[mark]) for mark in DEPLOYED_MARKS if found[mark])
+        nodes[box] = replace(node, deployed_members=counts)
+    return replace(scene, nodes=nodes)

@@ -192,9 +192,23 @@ def _deployed_cell(status: str, size: int) -> str:
     return f'<TD><FONT POINT-SIZE="{size}" COLOR="{style.color}"><B>{style.label}</B></FONT></TD>'
 
 
+def _deployed_members_cell(counts: tuple[tuple[str, int], ...], size: int) -> str:
+    """Rows under a collapsed group's name: how many of its bound members compared how."""
+    return "</TR><TR>".join(
+        f'<TD><FONT POINT-SIZE="{size}" COLOR="{styles.DEPLOYED_MARKS[m].color}">'
+        f"<B>{n} {styles.DEPLOYED_MARKS[m].label}</B></FONT></TD>"
+        for m, n in counts
+    )
+
+
 def _tooltip(text: str, node: SceneNode) -> str:
     if node.deployed in styles.DEPLOYED_MARKS:
         return f"{text} ({styles.DEPLOYED_MARKS[node.deployed].label})"
+    if node.deployed_members:
+        counts = ", ".join(
+            f"{n} {styles.DEPLOYED_MARKS[m].label}" for m, n in node.deployed_members
+        )
+        return f"{text} ({counts})"
     return text
 
 
@@ -360,6 +374,7 @@ def _changes_used(scene: Scene) -> tuple[str, ...]:
 
 def _deployed_used(scene: Scene) -> tuple[str, ...]:
     used = {n.deployed for n in scene.nodes.values()}
+    used |= {m for n in scene.nodes.values() for m, _ in n.deployed_members}
     used |= {c.deployed for c in scene.clusters.values()}
     return tuple(m for m in styles.DEPLOYED_MARKS if m in used)
 
@@ -467,6 +482,8 @@ class _Builder:
             small = small_size(self.scene)
             if node.deployed in styles.DEPLOYED_MARKS:
                 extra += (_deployed_cell(node.deployed, small),)
+            elif node.deployed_members:
+                extra += (_deployed_members_cell(node.deployed_members, small),)
             width = self.scene.label_width
             label = _node_label(
                 icon_name, component.name, node.tool_name, extra, table, small, width

@@ -74,6 +74,9 @@ class SceneNode:
     deployed: str = ""
     """How the component compared with what is deployed (`matched`, `missing`,
     `mismatched`) when mlopsdiag-config.yaml names manifests; empty elsewhere."""
+    deployed_members: tuple[tuple[str, int], ...] = ()
+    """A collapsed group with no `deployed` of its own: (status, how many of its bound
+    members compared so), in the order of the marks; empty elsewhere."""
 
 
 @dataclass(frozen=True)
