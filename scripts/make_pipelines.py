@@ -1,7 +1,8 @@
 """Compile the Kubeflow pipelines whose IR YAML the repository keeps, with the real `kfp`
-compiler: the churn spec's training pipeline (manifests/) and the drift tests' fixture
-(tests/drift/cluster/kfp/). `--check` compiles into a temporary folder and fails when a committed
-file differs (a new kfp version that writes another IR, or an edit of this file).
+compiler: the churn spec's training pipeline (manifests/) and the drift tests' fixtures
+(tests/drift/cluster/kfp/, and one with nested DAGs in tests/drift/nested/). `--check`
+compiles into a temporary folder and fails when a committed file differs (a new kfp version
+that writes another IR, or an edit of this file).
 
     .venv/bin/pip install kfp     # in the `test` extra
     .venv/bin/python scripts/make_pipelines.py [--check]
@@ -109,9 +110,45 @@ def fraud_training(table: str = "payments") -> None:
     score(model=model.outputs["model"], dataset=data.outputs["dataset"])
 
 
+# ---------------------------------------------------------------- nested DAGs (drift tests)
+
+
+@dsl.container_component
+def clean(table: str, cleaned: dsl.Output[dsl.Dataset]) -> dsl.ContainerSpec:
+    return dsl.ContainerSpec(image="python:3.11", command=["clean"], args=[table, cleaned.path])
+
+
+@dsl.container_component
+def split(cleaned: dsl.Input[dsl.Dataset], train_set: dsl.Output[dsl.Dataset]) -> dsl.ContainerSpec:
+    return dsl.ContainerSpec(
+        image="python:3.11", command=["split"], args=[cleaned.path, train_set.path]
+    )
+
+
+@dsl.container_component
+def publish(model: dsl.Input[dsl.Model]) -> dsl.ContainerSpec:
+    return dsl.ContainerSpec(image="python:3.11", command=["publish"], args=[model.path])
+
+
+@dsl.pipeline(name="data-prep")
+def data_prep(table: str) -> dsl.Dataset:
+    cleaned = clean(table=table)
+    return split(cleaned=cleaned.outputs["cleaned"]).outputs["train_set"]
+
+
+@dsl.pipeline(name="nested-training")
+def nested_training(table: str = "payments", release: bool = True) -> None:
+    # A sub-pipeline and a condition: both compile to components with a `dag` of their own.
+    data = data_prep(table=table)
+    model = fit(dataset=data.output)
+    with dsl.If(release == True):  # noqa: E712 (kfp builds the condition from the operator)
+        publish(model=model.outputs["model"])
+
+
 PIPELINES: dict[str, Callable[..., None]] = {
     "manifests/churn-kubeflow-mlflow-seldon/churn-training.yaml": churn_training,
     "tests/drift/cluster/kfp/fraud-training.yaml": fraud_training,
+    "tests/drift/nested/nested-training.yaml": nested_training,
 }
 
 

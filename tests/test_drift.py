@@ -537,3 +537,61 @@ def test_a_manifest_without_namespace_matches_a_binding_with_one(work: Path) -> 
     )
     code, out = drift("fraud.yaml", *AGAINST, "--exit-code")
     assert code == 0  # still the same object: the manifest does not say where it goes
+
+
+def test_tasks_inside_sub_pipelines_and_conditions_are_tasks_of_the_pipeline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Compiled by the real kfp compiler (scripts/make_pipelines.py): a sub-pipeline (clean,
+    # then split) feeds fit, and publish runs inside a condition after fit.
+    nested = FIXTURES / "nested"
+    reading = read_paths([nested])
+    assert reading.problems == []
+    tasks = {r.name: r for r in reading.records if r.kind == "kfp-task"}
+    assert {n: (r.parent, r.depends_on) for n, r in tasks.items()} == {
+        "clean": ("nested-training", ()),
+        "split": ("nested-training", ("clean",)),
+        "fit": ("nested-training", ("split",)),
+        "publish": ("nested-training", ("fit",)),
+    }
+    compiled = nested / "nested-training.yaml"
+    assert tasks["split"].line == line_of(compiled, "        split:")
+    assert tasks["publish"].line == line_of(compiled, "        publish:")
+    assert tasks["publish"].images == ("python:3.11",)
+    # A spec bound to the inner tasks is in sync with the pipeline.
+    spec = tmp_path / "nested.yaml"
+    bound = "\n".join(
+        f"  - id: {task}\n    group: training\n"
+        f"    deployed: {{kind: kfp-task, name: {task}, pipeline: nested-training}}"
+        for task in tasks
+    )
+    spec.write_text(
+        "apiVersion: mlopsdiag/v1\nkind: Architecture\nmetadata:\n  name: nested\n  title: Nested\n"
+        "groups:\n  - id: training\n    tool: kubeflow\n"
+        "    deployed: {kind: kfp-pipeline, name: nested-training}\n"
+        f"components:\n{bound}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    code, output = drift(str(spec), "--against", str(nested))
+    assert (code, output) == (0, "drift: 1 spec against 5 objects read from 1 file: in sync\n")
+
+
+def test_a_dag_that_runs_itself_is_positioned() -> None:
+    pipeline = (
+        b"pipelineInfo: {name: loop}\n"
+        b"components:\n"
+        b"  comp-again:\n"
+        b"    dag:\n"
+        b"      tasks:\n"
+        b"        again: {componentRef: {name: comp-again}}\n"
+        b"root:\n"
+        b"  dag:\n"
+        b"    tasks:\n"
+        b"      again: {componentRef: {name: comp-again}}\n"
+    )
+    records, problems = read_bytes(pipeline, "loop.yaml")
+    assert [p.format() for p in problems] == [
+        "loop.yaml:6:16: error: task 'again' runs its own DAG 'comp-again' again [unreadable]"
+    ]
+    assert [(r.kind, r.name) for r in records] == [("kfp-pipeline", "loop")]

@@ -4,6 +4,7 @@ notices a changed manifest."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -121,3 +122,51 @@ def test_the_views_mark_each_bound_component(
     overview = (out / "fraud" / "overview.dot").read_text(encoding="utf-8")
     assert "<B>deployed</B>" in node("drift-check")
     assert render_specs([Path("specs")], out, ["dot"]).rendered == []  # then up to date
+
+
+def test_the_pictures_mark_groups_and_the_context_picture_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlopsdiag.render import render_specs
+
+    root = _project(tmp_path)
+    monkeypatch.chdir(root)
+    out = root / "docs" / "architectures"
+    report = render_specs([Path("specs")], out, ["svg"])
+    assert report.rendered == ["fraud"]
+    pictures = {p.stem: p.read_text(encoding="utf-8") for p in (out / "fraud").glob("*.svg")}
+    legend = "compared with the manifests in mlopsdiag&#45;config.yaml:"
+
+    def element(svg: str, element_id: str) -> str:
+        """The SVG of one node or cluster: from its id to the next node, cluster or arrow."""
+        rest = svg.partition(f'id="{element_id}" class=')[2]
+        return re.split(r'class="(?:cluster|node|edge)"', rest, maxsplit=1)[0]
+
+    # The view draws the pipeline group as a cluster; the context picture collapses it to
+    # one box. Either way it is bound to a compiled pipeline that is there.
+    shown = {
+        "overview": ("node&#45;scorer", "cluster&#45;training"),
+        "context": ("node&#45;prometheus", "node&#45;training"),
+    }
+    for name, (component, group) in shown.items():
+        svg = pictures[name]
+        assert ">deployed</text>" in element(svg, component), name
+        assert ">not deployed</text>" in element(svg, "node&#45;drift&#45;check"), name
+        assert ">deployed</text>" in element(svg, group), name
+        assert legend in svg, name
+    # A collapsed group with no binding of its own counts how its bound members compared.
+    serving = element(pictures["context"], "node&#45;serving")
+    assert ">2 deployed</text>" in serving
+    assert ">1 deployed differently</text>" in serving
+    page_root = root / "site"
+    from mlopsdiag.site import write_site
+    from mlopsdiag.spec.validate import validate_paths as validate
+
+    [result] = validate([root / "specs"])
+    assert result.architecture is not None
+    write_site([result.architecture], page_root)
+    page = (page_root / "architectures" / "fraud" / "index.md").read_text(encoding="utf-8")
+    diagrams = page.partition("## Diagrams { #diagrams }")[2].partition("\n### ")[0]
+    assert "compared with the manifests named in `mlopsdiag-config.yaml` on 2026-11-02" in (
+        diagrams
+    )

@@ -40,8 +40,9 @@ def run(*args: str) -> tuple[int, str]:
         ("cluster", "registry"),
         ("compose",),
         ("../../manifests",),
+        ("nested",),
     ],
-    ids=["cluster", "compose", "bundled"],
+    ids=["cluster", "compose", "bundled", "nested-dags"],
 )
 def test_import_round_trips(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sources: tuple[str, ...]

@@ -26,13 +26,14 @@ from mlopsdiag.render.scene import (
     capability_icon,
     component_icon,
     drawn_kind,
+    mark_deployed,
     mark_loops,
     stand_in,
     tool_icon,
     tool_name,
     view_components,
 )
-from mlopsdiag.render.styles import FLOW_STYLES, SITE_WIDTH
+from mlopsdiag.render.styles import DEPLOYED_MARKS, FLOW_STYLES, SITE_WIDTH
 from mlopsdiag.spec.model import Architecture, Flow, View
 
 if TYPE_CHECKING:
@@ -557,8 +558,29 @@ def context_candidates(arch: Architecture, width: int = SITE_WIDTH) -> Iterator[
 
 
 def draw_context(
-    arch: Architecture, width: int = SITE_WIDTH, timeout: float | None = None
+    arch: Architecture,
+    width: int = SITE_WIDTH,
+    timeout: float | None = None,
+    deployed: Mapping[str, str] | None = None,
 ) -> DotGraph:
     """The context picture of an architecture as DOT, laid out to read at `width` (see
-    `fit.py`; also the fallback when a view is too big)."""
-    return draw_fitted(context_candidates(arch, width), timeout)
+    `fit.py`; also the fallback when a view is too big); `deployed` (element id -> matched,
+    missing or mismatched) marks its component and group boxes."""
+    candidates = context_candidates(arch, width)
+    marked = (_mark_members(arch, mark_deployed(s, deployed), deployed) for s in candidates)
+    return draw_fitted(marked, timeout)
+
+
+def _mark_members(arch: Architecture, scene: Scene, deployed: Mapping[str, str] | None) -> Scene:
+    """The scene with each collapsed group that is not bound itself counting how its bound
+    members compared (their own boxes are not in the picture)."""
+    if not deployed:
+        return scene
+    nodes = dict(scene.nodes)
+    for box, node in scene.nodes.items():
+        if node.look != "group" or node.deployed or box not in arch.groups_by_id:
+            continue
+        found = Counter(deployed[m] for m in arch.members(box) if m in deployed)
+        counts = tuple((mark, found[mark]) for mark in DEPLOYED_MARKS if found[mark])
+        nodes[box] = replace(node, deployed_members=counts)
+    return replace(scene, nodes=nodes)

@@ -192,9 +192,23 @@ def _deployed_cell(status: str, size: int) -> str:
     return f'<TD><FONT POINT-SIZE="{size}" COLOR="{style.color}"><B>{style.label}</B></FONT></TD>'
 
 
+def _deployed_members_cell(counts: tuple[tuple[str, int], ...], size: int) -> str:
+    """Rows under a collapsed group's name: how many of its bound members compared how."""
+    return "</TR><TR>".join(
+        f'<TD><FONT POINT-SIZE="{size}" COLOR="{styles.DEPLOYED_MARKS[m].color}">'
+        f"<B>{n} {styles.DEPLOYED_MARKS[m].label}</B></FONT></TD>"
+        for m, n in counts
+    )
+
+
 def _tooltip(text: str, node: SceneNode) -> str:
     if node.deployed in styles.DEPLOYED_MARKS:
         return f"{text} ({styles.DEPLOYED_MARKS[node.deployed].label})"
+    if node.deployed_members:
+        counts = ", ".join(
+            f"{n} {styles.DEPLOYED_MARKS[m].label}" for m, n in node.deployed_members
+        )
+        return f"{text} ({counts})"
     return text
 
 
@@ -257,6 +271,8 @@ def _cluster_label(
         )
     if cluster.change:
         cells.append(f"<TD>{_change_badge(cluster.change, small)}</TD>")
+    if cluster.deployed in styles.DEPLOYED_MARKS:
+        cells.append(_deployed_cell(cluster.deployed, small))
     return (
         '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">'
         f"<TR>{''.join(cells)}</TR></TABLE>>"
@@ -343,6 +359,9 @@ def _title_label(scene: Scene) -> str:
     marks = _changes_used(scene)
     if marks:
         rows.append(_mark_legend(marks, size))
+    deployed = _deployed_used(scene)
+    if deployed:
+        rows.append(_deployed_legend(deployed, size))
     body = "".join(rows)
     return f'<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="1">{body}</TABLE>>'
 
@@ -351,6 +370,26 @@ def _changes_used(scene: Scene) -> tuple[str, ...]:
     used = {n.change for n in scene.nodes.values()} | {c.change for c in scene.clusters.values()}
     used |= {e.change for e in scene.edges}
     return tuple(m for m in styles.DIFF_MARKS if m in used)
+
+
+def _deployed_used(scene: Scene) -> tuple[str, ...]:
+    used = {n.deployed for n in scene.nodes.values()}
+    used |= {m for n in scene.nodes.values() for m, _ in n.deployed_members}
+    used |= {c.deployed for c in scene.clusters.values()}
+    return tuple(m for m in styles.DEPLOYED_MARKS if m in used)
+
+
+def _deployed_legend(marks: tuple[str, ...], size: int) -> str:
+    """A legend row saying what the deployment marks under the names mean, each word in
+    the colour it has on the boxes (the date of the check is on the architecture page)."""
+    words = " · ".join(
+        f'<FONT COLOR="{styles.DEPLOYED_MARKS[m].color}"><B>{styles.DEPLOYED_MARKS[m].label}</B></FONT>'
+        for m in marks
+    )
+    return (
+        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="{size}" COLOR="{styles.MUTED_COLOR}">'
+        f"compared with the manifests in mlopsdiag-config.yaml: {words}</FONT></TD></TR>"
+    )
 
 
 def _mark_legend(marks: tuple[str, ...], size: int) -> str:
@@ -443,6 +482,8 @@ class _Builder:
             small = small_size(self.scene)
             if node.deployed in styles.DEPLOYED_MARKS:
                 extra += (_deployed_cell(node.deployed, small),)
+            elif node.deployed_members:
+                extra += (_deployed_members_cell(node.deployed_members, small),)
             width = self.scene.label_width
             label = _node_label(
                 icon_name, component.name, node.tool_name, extra, table, small, width
@@ -577,6 +618,8 @@ class _Builder:
         cluster = self.scene.clusters[group_id]
         icon_name = self.icons.resolve(cluster.icon)[1] if cluster.icon is not None else ""
         tooltip = cluster.group.name + (f" ({cluster.tool_name})" if cluster.tool_name else "")
+        if cluster.deployed in styles.DEPLOYED_MARKS:
+            tooltip += f", {styles.DEPLOYED_MARKS[cluster.deployed].label}"
         label = _cluster_label(cluster, icon_name, small_size(self.scene))
         if cluster.marks:
             marks = "".join(f"<TD>{self.mark_table(m)}</TD>" for m in cluster.marks)

@@ -14,6 +14,8 @@ from mlopsdiag.render.styles import SITE_WIDTH
 from mlopsdiag.spec.model import Architecture, View
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from mlopsdiag.render.diagram import DotGraph
 
 OVERVIEW_LIMIT = 150
@@ -32,10 +34,14 @@ def collapses_overview(arch: Architecture, view: View) -> bool:
 
 
 def context_picture(
-    arch: Architecture, width: int = SITE_WIDTH, timeout: float | None = None
+    arch: Architecture,
+    width: int = SITE_WIDTH,
+    timeout: float | None = None,
+    deployed: Mapping[str, str] | None = None,
 ) -> DotGraph:
     """The collapsed context picture of an architecture (groups as single boxes), laid out
-    to read at `width` pixels."""
+    to read at `width` pixels; `deployed` (element id -> matched, missing or mismatched)
+    marks its boxes."""
     from mlopsdiag.render.context import draw_context  # loads `diagrams`
 
-    return draw_context(arch, width, timeout)
+    return draw_context(arch, width, timeout, deployed)

@@ -154,7 +154,7 @@ class _Task:
     timeout: float | None = DEFAULT_TIMEOUT
     width: int = SITE_WIDTH
     deployed: tuple[tuple[str, str], ...] = ()
-    """Component id -> how it compared with the manifests mlopsdiag-config.yaml names."""
+    """Element id -> how it compared with the manifests mlopsdiag-config.yaml names."""
 
 
 @dataclass(frozen=True)
@@ -181,8 +181,9 @@ def render_architecture(
     deployed: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, int], list[Path]]:
     """Draw every picture of one architecture (its views, context, processes and lanes)
-    into `out/<name>/`; return (file -> size, written). `deployed` (component id ->
-    matched, missing or mismatched) marks the boxes of the views.
+    into `out/<name>/`; return (file -> size, written). `deployed` (element id ->
+    matched, missing or mismatched) marks the component and group boxes of the views and
+    of the context picture.
 
     Graphviz runs once per view for all its formats, up to `in_flight` views at a time
     (PNG at another `dpi` than the screen's in a run of its own: the resolution would rescale
@@ -237,7 +238,7 @@ def render_architecture(
 
     def context_graph() -> DotGraph:
         if not context:
-            context.append(context_picture(arch, width, timeout))
+            context.append(context_picture(arch, width, timeout, deployed))
         return context[0]
 
     # DOT source -> its finished files (None: it could not be laid out in time). The same
@@ -657,7 +658,7 @@ def render_specs(
 
 
 def _deployment(models: Mapping[Path, Architecture]) -> dict[Path, tuple[tuple[str, str], ...]]:
-    """Each spec's components compared with the manifests its mlopsdiag-config.yaml names
+    """Each spec's components and groups compared with the manifests its mlopsdiag-config.yaml names
     (`drift.manifests`), each set of manifests read once."""
     from mlopsdiag.config import ConfigLookup
     from mlopsdiag.deployed.drift import bindings, drift

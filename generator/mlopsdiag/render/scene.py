@@ -74,6 +74,9 @@ class SceneNode:
     deployed: str = ""
     """How the component compared with what is deployed (`matched`, `missing`,
     `mismatched`) when mlopsdiag-config.yaml names manifests; empty elsewhere."""
+    deployed_members: tuple[tuple[str, int], ...] = ()
+    """A collapsed group with no `deployed` of its own: (status, how many of its bound
+    members compared so), in the order of the marks; empty elsewhere."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,9 @@ class SceneCluster:
     """group | lane (one actor's row of a lanes picture)."""
     change: str = ""
     """In a diff picture: `added`, `changed` or `removed` (a ghost); empty elsewhere."""
+    deployed: str = ""
+    """How the group compared with what is deployed (`matched`, `missing`, `mismatched`)
+    when mlopsdiag-config.yaml names manifests and the group has `deployed`; else empty."""
 
 
 @dataclass(frozen=True)
@@ -355,17 +361,28 @@ class _Ends:
 
 
 def mark_deployed(scene: Scene, deployed: Mapping[str, str] | None) -> Scene:
-    """The scene with each component box marked by how it compared with what is deployed
-    (`deployed`: component id -> matched, missing or mismatched; None or empty: unmarked)."""
+    """The scene with each component box, collapsed group box and group cluster marked by
+    how it compared with what is deployed (`deployed`: element id -> matched, missing or
+    mismatched; None or empty: unmarked)."""
     if not deployed:
         return scene
     nodes = {
         node_id: replace(node, deployed=deployed.get(node_id, ""))
-        if node.look == "component"
+        if node.look in _DEPLOYABLE_LOOKS
         else node
         for node_id, node in scene.nodes.items()
     }
-    return replace(scene, nodes=nodes)
+    clusters = {
+        group_id: replace(cluster, deployed=deployed.get(group_id, ""))
+        if cluster.look == "group"
+        else cluster
+        for group_id, cluster in scene.clusters.items()
+    }
+    return replace(scene, nodes=nodes, clusters=clusters)
+
+
+_DEPLOYABLE_LOOKS = frozenset({"component", "group"})
+"""Boxes that stand for an element that may be deployed (a component, a collapsed group)."""
 
 
 def build_scene(arch: Architecture, view: View, width: int = SITE_WIDTH) -> Scene:
