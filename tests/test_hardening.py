@@ -870,10 +870,14 @@ def test_the_page_of_a_long_process_says_it_is_drawn_by_stage(tmp_path: Path) ->
     caption = (
         f"· {PROCESS_STEP_LIMIT + 5} steps are more than the {PROCESS_STEP_LIMIT} a picture "
         "draws one by one: it counts them by lifecycle stage, and the table below lists "
-        "every step.\n{ .mlopsdiag-diagram-caption }"
+        "every step (a process drawn by stage is not walked through step by step).\n"
+        "{ .mlopsdiag-diagram-caption }"
     )
     assert caption in page
     assert "process-release-lanes" not in page
+    # Its picture has no step boxes to light: no walk-through bar, the picture as a diagram.
+    assert 'class="mlopsdiag-walk"' not in page
+    assert 'data-view="process-release"' in page
 
 
 @pytest.mark.graphviz
