@@ -182,15 +182,9 @@ def load_file(path: Path, display: str | None = None) -> Document:
     return load_bytes(raw, shown)
 
 
-def load_bytes(raw: bytes, path: str) -> Document:
-    """Load spec text given as bytes; `path` is only used in diagnostics."""
-    if len(raw) > MAX_FILE_BYTES:
-        raise _fail(
-            path,
-            1,
-            1,
-            f"file is larger than {MAX_FILE_BYTES} bytes; the limit for a spec",
-        )
+def _decode(raw: bytes, path: str) -> str:
+    """A file's bytes as text: UTF-8, its byte-order mark dropped; a byte that is not UTF-8
+    or a NUL (a binary file) is an error at its position."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -201,7 +195,19 @@ def load_bytes(raw: bytes, path: str) -> Document:
     if "\x00" in text:
         line, col = _offset_to_pos(raw, raw.index(b"\x00"))
         raise _fail(path, line, col, "file contains a NUL character; is it a binary file?")
-    node = _compose(text, path)
+    return text
+
+
+def load_bytes(raw: bytes, path: str) -> Document:
+    """Load spec text given as bytes; `path` is only used in diagnostics."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise _fail(
+            path,
+            1,
+            1,
+            f"file is larger than {MAX_FILE_BYTES} bytes; the limit for a spec",
+        )
+    node = _compose(_decode(raw, path), path)
     if node is None:
         raise _fail(
             path,
@@ -221,15 +227,7 @@ def load_bytes(raw: bytes, path: str) -> Document:
         raise _fail(
             path, line, col, f"the document is {kind}; a spec must be a mapping of keys to values"
         )
-    return Document(
-        path=path,
-        data=data,
-        positions=builder.positions,
-        key_positions=builder.key_positions,
-        ends=builder.ends,
-        key_ends=builder.key_ends,
-        texts=frozenset(builder.texts),
-    )
+    return builder.document(data, texts=True)
 
 
 MAX_MANIFEST_BYTES = 16 * MAX_FILE_BYTES
@@ -248,15 +246,9 @@ def load_stream(raw: bytes, path: str) -> tuple[list[Document], list[Diagnostic]
         message = f"file is larger than {MAX_MANIFEST_BYTES} bytes; the limit for a manifest"
         return [], [Diagnostic(path, 1, 1, message)]
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line, col = _offset_to_pos(raw, exc.start)
-        return [], [Diagnostic(path, line, col, "file is not valid UTF-8")]
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if "\x00" in text:
-        line, col = _offset_to_pos(raw, raw.index(b"\x00"))
-        return [], [Diagnostic(path, line, col, "file contains a NUL character; is it binary?")]
+        text = _decode(raw, path)
+    except MlopsdiagError as exc:
+        return [], list(exc.diagnostics)
     docs: list[Document] = []
     problems: list[Diagnostic] = []
     loader = _Loader(text)
@@ -285,16 +277,7 @@ def load_stream(raw: bytes, path: str) -> tuple[list[Document], list[Diagnostic]
                     Diagnostic(path, *_mark(node), f"the document is {kind}, not a mapping")
                 )
                 continue
-            docs.append(
-                Document(
-                    path=path,
-                    data=data,
-                    positions=builder.positions,
-                    key_positions=builder.key_positions,
-                    ends=builder.ends,
-                    key_ends=builder.key_ends,
-                )
-            )
+            docs.append(builder.document(data))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -365,6 +348,19 @@ class _Builder:
     def error(self, node: yaml.Node, message: str, at: PathKey) -> None:
         line, col = _mark(node)
         self.errors.append(Diagnostic(self.path, line, col, message, format_path(at)))
+
+    def document(self, data: dict[str, Any], *, texts: bool = False) -> Document:
+        """The document built, with the positions recorded while building it (`texts`: also
+        the strings it holds, for the secrets gate's quick look)."""
+        return Document(
+            path=self.path,
+            data=data,
+            positions=self.positions,
+            key_positions=self.key_positions,
+            ends=self.ends,
+            key_ends=self.key_ends,
+            texts=frozenset(self.texts) if texts else None,
+        )
 
     def build(self, node: yaml.Node, at: PathKey = (), depth: int = 0) -> Any:
         self.count += 1
