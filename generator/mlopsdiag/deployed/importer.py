@@ -134,6 +134,22 @@ class _Draft:
         (self.groups if element.kind == "group" else self.components).append(element)
         return element
 
+    def bound(self, record: Record, tool: str | None, comment: str) -> _Element:
+        """A new component that is `record`, bound to it with `deployed`."""
+        return self.add(
+            _Element(
+                self.new_id(record.name),
+                "component",
+                tool=tool,
+                deployed=[_binding(record)],
+                comment=comment,
+            )
+        )
+
+    def image_tool(self, record: Record) -> str | None:
+        """The catalogue tool the first recognised image of `record` runs."""
+        return next((t for i in record.images if (t := tool_for_image(i, self.catalog))), None)
+
     def flow(self, source: str, target: str, label: str, kind: str = "data") -> None:
         if source != target and not any(f[:2] == (source, target) for f in self.flows):
             self.flows.append((source, target, label, kind))
@@ -239,18 +255,8 @@ def _workloads(draft: _Draft, records: Sequence[Record]) -> str | None:
     for record in records:
         if record.kind not in WORKLOADS and record.kind not in KIND_TOOLS:
             continue
-        tool = KIND_TOOLS.get(record.kind) or next(
-            (t for i in record.images if (t := tool_for_image(i, draft.catalog))), None
-        )
-        element = draft.add(
-            _Element(
-                draft.new_id(record.name),
-                "component",
-                tool=tool,
-                deployed=[_binding(record)],
-                comment=f"{record.kind}, {record.where}",
-            )
-        )
+        tool = KIND_TOOLS.get(record.kind) or draft.image_tool(record)
+        element = draft.bound(record, tool, f"{record.kind}, {record.where}")
         placed[(record.namespace, record.name)] = element
         if tool == "mlflow" and registry is None:
             registry = element.id
@@ -285,16 +291,9 @@ def _serving(draft: _Draft, records: Sequence[Record]) -> dict[str, str]:
     for record in records:
         if not is_serving(record):
             continue
-        tool = SERVING_TOOLS.get(record.kind)
-        element = draft.add(
-            _Element(
-                draft.new_id(record.name),
-                "component",
-                tool=tool,
-                deployed=[_binding(record)],
-                comment=f"{record.kind}, {record.where}"
-                + (f" ({', '.join(record.parts)})" if record.parts else ""),
-            )
+        parts = f" ({', '.join(record.parts)})" if record.parts else ""
+        element = draft.bound(
+            record, SERVING_TOOLS.get(record.kind), f"{record.kind}, {record.where}{parts}"
         )
         by_name[(record.namespace, record.name)] = element
         for uri in record.serves:
@@ -365,16 +364,7 @@ def _compose(draft: _Draft, records: Sequence[Record]) -> None:
     services = [r for r in records if r.kind == "compose-service"]
     ids: dict[str, str] = {}
     for record in services:
-        tool = next((t for i in record.images if (t := tool_for_image(i, draft.catalog))), None)
-        element = draft.add(
-            _Element(
-                draft.new_id(record.name),
-                "component",
-                tool=tool,
-                deployed=[_binding(record)],
-                comment=f"Compose service, {record.where}",
-            )
-        )
+        element = draft.bound(record, draft.image_tool(record), f"Compose service, {record.where}")
         ids[record.name] = element.id
     for record in services:
         for dep in record.depends_on:
