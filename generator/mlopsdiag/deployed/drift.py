@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
 
 from mlopsdiag.deployed.codes import CODES
 from mlopsdiag.deployed.record import Record
@@ -221,6 +223,29 @@ def drift(
         out.extend(_served_versions(arch, all_bindings, matched, levels, status))
     findings = sorted((f for f in out if f is not None), key=Diagnostic.sort_key)
     return DriftResult(findings, status, suggestions)
+
+
+_Key = TypeVar("_Key")
+
+
+def compare_each(
+    specs: Iterable[tuple[_Key, Architecture, tuple[Path, ...], Mapping[str, Severity | None]]],
+) -> dict[_Key, dict[str, ElementStatus]]:
+    """How each architecture's bound elements compare with the manifests its settings name
+    (`drift.manifests`, with `drift.severity`): key -> element id -> status. Each set of
+    manifests is read once; an architecture without manifests or bindings is left out."""
+    from mlopsdiag.deployed.read import read_paths
+
+    readings: dict[tuple[Path, ...], list[Record]] = {}
+    out: dict[_Key, dict[str, ElementStatus]] = {}
+    for key, arch, manifests, levels in specs:
+        if not manifests or not any(bindings(arch)):
+            continue
+        if manifests not in readings:
+            readings[manifests] = read_paths(manifests).records
+        result = drift([arch], readings[manifests], levels)
+        out[key] = {element: found for (_, element), found in result.status.items()}
+    return out
 
 
 def _moved(index: _Index, d: Deployed) -> list[Record]:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -658,25 +658,21 @@ def render_specs(
 
 
 def _deployment(models: Mapping[Path, Architecture]) -> dict[Path, tuple[tuple[str, str], ...]]:
-    """Each spec's components and groups compared with the manifests its mlopsdiag-config.yaml names
-    (`drift.manifests`), each set of manifests read once."""
+    """Each spec's components and groups compared with the manifests its
+    mlopsdiag-config.yaml names (`drift.manifests`)."""
     from mlopsdiag.config import ConfigLookup
-    from mlopsdiag.deployed.drift import bindings, drift
-    from mlopsdiag.deployed.read import read_paths
+    from mlopsdiag.deployed.drift import compare_each
 
     lookup = ConfigLookup()
-    readings: dict[tuple[Path, ...], Any] = {}
-    out: dict[Path, tuple[tuple[str, str], ...]] = {}
-    for spec, arch in models.items():
-        config = lookup.for_spec(spec)[0]
-        if not config.drift_manifests or not any(bindings(arch)):
-            continue
-        if config.drift_manifests not in readings:
-            readings[config.drift_manifests] = read_paths(config.drift_manifests)
-        records = readings[config.drift_manifests].records
-        status = drift([arch], records, config.drift_severity).status
-        out[spec] = tuple(sorted((element, s.status) for (_, element), s in status.items()))
-    return out
+    configs = {spec: lookup.for_spec(spec)[0] for spec in models}
+    compared = compare_each(
+        (spec, arch, configs[spec].drift_manifests, configs[spec].drift_severity)
+        for spec, arch in models.items()
+    )
+    return {
+        spec: tuple(sorted((element, found.status) for element, found in status.items()))
+        for spec, status in compared.items()
+    }
 
 
 def _prune(cache: RenderCache, report: RenderReport) -> bool:

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
 import click
 import jinja2
@@ -292,23 +291,19 @@ def _deployment(
     archs: Sequence[Architecture], configs: Mapping[str, LintConfig]
 ) -> dict[str, DeploymentCheck]:
     """Each spec with `deployed` bindings compared with the manifests its settings name
-    (`drift.manifests`); each set of manifests is read once."""
-    from mlopsdiag.deployed.drift import bindings, drift
-    from mlopsdiag.deployed.read import read_paths
+    (`drift.manifests`), with the day of the check."""
+    from mlopsdiag.deployed.drift import compare_each
 
-    readings: dict[tuple[Path, ...], Any] = {}
-    out: dict[str, DeploymentCheck] = {}
-    for arch in archs:
-        config = configs[arch.name]
-        if not config.drift_manifests or not any(bindings(arch)):
-            continue
-        if config.drift_manifests not in readings:
-            readings[config.drift_manifests] = read_paths(config.drift_manifests)
-        result = drift([arch], readings[config.drift_manifests].records, config.drift_severity)
-        day = (config.reference_date or dt.date.today()).isoformat()
-        status = {element: found for (_, element), found in result.status.items()}
-        out[arch.name] = DeploymentCheck(day, MappingProxyType(status))
-    return out
+    compared = compare_each(
+        (a.name, a, configs[a.name].drift_manifests, configs[a.name].drift_severity) for a in archs
+    )
+    return {
+        name: DeploymentCheck(
+            (configs[name].reference_date or dt.date.today()).isoformat(),
+            MappingProxyType(status),
+        )
+        for name, status in compared.items()
+    }
 
 
 def flow_css() -> dict[str, str]:
